@@ -1,0 +1,380 @@
+"""The `qala` command line: a thin layer over the engine. People get Rich output, machines JSON.
+
+Subcommands that belong to the front ends (`tui`, `web`) are found through the entry-point
+group ``qala.commands``, so the core never imports a user interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import ContentError, QalaError, UsageError
+from .i18n import LANGUAGES, Translator, pick, resolve_language
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error and exit code 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        sys.stderr.write(f"qala: error: {message} (see `{self.prog} --help`)\n")
+        sys.exit(2)
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--home", type=Path, default=default, help="folder for progress and caches (env QALA_HOME)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help="language: en, ru or kk (env QALA_LANG)")
+    parser.add_argument("--course", type=Path, default=default, help="a course folder other than the bundled one")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qala", description="Qala: learn to read your city's data. With no command, opens the terminal app.")
+    _global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        _global_options(sub, suppress=True)
+        return sub
+
+    sub = command("lessons", "the course: tracks, lessons and exercises")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub.add_argument("--with-solutions", action="store_true", help="add starter and solution code (for teachers)")
+    sub.set_defaults(run=cmd_lessons)
+
+    sub = command("show", "print a lesson")
+    sub.add_argument("lesson")
+    sub.set_defaults(run=cmd_show)
+
+    sub = command("check", "grade a file: exit 0 passed, 1 not passed, 2 bad usage or input")
+    sub.add_argument("lesson")
+    sub.add_argument("exercise")
+    sub.add_argument("file", help="your code; - reads it from standard input")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(run=cmd_check)
+
+    sub = command("hint", "the next hint for an exercise (hints cost a little XP)")
+    sub.add_argument("lesson")
+    sub.add_argument("exercise")
+    sub.set_defaults(run=cmd_hint)
+
+    sub = command("progress", "XP, level, streak and badges")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(run=cmd_progress)
+
+    sub = command("datasets", "the city datasets: titles, rows, columns with units, sources")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(run=cmd_datasets)
+
+    sub = command("validate", "lint and self-test lessons; exit 1 with FILE:LINE: messages")
+    sub.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    sub.add_argument("--strict", action="store_true", help="count warnings (e.g. missing translations) as errors")
+    sub.set_defaults(run=cmd_validate)
+
+    sub = command("export", "progress and submissions in one file, for a teacher")
+    sub.add_argument("--out", type=Path, help="where to write (default: qala-export-NAME.json)")
+    sub.add_argument("--name", help="your name as your teacher knows it")
+    sub.set_defaults(run=cmd_export)
+
+    for name, register in _plugins():
+        register(commands, lambda sub: _global_options(sub, suppress=True))
+    return parser
+
+
+def _plugins():
+    """Front-end subcommands, registered through the entry-point group qala.commands."""
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group="qala.commands"), key=lambda e: e.name):
+        try:
+            yield entry.name, entry.load()
+        except ImportError as exc:  # e.g. Textual missing: the core commands still work
+            def unavailable(commands, add_globals, _name=entry.name, _exc=exc):
+                sub = commands.add_parser(_name, help=f"(unavailable: {_exc})")
+                add_globals(sub)
+                sub.set_defaults(run=lambda args: _fail(f"`qala {_name}` is unavailable: {_exc}"))
+
+            yield entry.name, unavailable
+
+
+def _fail(message: str) -> int:
+    raise UsageError(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(argv + ["tui"])
+    try:
+        return int(args.run(args) or 0)
+    except QalaError as exc:
+        sys.stderr.write(f"qala: error: {_one_line(str(exc))}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def engine_from(args: argparse.Namespace):
+    """The engine for these options (imported late: `qala --help` stays instant)."""
+    from .engine import Engine
+
+    return Engine(course_root=args.course, home=args.home, language=args.lang)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+
+STATUS_MARKS = {"done": "✔", "in_progress": "◐", "available": "○", "locked": "🔒"}
+
+
+def cmd_lessons(args) -> int:
+    engine = engine_from(args)
+    lang = engine.language
+    tr = engine.tr
+    views = engine.course_map()
+    passed = engine.progress_data().passed()
+    if args.json:
+        tracks = []
+        for view in views:
+            lessons = []
+            for lv in view.lessons:
+                text = lv.lesson.text(lang)
+                exercises = []
+                for exercise in lv.lesson.exercises:
+                    item = {"id": exercise.id, "title": text.exercises[exercise.id].title, "passed": (lv.lesson.id, exercise.id) in passed, "hints": exercise.hint_count}
+                    if args.with_solutions:
+                        item |= {"starter": exercise.starter, "solution": exercise.solution, "setup": exercise.setup}
+                    exercises.append(item)
+                lessons.append({
+                    "id": lv.lesson.id, "title": text.title, "summary": text.summary, "status": lv.status,
+                    "audience": lv.lesson.audience, "minutes": lv.lesson.minutes, "datasets": list(lv.lesson.datasets),
+                    "needs": list(lv.lesson.needs), "exercises": exercises,
+                })
+            tracks.append({"id": view.track.id, "title": view.track.title_in(lang), "description": pick(view.track.description, lang), "lessons": lessons})
+        _print_json({"course": engine.course.info.id, "language": lang, "tracks": tracks})
+        return 0
+    from rich.tree import Tree
+
+    console = _console()
+    tree = Tree(f"[bold]{pick(engine.course.info.title, lang)}[/]")
+    for view in views:
+        branch = tree.add(f"[bold cyan]{view.track.title_in(lang)}[/] [dim]({view.track.id})[/]  {view.done}/{view.total}")
+        for lv in view.lessons:
+            text = lv.lesson.text(lang)
+            node = branch.add(f"{STATUS_MARKS[lv.status]} {text.title} [dim]{lv.lesson.id}[/]  {lv.done}/{lv.total}")
+            for exercise in lv.lesson.exercises:
+                mark = "✔" if (lv.lesson.id, exercise.id) in passed else "·"
+                node.add(f"{mark} {text.exercises[exercise.id].title} [dim]{exercise.id}[/]")
+                if args.with_solutions:
+                    from rich.syntax import Syntax
+
+                    node.add(Syntax(exercise.solution, "python", theme="ansi_dark"))
+    console.print(tree)
+    for problem in engine.course.problems:
+        console.print(f"[yellow]{tr.t('Skipped a broken lesson:')}[/] {problem}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from rich.markdown import Markdown
+
+    from .markdown import lesson_markdown
+
+    engine = engine_from(args)
+    lesson = engine.lesson(args.lesson)
+    console = _console()
+    console.print(Markdown(lesson_markdown(lesson, engine.tr)))
+    ids = ", ".join(e.id for e in lesson.exercises)
+    console.print(f"\n[dim]{engine.tr.t('Exercises: {ids}. Check one with: qala check {lesson} EXERCISE FILE', ids=ids, lesson=lesson.id)}[/]")
+    return 0
+
+
+def _read_source(path: str, tr: Translator) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(tr.t("no such file: {path}", path=path))
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(tr.t("{path} is not UTF-8 text", path=path)) from None
+    except OSError as exc:
+        raise UsageError(tr.t("cannot read {path}: {error}", path=path, error=exc.strerror)) from None
+
+
+def cmd_check(args) -> int:
+    engine = engine_from(args)
+    lesson = engine.lesson(args.lesson)
+    engine.exercise(lesson, args.exercise)
+    source = _read_source(args.file, engine.tr)
+    outcome = engine.check(args.lesson, args.exercise, source)
+    if args.json:
+        _print_json(outcome.as_json())
+    else:
+        _print_outcome(outcome, engine)
+    return 0 if outcome.passed else 1
+
+
+def _print_outcome(outcome, engine) -> None:
+    console = _console()
+    tr = engine.tr
+    for item in outcome.grade.feedback:
+        mark = "[green]✔[/]" if item.passed else "[red]✘[/]"
+        console.print(f"{mark} {_escape(item.message)}")
+    if outcome.passed:
+        console.print(f"\n[bold green]{tr.t('Passed!')}[/] " + (tr.t("+{xp} XP", xp=outcome.xp_gained) if outcome.xp_gained else tr.t("(already passed before: no new XP)")))
+        if outcome.level_up:
+            console.print(f"[bold magenta]{tr.t('Level up! You are now level {level}: {title}', level=outcome.level.number, title=pick(outcome.level.title, engine.language))}[/]")
+        for badge in outcome.new_badges:
+            console.print(f"[bold yellow]{badge.icon} {tr.t('New badge: {title}', title=pick(badge.title, engine.language))}[/]")
+    else:
+        console.print(f"\n[bold red]{tr.t('Not passed yet.')}[/] {tr.t('Fix what is marked ✘ and check again; `qala hint` gives a hint.')}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def cmd_hint(args) -> int:
+    engine = engine_from(args)
+    hint = engine.hint(args.lesson, args.exercise)
+    console = _console()
+    cost = engine.tr.nt("this hint cost {n} XP", "this hint cost {n} XP", hint.cost) if hint.cost else engine.tr.t("no XP cost")
+    console.print(f"[bold]{engine.tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}[/] [dim]({cost})[/]")
+    from rich.markdown import Markdown
+
+    console.print(Markdown(hint.text))
+    return 0
+
+
+def cmd_progress(args) -> int:
+    engine = engine_from(args)
+    view = engine.progress()
+    lang = engine.language
+    tr = engine.tr
+    if args.json:
+        _print_json(view.as_json(lang))
+        return 0
+    console = _console()
+    console.print(f"[bold]{tr.t('Level {level}: {title}', level=view.level.number, title=pick(view.level.title, lang))}[/]  {view.xp} XP" + (f"  [dim]({tr.t('{xp} XP to the next level', xp=view.next_level.xp - view.xp)})[/]" if view.next_level else ""))
+    console.print(tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + "  " + tr.t("(longest: {days})", days=view.longest_streak))
+    console.print(tr.t("Exercises passed: {done} of {total}", done=view.exercises_done, total=view.exercises_total))
+    for badge_view in view.badges:
+        badge = badge_view.badge
+        if badge_view.earned_at:
+            console.print(f"  {badge.icon} [bold]{pick(badge.title, lang)}[/] [dim]{badge_view.earned_at[:10]}[/]")
+        else:
+            console.print(f"  [dim]· {pick(badge.title, lang)} — {pick(badge.description, lang)}[/]")
+    return 0
+
+
+def cmd_datasets(args) -> int:
+    from .course_file import bundled_course_root
+    from .datasets import load_datasets
+
+    root = args.course or bundled_course_root()
+    lang = resolve_language(args.lang)
+    datasets, problems = load_datasets(Path(root) / "lessons" / "datasets")
+    if args.json:
+        _print_json({"datasets": [d.as_json(lang) for d in datasets.values()], "problems": [str(p) for p in problems]})
+        return 0
+    from rich.table import Table
+
+    console = _console()
+    tr = Translator(lang)
+    table = Table(title=tr.t("City datasets"), show_lines=False)
+    for header in (tr.t("id"), tr.t("title"), tr.t("rows"), tr.t("columns (units)")):
+        table.add_column(header)
+    for dataset in datasets.values():
+        columns = ", ".join(f"{c.name}" + (f" ({c.unit})" if c.unit else "") for c in dataset.columns)
+        table.add_row(dataset.id, pick(dataset.title, lang), f"{dataset.rows:,}", columns)
+    console.print(table)
+    for problem in problems:
+        console.print(f"[yellow]{problem}[/]")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .course_file import bundled_course_root
+    from .engine import default_home
+    from .validate import find_course_root, validate
+
+    paths = args.paths or None
+    if args.course:
+        root = args.course
+    elif paths:
+        for path in paths:
+            if not path.exists():
+                raise UsageError(f"no such file or folder: {path}")
+        root = find_course_root(paths[0]) or bundled_course_root()
+    else:
+        root = bundled_course_root()
+    home = args.home or default_home()
+    report = validate(Path(root), paths, cache_dir=Path(home) / "cache" / "reference")
+    for problem in report.problems:
+        print(_relative(problem))
+    errors, warnings = len(report.errors), len(report.warnings)
+    print(
+        f"{report.lessons} lessons, {report.exercises} exercises, {report.cases} cases checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+        file=sys.stderr,
+    )
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _relative(problem: ContentError) -> str:
+    if problem.file:
+        try:
+            rel = os.path.relpath(problem.file)
+            if not rel.startswith(".."):
+                problem = ContentError(problem.message, rel, problem.line, problem.warning)
+        except ValueError:
+            pass
+    return str(problem)
+
+
+def cmd_export(args) -> int:
+    engine = engine_from(args)
+    name = args.name or engine.store.setting("learner_name")
+    if not name:
+        raise UsageError(engine.tr.t("say who you are: qala export --name \"Your Name\""))
+    engine.store.set_setting("learner_name", name)
+    data = engine.export(name)
+    out = args.out or Path(f"qala-export-{_slug(name)}.json")
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(engine.tr.t("Wrote {path}: {n} attempts.", path=out, n=len(data["attempts"])))
+    return 0
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in name.strip().lower()).strip("-") or "learner"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""`qala validate`: lint every lesson and prove its checks work, like a teacher's second pair of eyes.
+
+For each exercise: the reference solution runs and passes every check, the starter does not
+pass, and the cases kept beside the lesson (LESSON.cases.toml: other correct solutions and
+typical mistakes) get the verdict and feedback they expect. Every problem is reported as
+FILE:LINE: message; nothing stops at the first one, and no lesson mistake shows a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .course_file import load_course
+from .datasets import load_datasets
+from .errors import ContentError, GradingError
+from .grading import Grader
+from .i18n import Translator
+from .lesson_file import _toml_line, _toml_message
+from .model import Course, Exercise, Lesson
+from .runner import Runner
+
+
+@dataclass(frozen=True)
+class Case:
+    exercise: str
+    name: str
+    expect: str  # pass | fail
+    code: str
+    failing: str  # a check id that must fail ("" = any)
+    feedback: str  # text that must appear in that check's message
+    line: int
+
+
+@dataclass
+class Report:
+    problems: list[ContentError] = field(default_factory=list)
+    lessons: int = 0
+    exercises: int = 0
+    cases: int = 0
+
+    @property
+    def errors(self) -> list[ContentError]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[ContentError]:
+        return [p for p in self.problems if p.warning]
+
+
+def cases_path(lesson: Lesson) -> Path:
+    return lesson.path.with_name(f"{lesson.id}.cases.toml")
+
+
+def read_cases(lesson: Lesson) -> tuple[list[Case], list[ContentError]]:
+    path = cases_path(lesson)
+    if not path.is_file():
+        return [], []
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return [], [ContentError(f"cases file is not valid TOML: {_toml_message(exc)}", path, _toml_line(exc))]
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[case]]"]
+    cases, problems = [], []
+    known = {e.id: e for e in lesson.exercises}
+    for index, raw in enumerate(data.get("case", [])):
+        line = lines[index] if index < len(lines) else 1
+        exercise = raw.get("exercise")
+        expect = raw.get("expect")
+        if exercise not in known:
+            problems.append(ContentError(f"case names an unknown exercise {exercise!r}", path, line))
+            continue
+        if expect not in ("pass", "fail") or not isinstance(raw.get("code"), str):
+            problems.append(ContentError("a case needs expect = \"pass\" or \"fail\" and code = '''…'''", path, line))
+            continue
+        failing = raw.get("failing", "")
+        if failing and failing not in {c.id for c in known[exercise].checks} | {"runs"}:
+            problems.append(ContentError(f"case expects an unknown check {failing!r} to fail", path, line))
+            continue
+        cases.append(Case(exercise, str(raw.get("name", f"case {index + 1}")), expect, raw["code"], failing, str(raw.get("feedback", "")), line))
+    return cases, problems
+
+
+def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[Case], tr: Translator) -> list[ContentError]:
+    """Run the exercise's own proofs; return what went wrong."""
+    problems: list[ContentError] = []
+    path = lesson.path
+    try:
+        grader.reference(lesson, exercise)
+        solved = grader.grade(lesson, exercise, exercise.solution, tr)
+    except GradingError as exc:
+        return [ContentError(str(exc), path, exercise.line)]
+    for result in solved.feedback:
+        if not result.passed:
+            line = next((c.line for c in exercise.checks if c.id == result.check), exercise.line)
+            problems.append(ContentError(f"exercise {exercise.id!r}: check {result.check!r} fails on the reference solution: {result.message}", path, line))
+    started = grader.grade(lesson, exercise, exercise.starter, tr)
+    if started.passed:
+        problems.append(ContentError(f"exercise {exercise.id!r}: the starter code already passes every check", path, exercise.line))
+    for case in cases:
+        graded = grader.grade(lesson, exercise, case.code, tr)
+        where = cases_path(lesson)
+        if case.expect == "pass" and not graded.passed:
+            failed = next(f for f in graded.feedback if not f.passed)
+            problems.append(ContentError(f"case {case.name!r} should pass but check {failed.check!r} fails: {failed.message}", where, case.line))
+        elif case.expect == "fail":
+            if graded.passed:
+                problems.append(ContentError(f"case {case.name!r} should fail but passes every check", where, case.line))
+            elif case.failing:
+                result = next((f for f in graded.feedback if f.check == case.failing), None)
+                if result is None or result.passed:
+                    failed = ", ".join(graded.failed_checks())
+                    problems.append(ContentError(f"case {case.name!r} should fail check {case.failing!r}, but the failing checks are: {failed}", where, case.line))
+                elif case.feedback and case.feedback.lower() not in result.message.lower():
+                    problems.append(ContentError(f"case {case.name!r}: the feedback of {case.failing!r} should mention {case.feedback!r} but says: {result.message}", where, case.line))
+    return problems
+
+
+def validate(course_root: Path, only: list[Path] | None = None, runner: Runner | None = None, cache_dir: Path | None = None, jobs: int | None = None) -> Report:
+    """Validate a course, or only the lessons at ``only`` (files or folders inside it)."""
+    from .runner import default_runner
+
+    report = Report()
+    try:
+        course, problems = load_course(course_root)
+    except ContentError as exc:
+        report.problems.append(exc)
+        return report
+    selected = _select(course, only)
+    selected_files = {str(l.path) for l in selected}
+    broken_files = {p.file for p in course.problems}
+
+    def relevant(problem: ContentError) -> bool:
+        if only is None or problem.file is None:
+            return True
+        file = Path(problem.file)
+        stem_file = str(file.with_name(file.name.split(".")[0] + ".md"))
+        return stem_file in selected_files or any(_inside(file, Path(p)) for p in only)
+
+    report.problems.extend(p for p in problems if relevant(p))
+    datasets, dataset_problems = load_datasets(course.datasets_dir)
+    if only is None:
+        report.problems.extend(dataset_problems)
+    runner = runner or default_runner()
+    grader = Grader(course, runner, cache_dir)
+    tr = Translator("en")
+    work = []
+    for lesson in selected:
+        report.lessons += 1
+        for name in lesson.datasets:
+            if name not in datasets:
+                report.problems.append(ContentError(f"unknown dataset {name!r} (known: {', '.join(sorted(datasets)) or 'none'})", lesson.path, 1))
+        cases, case_problems = read_cases(lesson)
+        report.problems.extend(case_problems)
+        report.cases += len(cases)
+        missing = grader.missing_modules(lesson)
+        if missing:
+            report.problems.append(ContentError(f"cannot self-test: {', '.join(missing)} is not installed", lesson.path, 1, warning=True))
+            continue
+        for exercise in lesson.exercises:
+            report.exercises += 1
+            work.append((lesson, exercise, [c for c in cases if c.exercise == exercise.id]))
+    with ThreadPoolExecutor(max_workers=jobs or max(1, os.cpu_count() or 1)) as pool:
+        for found in pool.map(lambda w: _self_test(grader, w[0], w[1], w[2], tr), work):
+            report.problems.extend(found)
+    report.lessons += len([f for f in broken_files if f and (only is None or any(_inside(Path(f), Path(p)) for p in only))])
+    report.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.warning))
+    return report
+
+
+def _inside(file: Path, target: Path) -> bool:
+    file, target = file.resolve(), target.resolve()
+    return file == target or target in file.parents or (target.suffix == ".md" and file.name.split(".")[0] == target.name.split(".")[0] and file.parent == target.parent)
+
+
+def _select(course: Course, only: list[Path] | None) -> list[Lesson]:
+    lessons = list(course.lessons.values())
+    if only is None:
+        return sorted(lessons, key=lambda l: str(l.path))
+    return sorted((l for l in lessons if any(_inside(l.path, Path(p)) for p in only)), key=lambda l: str(l.path))
+
+
+def find_course_root(path: Path) -> Path | None:
+    """The course folder a lesson file or folder belongs to (the nearest with course/course.toml)."""
+    path = Path(path).resolve()
+    for candidate in [path, *path.parents]:
+        if (candidate / "course" / "course.toml").is_file():
+            return candidate
+    return None

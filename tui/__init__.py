@@ -1,0 +1,1 @@
+"""Qala's terminal app (Textual): the course map, lessons with a code editor, data, badges, settings."""

@@ -1,0 +1,1 @@
+"""The browser build: an offline JupyterLite site with a Pyodide kernel, and its tools."""
