@@ -86,6 +86,15 @@ def _encode(value: Any, budget: _Budget, depth: int) -> Any:
     numeric = _numpy_scalar(value)
     if numeric is not _NOT:
         return _encode(numeric, budget, depth)
+    # Subclasses of the basic types keep only their real value: their own __eq__ stays behind.
+    if isinstance(value, bool):
+        return bool(int.__index__(value))
+    if isinstance(value, int):
+        return _encode(int(int.__repr__(value)), budget, depth)
+    if isinstance(value, float):
+        return _encode(float(float.__repr__(value)), budget, depth)
+    if isinstance(value, str):
+        return _encode(str.__str__(value), budget, depth)
     table = _pandas(value, budget, depth)
     if table is not None:
         return table

@@ -318,8 +318,6 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
     if "checks" not in code or "solution" not in code or "starter" not in code:
         return None
     settings, checks = _parse_checks(code["checks"], ex_id, problems)
-    if not checks and "checks" in code:
-        problems.error(code["checks"].line, f"exercise {ex_id!r} has no [[check]] in its checks block")
     feedback = {c.id: c.message for c in checks if c.message}
     feedback.update({f"{c.id}.{m.id}": m.message for c in checks for m in c.mistakes})
     xp_default = meta.get("xp") if isinstance(meta.get("xp"), int) else 0
@@ -378,6 +376,8 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     if not isinstance(raw_checks, list):
         problems.error(block.line, "checks must be written as [[check]] tables")
         return settings, []
+    if not raw_checks:
+        problems.error(block.line, f"exercise {ex_id!r} has no [[check]] in its checks block")
     checks: list[Check] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_checks):

@@ -134,8 +134,6 @@ class SQLiteStore:
             self.db.execute("PRAGMA busy_timeout = 15000")
             if existed:
                 self._check_health()
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 self.db.close()
@@ -143,6 +141,8 @@ class SQLiteStore:
                     f"the progress file {self.path} was written by a newer Qala (format {version}, this Qala reads {SCHEMA_VERSION}); "
                     "update Qala — your progress has not been touched"
                 )
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
                 self._write(self._create)
         except sqlite3.DatabaseError as exc:

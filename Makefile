@@ -1,0 +1,51 @@
+# Qala — two commands do all the set-up on a fresh machine with Python 3.11+, git and make:
+#   make run    opens the terminal app
+#   make test   runs the whole test suite (installs what the tests need first)
+# Both work in a virtual environment in .venv; nothing is installed globally except, for the
+# browser tests, Debian's chromium and Node.js (with apt-get, when run as root).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test app-env test-env system-deps web-vendor validate bench clean
+
+run: app-env
+	$(BIN)/qala $(ARGS)
+
+test: test-env
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+validate: app-env
+	$(BIN)/qala validate --strict
+
+bench: test-env
+	$(BIN)/python -m bench
+
+app-env: $(VENV)/.app-installed
+test-env: $(VENV)/.test-installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=70.1" wheel
+
+$(VENV)/.app-installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,web]'
+	$(MAKE) --no-print-directory system-deps
+	touch $@
+
+# Debian's chromium (driven by Playwright) and Node.js (runs the grader under real Pyodide).
+system-deps:
+	@if command -v chromium >/dev/null && command -v node >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm >/dev/null; \
+	else \
+		echo "note: install chromium and nodejs (e.g. sudo apt-get install chromium nodejs npm) for the browser tests"; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info _site
