@@ -6,7 +6,7 @@
 // DIR holds the core of the npm `pyodide` package (pyodide.mjs, pyodide.asm.*, python_stdlib.zip,
 // pyodide-lock.json). Wheels are unpacked into site-packages as they are, without dependencies.
 // The snippet may use top-level await. Exit status: 0, the snippet's SystemExit code, or 1 for
-// an uncaught exception (its traceback on stderr); 3 when Pyodide itself cannot start.
+// an uncaught exception (its traceback on stderr); 3 when Pyodide, a wheel or a mount fails to set up.
 
 import { readFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
@@ -93,12 +93,19 @@ async function main() {
   }
   pyodide.setStdout(writer(1));
   pyodide.setStderr(writer(2));
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  for (const wheel of options.wheels) {
-    pyodide.unpackArchive(readFileSync(wheel), "wheel", { extractDir: sitePackages });
+  try {
+    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    for (const wheel of options.wheels) {
+      const bytes = readFileSync(wheel); // a Node Buffer, which Pyodide does not take as such
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      pyodide.unpackArchive(view, "wheel", { extractDir: sitePackages });
+    }
+    for (const [host, guest] of options.mounts) pyodide.mountNodeFS(guest, host);
+    if (options.cwd) pyodide.FS.chdir(options.cwd);
+  } catch (error) {
+    process.stderr.write(`run_pyodide.mjs: setting up failed: ${error.message.split("\n")[0]}\n`);
+    return 3;
   }
-  for (const [host, guest] of options.mounts) pyodide.mountNodeFS(guest, host);
-  if (options.cwd) pyodide.FS.chdir(options.cwd);
   const run = pyodide.runPython(DRIVER);
   try {
     return await run(source);

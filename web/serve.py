@@ -38,7 +38,8 @@ MIME_TYPES = {
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
-    log: list[str] | None = None  # set per server: request lines, instead of printing to stderr
+    #: Set per server by `serving`: (method, path, status) of each request, instead of stderr lines.
+    requests: list[tuple[str, str, int]] | None = None
 
     def end_headers(self) -> None:
         # A rebuilt site must not be mixed with a cached old one, and a --pyodide URL on another
@@ -47,11 +48,15 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:
-        if self.log is None:
-            super().log_message(format, *args)
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.requests is None:
+            super().log_request(code, size)
         else:
-            self.log.append(format % args)
+            self.requests.append((self.command, self.path, int(code)))
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.requests is None:
+            super().log_message(format, *args)
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -60,30 +65,30 @@ class _Server(http.server.ThreadingHTTPServer):
 
 @dataclass
 class Serving:
-    """A running server: its URL and the request lines it has logged."""
+    """A running server: its URL and every request it has answered, as (method, path, status)."""
 
     url: str
     port: int
-    log: list[str] = field(default_factory=list)
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def _server(directory: Path, port: int, log: list[str] | None) -> _Server:
+def _server(directory: Path, port: int, requests: list | None) -> _Server:
     if not Path(directory, "index.html").is_file():
         raise FileNotFoundError(f"{directory} has no index.html: build the site first")
-    handler = type("Handler", (SiteHandler,), {"log": log})
+    handler = type("Handler", (SiteHandler,), {"requests": requests})
     return _Server((HOST, port), functools.partial(handler, directory=str(directory)))
 
 
 @contextmanager
 def serving(directory: Path, port: int = 0) -> Iterator[Serving]:
     """Serve `directory` on 127.0.0.1 (a free port unless given) in a thread, for a `with` block."""
-    log: list[str] = []
-    server = _server(Path(directory), port, log)
+    requests: list[tuple[str, str, int]] = []
+    server = _server(Path(directory), port, requests)
     thread = threading.Thread(target=server.serve_forever, name="qala-web-serve", daemon=True)
     thread.start()
     try:
         port = server.server_address[1]
-        yield Serving(url=f"http://{HOST}:{port}/", port=port, log=log)
+        yield Serving(url=f"http://{HOST}:{port}/", port=port, requests=requests)
     finally:
         server.shutdown()
         server.server_close()

@@ -69,6 +69,7 @@ def build_site(
     `vendor_dir` is the vendor cache (see vendor.py), filled from the registries if incomplete.
     """
     out = Path(out_dir).resolve()
+    contents = _contents(notebooks, files or {})
     extra_wheels = [Path(w).resolve() for w in extra_wheels]
     for wheel in extra_wheels:
         if not wheel.is_file() or wheel.suffix != ".whl":
@@ -77,7 +78,7 @@ def build_site(
     _clear_output(out)
     with tempfile.TemporaryDirectory(prefix="qala-lite-") as tmp:
         lite = Path(tmp)
-        _write_contents(lite / "files", notebooks, files or {})
+        _write_contents(lite / "files", contents)
         preload = [canonical_name(WheelInfo.read(w).name) for w in extra_wheels]
         settings: dict = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": preload}}
         url_lock_dir = None
@@ -97,9 +98,11 @@ def build_site(
         }
         (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
         _jupyter_lite_build(lite, out)
+        # Browsers ask for /favicon.ico whatever the page says: answer rather than log a 404.
+        shutil.copy2(out / "static" / "favicons" / "favicon.ico", out / "favicon.ico")
         if url_lock_dir is not None:
             shutil.copytree(url_lock_dir, out / URL_LOCK_DIR)
-    _check_settings(out, settings, offline=pyodide is None or not re.match(r"^https?://", pyodide))
+    _check_settings(out, settings, local_pyodide=url_lock_dir is None)
     return out
 
 
@@ -120,19 +123,25 @@ def _content_path(path: str) -> PurePosixPath:
     return pure
 
 
-def _write_contents(root: Path, notebooks: Mapping[str, dict], files: Mapping[str, bytes]) -> None:
-    root.mkdir(parents=True)
+def _contents(notebooks: Mapping[str, dict], files: Mapping[str, bytes]) -> dict[PurePosixPath, bytes]:
+    """The site's contents as bytes by path, or SiteError before anything is touched."""
     clash = set(notebooks) & set(files)
     if clash:
         raise SiteError(f"given both as a notebook and as a file: {sorted(clash)}")
+    contents = {}
     for path, nb in notebooks.items():
         if not path.endswith(".ipynb") or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
             raise SiteError(f"{path}: a notebook must be an nbformat-4 dict with cells, saved as .ipynb")
-        target = root / _content_path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        contents[_content_path(path)] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
     for path, data in files.items():
-        target = root / _content_path(path)
+        contents[_content_path(path)] = bytes(data)
+    return contents
+
+
+def _write_contents(root: Path, contents: Mapping[PurePosixPath, bytes]) -> None:
+    root.mkdir(parents=True)
+    for path, data in contents.items():
+        target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
@@ -151,7 +160,9 @@ def _write_lock(folder: Path, lock: dict, wheels: list[Path], base_url: str | No
     rewritten = rewrite_lock(lock, folder, wheels, base_url=base_url)
     for unmet in rewritten.unmet:
         log.warning("pyodide-lock.json: dropped a dependency no package provides: %s", unmet)
-    (folder / "pyodide-lock.json").write_text(json.dumps(rewritten.lock, indent=1), encoding="utf-8")
+    target = folder / "pyodide-lock.json"
+    target.unlink(missing_ok=True)  # it may be a hard link to the distribution's own lock
+    target.write_text(json.dumps(rewritten.lock, indent=1), encoding="utf-8")
 
 
 def _offline_pyodide(folder: Path, vendored: vendor.Vendored, extra_wheels: list[Path]) -> None:
@@ -209,11 +220,11 @@ def _jupyter_lite_build(lite: Path, out: Path) -> None:
         raise SiteError(f"jupyter lite build failed ({done.returncode}):\n{tail}")
 
 
-def _check_settings(out: Path, settings: dict, offline: bool) -> None:
+def _check_settings(out: Path, settings: dict, local_pyodide: bool) -> None:
     # The trap this guards: a build that quietly skips merging our jupyter-lite.json.
     config = json.loads((out / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     built = config.get("litePluginSettings", {}).get(KERNEL_PLUGIN, {})
-    expected_url = "./static/pyodide/pyodide.mjs" if offline else settings.get("pyodideUrl")
+    expected_url = "./static/pyodide/pyodide.mjs" if local_pyodide else settings.get("pyodideUrl")
     problems = [
         f"{key} is {built.get(key)!r}, not {value!r}"
         for key, value in [*settings.items(), ("pyodideUrl", expected_url)]

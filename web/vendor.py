@@ -217,10 +217,15 @@ def ensure(
     dest: Path | None = None,
     pins: Pins | None = None,
     *,
-    fetch_tarball: Callable[[str, Path], Path] = npm_pack,
-    fetch_wheels: Callable[[list[str], str, Path], list[Path]] = pip_download,
+    fetch_tarball: Callable[[str, Path], Path] | None = None,
+    fetch_wheels: Callable[[list[str], str, Path], list[Path]] | None = None,
 ) -> Vendored:
-    """Make the cache at `dest` complete and checked; fetch only what is missing."""
+    """Make the cache at `dest` complete and checked; fetch only what is missing.
+
+    The fetchers default to `npm_pack` and `pip_download` (tests pass fakes).
+    """
+    fetch_tarball = fetch_tarball or npm_pack
+    fetch_wheels = fetch_wheels or pip_download
     pins = pins or Pins.load()
     vendored = Vendored(Path(dest) if dest else default_dest(), pins)
     core, wheels = _missing(vendored)

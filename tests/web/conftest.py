@@ -1,0 +1,99 @@
+"""Fixtures for the browser build: the vendored pieces, a tiny wheel, timings shown after the run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qala.web import vendor
+from qala.web.lockfile import canonical_name, rewrite_lock
+
+TIMINGS = pytest.StashKey[dict[str, float]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives the built site in headless Chromium (slow)")
+    config.stash[TIMINGS] = {}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    timings = config.stash.get(TIMINGS, {})
+    if timings:
+        terminalreporter.section("qala web timings")
+        for name, seconds in timings.items():
+            terminalreporter.write_line(f"{name}: {seconds:.1f}")
+
+
+@pytest.fixture(scope="session")
+def timings(pytestconfig: pytest.Config) -> dict[str, float]:
+    """Measurements worth seeing after every run (seconds, MB): `timings[name] = value`."""
+    return pytestconfig.stash[TIMINGS]
+
+
+@pytest.fixture(scope="session")
+def vendored() -> vendor.Vendored:
+    """The pinned Pyodide core and kernel wheels, fetched once into the vendor cache."""
+    return vendor.ensure()
+
+
+@pytest.fixture(scope="session")
+def tiny_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-module pure-Python wheel, built for real from a minimal pyproject."""
+    project = tmp_path_factory.mktemp("hello-qala")
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [build-system]
+            requires = ["setuptools>=70.1"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "hello-qala"
+            version = "0.0.1"
+            requires-python = ">=3.11"
+            dependencies = ["pexpect; sys_platform != 'emscripten'"]
+            """
+        ),
+        encoding="utf-8",
+    )
+    package = project / "src" / "hello_qala"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        'def greet(city):\n    return f"Сәлем, {city}!"\n', encoding="utf-8"
+    )
+    dist = project / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(dist), str(project)],
+        check=True,
+    )
+    shutil.rmtree(project / "build", ignore_errors=True)
+    (wheel,) = dist.glob("*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def full_distribution(tmp_path_factory: pytest.TempPathFactory, vendored: vendor.Vendored) -> Path:
+    """A stand-in for a full Pyodide distribution (a CDN's, or one a school keeps on its server).
+
+    The npm core and the kernel's wheels with a lock that matches them; like the real one, its
+    lock lacks comm and ipython-pygments-lexers. It has an index.html so that it can be served.
+    """
+    folder = tmp_path_factory.mktemp("pyodide-full")
+    for path in vendored.core_files:
+        shutil.copy(path, folder / path.name)
+    known = {canonical_name(name) for name in vendored.lock["packages"]}
+    wheels = []
+    for pin, path in zip(vendored.pins.wheels, vendored.wheels):
+        if canonical_name(pin.name) in known:
+            wheels.append(Path(shutil.copy(path, folder / path.name)))
+    lock = rewrite_lock(vendored.lock, folder, wheels).lock
+    (folder / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    (folder / "index.html").write_text("<!doctype html><title>Pyodide</title>", encoding="utf-8")
+    return folder
