@@ -61,6 +61,7 @@ class CheckOutcome:
             "xp": self.xp_gained,
             "badges": [b.id for b in self.new_badges],
             "duration_ms": self.grade.duration_ms,
+            "output": self.grade.output,
             "total_xp": self.total_xp,
             "level": self.level.number,
             "level_up": self.level_up,
@@ -329,6 +330,11 @@ class Engine:
         self.store.save_draft(self.course.info.id, lesson_id, exercise_id, code, at)
 
     # -- for the teacher
+
+    def reload(self) -> None:
+        """Read the course from disk again (a teacher edited a lesson); progress is untouched."""
+        self.course, self.problems = load_course(self.course_root)
+        self.grader = Grader(self.course, self.runner, self.home / "cache" / "reference")
 
     def attempts(self) -> list[Attempt]:
         return self.store.attempts(self.course.info.id)

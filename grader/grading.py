@@ -29,6 +29,7 @@ class Grade:
     passed: bool
     feedback: tuple[CheckResult, ...]
     duration_ms: int
+    output: str = ""  # what the learner's code printed, to show them (never part of a verdict)
 
     def failed_checks(self) -> list[str]:
         return [f.check for f in self.feedback if not f.passed]
@@ -126,7 +127,7 @@ class Grader:
             evidence.mistakes = self.mistakes(lesson, exercise, failing_with_mistakes)
             results = judge(exercise, evidence, tr, feedback)
         passed = all(r.passed for r in results)
-        return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started))
+        return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
 
 
 def _ms(started: float) -> int:
