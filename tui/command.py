@@ -1,0 +1,29 @@
+"""`qala tui [--lesson ID]`: the terminal app's subcommand, registered with the core's command line."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(commands, add_globals) -> None:
+    sub = commands.add_parser("tui", help="the terminal app (also what `qala` alone opens)", description="Qala's terminal app: the course map, lessons with a code editor, data, badges.")
+    add_globals(sub)
+    sub.add_argument("--lesson", metavar="ID", help="open this lesson directly")
+    sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from qala.grader.engine import Engine
+
+    engine = Engine(course_root=getattr(args, "course", None), home=getattr(args, "home", None), language=getattr(args, "lang", None))
+    try:
+        lesson = getattr(args, "lesson", None)
+        if lesson:
+            engine.lesson(lesson)  # a wrong id is a usage error (exit 2), before the screen opens
+        from .app import QalaApp
+
+        app = QalaApp(engine, lesson=lesson)
+        app.run()
+        return app.return_code or 0
+    finally:
+        engine.close()

@@ -1,0 +1,1 @@
+"""The app's screens: course map, lesson, data, badges and profile, settings."""
