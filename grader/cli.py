@@ -81,6 +81,40 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--name", help="your name as your teacher knows it")
     sub.set_defaults(run=cmd_export)
 
+    sub = command("new", "teachers: start a new lesson from a template that already validates")
+    kinds = sub.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser, required=True)
+    lesson_sub = kinds.add_parser("lesson", help="write lessons/TRACK/SLUG.md and list it in course.toml", description="write lessons/TRACK/SLUG.md (with comments that teach the format) and list it in course/course.toml")
+    _global_options(lesson_sub, suppress=True)
+    lesson_sub.add_argument("track", help="a track id of course/course.toml")
+    lesson_sub.add_argument("slug", help="the lesson id: lower-case letters, digits and '-'")
+    lesson_sub.add_argument("--title", help="the lesson's title (default: from the slug)")
+    lesson_sub.set_defaults(run=cmd_new_lesson)
+    course_sub = kinds.add_parser("course", help="copy a course (the bundled one, or --course) into DIR, to make it your own", description="copy a course (the bundled one, or --course) into DIR: course/course.toml, the lessons and the datasets")
+    _global_options(course_sub, suppress=True)
+    course_sub.add_argument("dir", type=Path, metavar="DIR")
+    course_sub.set_defaults(run=cmd_new_course)
+
+    sub = command("import", "teachers: turn an nbgrader or otter-grader notebook into a lesson")
+    sub.add_argument("notebook", type=Path, metavar="NOTEBOOK.ipynb")
+    sub.add_argument("--track", required=True, help="the track the lesson joins")
+    sub.add_argument("--out", type=Path, help="where to write (default: lessons/TRACK/NOTEBOOK-NAME.md in the course)")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub.set_defaults(run=cmd_import)
+
+    sub = command("report", "teachers: regrade exported files and summarise the class")
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    sub.add_argument("--html", type=Path, metavar="OUT", help="also write a self-contained web page with charts")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub.add_argument("--jobs", type=int, help="programs regraded at once (default: one per CPU core)")
+    sub.set_defaults(run=cmd_report)
+
+    sub = command("badges", "your earned badges; --open-badges writes them as Open Badges 3.0 credentials")
+    sub.add_argument("--open-badges", action="store_true", help="write each earned badge as an Open Badges 3.0 credential (JSON-LD)")
+    sub.add_argument("--out", type=Path, help="folder for the credentials (default: qala-badges)")
+    sub.add_argument("--name", help="your name as it should appear on the credentials")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub.set_defaults(run=cmd_badges)
+
     for name, register in _plugins():
         register(commands, lambda sub: _global_options(sub, suppress=True))
     return parser
@@ -369,6 +403,195 @@ def cmd_export(args) -> int:
     out = args.out or Path(f"qala-export-{_slug(name)}.json")
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     print(engine.tr.t("Wrote {path}: {n} attempts.", path=out, n=len(data["attempts"])))
+    return 0
+
+
+def _teacher_course(args, near: Path | None = None) -> Path:
+    """The course a teacher's command works on: --course, else the course ``near`` (or the current
+    folder) is in, else the bundled one."""
+    from .course_file import bundled_course_root
+    from .validate import find_course_root
+
+    if args.course:
+        if not (Path(args.course) / "course" / "course.toml").is_file():
+            raise UsageError(Translator(resolve_language(args.lang)).t("{path} is not a course folder (it has no course/course.toml)", path=args.course))
+        return Path(args.course)
+    for place in (near, Path.cwd()):
+        found = find_course_root(place) if place is not None and place.exists() else None
+        if found:
+            return found
+    return bundled_course_root()
+
+
+def _print_problems(problems, console) -> None:
+    """FILE:LINE: message, one per line and never wrapped, so editors can jump to them."""
+    for problem in problems:
+        print(_relative(problem), flush=True)
+
+
+def cmd_new_lesson(args) -> int:
+    from .engine import default_home
+    from .scaffold import new_lesson
+    from .validate import validate
+
+    tr = Translator(resolve_language(args.lang))
+    root = _teacher_course(args)
+    made = new_lesson(root, args.track, args.slug, args.title, tr)
+    console = _console()
+    console.print(tr.t("Wrote {lesson} and {cases}.", lesson=_rel(made.lesson), cases=_rel(made.cases)))
+    toml_path = _rel(root / "course" / "course.toml")
+    if made.listing.added:
+        console.print(tr.t("Listed {lesson} in the track {track} of {path}.", lesson=args.slug, track=args.track, path=toml_path))
+    elif not made.listing.already:
+        console.print(f"[yellow]{_escape(tr.t('Could not edit {path} safely; do it by hand: {instruction}', path=toml_path, instruction=made.listing.instruction))}[/]")
+    report = validate(root, [made.lesson], cache_dir=Path(args.home or default_home()) / "cache" / "reference")
+    _print_problems(report.problems, console)
+    if report.errors:
+        console.print(f"[red]{tr.t('The new lesson does not validate: please report this as a bug.')}[/]")
+        return 1
+    console.print(tr.t("It validates. Next: edit it, then run `qala validate {path}` and preview it with `qala tui --course {course} --lesson {lesson}`.", path=_rel(made.lesson), course=_rel(root), lesson=args.slug))
+    return 0
+
+
+def cmd_new_course(args) -> int:
+    from .course_file import bundled_course_root
+    from .scaffold import new_course
+
+    tr = Translator(resolve_language(args.lang))
+    source = _teacher_course(args) if args.course else bundled_course_root()
+    target = new_course(args.dir, source, tr)
+    print(tr.t("Copied the course into {path}. Next: cd {path} and run `qala validate --course .`, then `qala new lesson TRACK SLUG`.", path=_rel(target)))
+    return 0
+
+
+def _rel(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+        return rel if not rel.startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def cmd_import(args) -> int:
+    from .engine import default_home
+    from .notebook_import import import_notebook
+    from .scaffold import add_lesson_to_track
+    from .validate import validate
+
+    tr = Translator(resolve_language(args.lang))
+    root = _teacher_course(args, near=args.out.parent if args.out else None)
+    result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
+    in_course = result.path.resolve().parent == (root / "lessons" / args.track).resolve()
+    listing = add_lesson_to_track(root / "course" / "course.toml", args.track, result.lesson_id) if in_course else None
+    report = validate(root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference") if in_course else None
+    errors = report.errors if report else []
+    if args.json:
+        data = result.as_json() | {
+            "listed": bool(listing and (listing.added or listing.already)),
+            "list_by_hand": listing.instruction if listing else "",
+            "validated": report is not None,
+            "errors": [str(p) for p in errors],
+            "warnings": [str(p) for p in report.warnings] if report else [],
+        }
+        _print_json(data)
+        return 1 if errors else 0
+    from rich.table import Table
+
+    console = _console()
+    console.print(tr.t("Imported {notebook} ({tool}): {n} exercises in {path}.", notebook=args.notebook, tool=result.tool, n=len(result.exercises), path=_rel(result.path)))
+    for exercise in result.exercises:
+        xp = tr.t("{xp} XP", xp=exercise.xp) if exercise.xp is not None else tr.t("the course's XP")
+        console.print(f"  • {_escape(exercise.id)}: {_escape(exercise.title)} — " + tr.nt("{n} check", "{n} checks", exercise.checks) + f", {xp}")
+    if result.notes:
+        table = Table(title=tr.t("What to look at (cell = position in the notebook, line = in the lesson)"), title_justify="left")
+        for header in (tr.t("cell"), tr.t("line"), tr.t("what"), tr.t("note")):
+            table.add_column(header)
+        labels = {"todo": f"[red]{tr.t('to do')}[/]", "kept": f"[yellow]{tr.t('kept')}[/]", "info": f"[dim]{tr.t('info')}[/]"}
+        for note in result.notes:
+            table.add_row(str(note.cell or "—"), str(note.line or ""), labels[note.kind], _escape(note.message))
+        console.print(table)
+    if listing is not None:
+        if listing.added:
+            console.print(tr.t("Listed {lesson} in the track {track} of course.toml.", lesson=result.lesson_id, track=args.track))
+        elif not listing.already:
+            console.print(f"[yellow]{_escape(tr.t('Could not edit course.toml safely; do it by hand: {instruction}', instruction=listing.instruction))}[/]")
+    if report is None:
+        console.print(f"[yellow]{tr.t('Not validated: the file is not in lessons/{track}/ of a course. Move it there and run `qala validate` on it.', track=args.track)}[/]")
+        return 0
+    _print_problems(report.problems, console)
+    todo = len(result.todos)
+    if errors:
+        console.print(f"[red]{tr.t('The lesson does not validate yet: fix the errors above (FILE:LINE), then run `qala validate {path}`.', path=_rel(result.path))}[/]")
+        return 1
+    console.print(tr.t("It validates. Before publishing, do the {n} items marked to do or kept (search the file for TODO).", n=todo) if todo else tr.t("It validates."))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .course_file import load_course
+    from .engine import default_home
+    from .grading import Grader
+    from .report import build_report, print_report, render_html
+    from .runner import default_runner
+
+    tr = Translator(resolve_language(args.lang))
+    root = _teacher_course(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(tr.t("--jobs must be 1 or more"))
+    course, _ = load_course(root)
+    runner = default_runner()
+    try:
+        grader = Grader(course, runner, Path(args.home or default_home()) / "cache" / "reference")
+        report = build_report(course, grader, list(args.files), tr, jobs=args.jobs)
+    finally:
+        runner.close()
+    if not report.learners and report.problems:
+        for file, error in report.problems:
+            sys.stderr.write(f"qala: error: {_one_line(file)}: {_one_line(error)}\n")
+        return 2
+    if args.html:
+        args.html.write_text(render_html(report, tr), encoding="utf-8")
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        console = _console()
+        print_report(report, tr, console)
+        if args.html:
+            console.print(tr.t("Wrote {path}.", path=_rel(args.html)))
+    return 1 if report.problems else 0
+
+
+def cmd_badges(args) -> int:
+    from .open_badges import write_credentials
+
+    engine = engine_from(args)
+    tr = engine.tr
+    lang = engine.language
+    earned = [(b.badge, b.earned_at) for b in engine.progress().badges if b.earned_at]
+    if not args.open_badges:
+        if args.json:
+            _print_json({"badges": [{"id": b.id, "title": pick(b.title, lang), "icon": b.icon, "earned_at": at} for b, at in earned]})
+            return 0
+        console = _console()
+        if not earned:
+            console.print(tr.t("No badges yet: pass an exercise to earn the first one."))
+        for badge, at in earned:
+            console.print(f"{badge.icon} [bold]{_escape(pick(badge.title, lang))}[/] [dim]{at[:10]}[/] — {_escape(pick(badge.description, lang))}")
+        return 0
+    name = args.name or engine.store.setting("learner_name")
+    if not name:
+        raise UsageError(tr.t("say who you are: qala badges --open-badges --name \"Your Name\""))
+    engine.store.set_setting("learner_name", name)
+    out = args.out or Path("qala-badges")
+    written = write_credentials(engine.course.info, earned, name, lang, out)
+    if args.json:
+        _print_json({"written": [str(p) for p in written], "signed": False})
+        return 0
+    if not written:
+        print(tr.t("No badges yet, so no credentials were written."))
+        return 0
+    print(tr.nt("Wrote {n} Open Badges 3.0 credential to {path}.", "Wrote {n} Open Badges 3.0 credentials to {path}.", len(written), path=out))
+    print(tr.t("They are not signed (Qala has no keys): a wallet shows them as self-asserted until your school signs them."))
     return 0
 
 
