@@ -94,7 +94,7 @@ class Evidence:
 def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> list[CheckResult]:
     """Every check of the exercise, in order, after a first 'your code runs' result."""
     run = evidence.learner
-    results = [CheckResult(RUN_CHECK, run.ok, run_message(run, tr))]
+    results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), _crash_mistake(exercise, evidence, feedback), ""))]
     tree = _parse(evidence.source)
     call_offset = 0
     for check in exercise.checks:
@@ -173,7 +173,9 @@ def run_message(run: RunResult, tr: Translator) -> str:
     error = run.error or RunError("Error", "", None, "")
     where = tr.t("Line {line}", line=error.line) if error.line else tr.t("Your code")
     shown = f" `{error.text}`" if error.text else ""
-    return f"{where}:{shown} {error.type}: {error.message}. {error_advice(tr, error.type)}".replace(": .", ".")
+    message = error.message.strip().rstrip(".")
+    said = f"{error.type}: {message}." if message else f"{error.type}."
+    return f"{where}:{shown} {said} {error_advice(tr, error.type)}"
 
 
 def _error_text(error: RunError | None) -> str:
@@ -222,11 +224,31 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
 
 
 def _mistake_message(check: Check, evidence: Evidence, feedback: dict[str, str], matches) -> str | None:
-    """The teacher's message for a typical mistake whose result the learner's equals."""
+    """The teacher's message for a typical mistake whose result the learner's equals —
+    except for the untouched starter, which has made no mistake yet."""
+    if _normalised(evidence.source) == _normalised(evidence.starter):
+        return None
     for mistake in check.mistakes:
         run = evidence.mistakes.get(f"{check.id}.{mistake.id}")
         if run is not None and run.ok and matches(run):
             return feedback.get(f"{check.id}.{mistake.id}", mistake.message)
+    return None
+
+
+def _normalised(code: str) -> list[str]:
+    return [line.rstrip() for line in code.strip().splitlines() if line.strip()]
+
+
+def _crash_mistake(exercise: Exercise, evidence: Evidence, feedback: dict[str, str]) -> str | None:
+    """The message of a typical mistake that crashes the same way the learner's code did."""
+    error = evidence.learner.error
+    if evidence.learner.status != "error" or error is None:
+        return None
+    for check in exercise.checks:
+        for mistake in check.mistakes:
+            run = evidence.mistakes.get(f"{check.id}.{mistake.id}")
+            if run is not None and run.status == "error" and run.error and (run.error.type, run.error.message) == (error.type, error.message):
+                return feedback.get(f"{check.id}.{mistake.id}", mistake.message)
     return None
 
 
@@ -297,8 +319,9 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _numbers(text: str) -> list[float]:
-    return [float(n.replace(",", ".")) for n in NUMBER.findall(text)]
+def _numbers(text: str) -> list[tuple[float, str]]:
+    """Every number printed, with the line it is on."""
+    return [(float(n.replace(",", ".")), line.strip()) for line in text.splitlines() for n in NUMBER.findall(line)]
 
 
 def output_matches(expected: str, actual: str, match: str, tolerance: float) -> tuple[bool, dict]:
@@ -310,9 +333,9 @@ def output_matches(expected: str, actual: str, match: str, tolerance: float) -> 
         tol = Tolerance(absolute=tolerance or 1e-6, relative=1e-6)
         if len(e) != len(a):
             return False, {"numbers": (len(e), len(a))}
-        for position, (x, y) in enumerate(zip(e, a), start=1):
+        for position, ((x, _), (y, line)) in enumerate(zip(e, a), start=1):
             if not numbers_close(x, y, tol):
-                return False, {"number": (position, x, y)}
+                return False, {"number": (position, x, y, line)}
         return True, {}
     exp_lines, act_lines = _lines(expected), _lines(actual)
     if match == "contains":
@@ -347,8 +370,8 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
         e, a = why["numbers"]
         main = tr.t("Your code should print {expected} numbers, but it prints {actual}.", expected=e, actual=a)
     elif "number" in why:
-        position, e, a = why["number"]
-        main = tr.t("Number {position} that you print should be {expected}, but it is {actual}.", position=position, expected=describe(e), actual=describe(a))
+        position, e, a, line = why["number"]
+        main = tr.t("Number {position} that you print should be {expected}, but it is {actual} (in the line “{line}”).", position=position, expected=describe(e), actual=describe(a), line=line[:60])
     elif "missing" in why:
         main = tr.t("Your output should contain “{text}”.", text=why["missing"][:80])
     else:

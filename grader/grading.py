@@ -122,9 +122,12 @@ class Grader:
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
         evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
         results = judge(exercise, evidence, tr, feedback)
-        failing_with_mistakes = {r.check for r in results if not r.passed} & {c.id for c in exercise.checks if c.mistakes}
-        if failing_with_mistakes and learner.ok:
-            evidence.mistakes = self.mistakes(lesson, exercise, failing_with_mistakes)
+        with_mistakes = {c.id for c in exercise.checks if c.mistakes}
+        # A crash may be a typical mistake too (an off-by-one index), so every mistake is a
+        # candidate then; otherwise only those of the failing checks.
+        wanted = with_mistakes if not learner.ok else {r.check for r in results if not r.passed} & with_mistakes
+        if wanted and learner.status in ("ok", "error"):
+            evidence.mistakes = self.mistakes(lesson, exercise, wanted)
             results = judge(exercise, evidence, tr, feedback)
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)

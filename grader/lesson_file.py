@@ -345,7 +345,7 @@ def _check_syntax(source: str, fence_line: int, problems: Problems) -> None:
 
 EXERCISE_SETTINGS = {"xp", "timeout"}
 CHECK_OPTIONS = {
-    "value": {"tolerance", "rel_tolerance", "ordered", "ignore_case", "strip", "check_names"},
+    "value": {"tolerance", "rel_tolerance", "ordered", "ignore_case", "strip"},
     "function": {"calls", "tolerance", "rel_tolerance", "ordered"},
     "output": {"match", "tolerance"},
     "uses": set(),

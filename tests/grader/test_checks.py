@@ -165,3 +165,28 @@ def test_feedback_arrives_in_russian_and_kazakh(tmp_path):
     kk = grade(tmp_path, "numbers = [1, 2, 3]\ntotal = 30", lang="kk")
     assert "should be" not in feedback(ru, "total") and "30" in feedback(ru, "total")
     assert "should be" not in feedback(kk, "total") and "30" in feedback(kk, "total")
+
+
+def test_a_crash_that_a_typical_mistake_also_makes_is_named(tmp_path):
+    checks = (
+        '[[check]]\nvalue = "last"\n\n'
+        "[[check.mistake]]\ncode = '''\nnumbers = [1, 2, 3]\nlast = numbers[len(numbers)]\n'''\n"
+        'message = "Positions end one before the length: the last item is numbers[len(numbers) - 1]."'
+    )
+    result = grade(tmp_path, "numbers = [1, 2, 3]\nlast = numbers[3]", checks=checks, starter="numbers = [1, 2, 3]\nlast = 0", solution="numbers = [1, 2, 3]\nlast = numbers[-1]")
+    runs = feedback(result, "runs")
+    assert runs.startswith("Line 2: `last = numbers[3]` IndexError: list index out of range.")
+    assert runs.endswith("the last item is numbers[len(numbers) - 1].")
+
+
+def test_the_untouched_starter_is_not_told_it_made_a_mistake(tmp_path):
+    checks = (
+        '[[check]]\nvalue = "total"\nmessage = "Add the numbers up."\n\n'
+        "[[check.mistake]]\ncode = '''\nnumbers = [1, 2, 3]\ntotal = 0\nfor n in numbers:\n    pass\n'''\n"
+        'message = "Your loop never adds anything to total."'
+    )
+    starter = "numbers = [1, 2, 3]\ntotal = 0"
+    untouched = grade(tmp_path, starter, checks=checks, starter=starter)
+    assert feedback(untouched, "total") == "`total` should be 6, but your code gave 0. Add the numbers up."
+    tried = grade(tmp_path, "numbers = [1, 2, 3]\ntotal = 0\nfor n in numbers:\n    total == total + n", checks=checks, starter=starter)
+    assert feedback(tried, "total").endswith("Your loop never adds anything to total.")  # same value, but written
