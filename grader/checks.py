@@ -22,6 +22,7 @@ from .model import Check, Exercise
 from .runner import Job, RunError, RunResult
 
 RUN_CHECK = "runs"
+EXACT = Tolerance(absolute=1e-12, relative=1e-12)
 
 
 @dataclass(frozen=True)
@@ -192,15 +193,17 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
     """One sentence saying how ``subject`` differs from what was expected."""
     p = diff.params
     if diff.code == "type":
+        if p["actual"] is None:
+            return tr.t("{subject} should be a {expected_kind}, but your code gave None (nothing). Did a function forget to return its result?", subject=subject, expected_kind=tr.t(p["expected_kind"]))
         return tr.t("{subject} should be a {expected_kind}, but your code gave a {actual_kind}: {actual}.", subject=subject, expected_kind=tr.t(p["expected_kind"]), actual_kind=tr.t(p["actual_kind"]), actual=_show(p["actual"]))
     if diff.code == "value":
         return tr.t("{subject} should be {expected}, but your code gave {actual}.", subject=subject, expected=_show(p["expected"]), actual=_show(p["actual"]))
     if diff.code == "length":
         return tr.nt("{subject} should have {expected} item, but yours has {actual}.", "{subject} should have {expected} items, but yours has {actual}.", p["expected"], subject=subject, expected=p["expected"], actual=p["actual"])
     if diff.code == "order":
-        return tr.t("{subject} has the right items in the wrong order (first difference at position {position}). Check how you sort.", subject=subject, position=p["position"])
+        return tr.t("{subject} has the right items in a different order (the first difference is at position {position}). Check how you sort or line them up.", subject=subject, position=p["position"] - 1)
     if diff.code == "item":
-        inner = difference_message(p["inner"], tr, tr.t("item {position}", position=p["position"]))
+        inner = difference_message(p["inner"], tr, tr.t("the item at position {position}", position=p["position"] - 1))
         return tr.t("In {subject}: {inner}", subject=subject, inner=inner)
     if diff.code == "entry":
         inner = difference_message(p["inner"], tr, tr.t("the value for {key}", key=repr(p["key"])))
@@ -225,13 +228,17 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
 
 def _mistake_message(check: Check, evidence: Evidence, feedback: dict[str, str], matches) -> str | None:
     """The teacher's message for a typical mistake whose result the learner's equals —
-    except for the untouched starter, which has made no mistake yet."""
-    if _normalised(evidence.source) == _normalised(evidence.starter):
+    except where the learner still has the starter's placeholder (``total = 0``), which has
+    made no mistake yet. (A starter that is deliberately naive code keeps its message.)"""
+    if _normalised(evidence.source) == _normalised(evidence.starter) and placeholder_starter(evidence.starter, check):
         return None
-    for mistake in check.mistakes:
-        run = evidence.mistakes.get(f"{check.id}.{mistake.id}")
-        if run is not None and run.ok and matches(run):
-            return feedback.get(f"{check.id}.{mistake.id}", mistake.message)
+    runs = [(m, evidence.mistakes.get(f"{check.id}.{m.id}")) for m in check.mistakes]
+    found = [(m, run) for m, run in runs if run is not None and run.ok]
+    # Two mistakes may give values within the check's tolerance of each other: an exact match wins.
+    for exact in (True, False):
+        for mistake, run in found:
+            if matches(run, exact):
+                return feedback.get(f"{check.id}.{mistake.id}", mistake.message)
     return None
 
 
@@ -239,17 +246,51 @@ def _normalised(code: str) -> list[str]:
     return [line.rstrip() for line in code.strip().splitlines() if line.strip()]
 
 
+def _is_blank(node: ast.AST | None) -> bool:
+    """A literal, ..., or an empty list/dict/tuple/set: nothing computed yet."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return not node.elts
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
+
+
+def placeholder_starter(starter: str, check: Check) -> bool:
+    """Whether the starter only holds a place for what this check looks at."""
+    tree = _parse(starter)
+    if tree is None:
+        return True
+    if check.kind == "value":
+        values = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == check.target for t in n.targets)]
+        return all(_is_blank(v) for v in values)
+    if check.kind == "function":
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == check.target:
+                body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+                return all(isinstance(s, ast.Pass) or (isinstance(s, ast.Return) and _is_blank(s.value)) for s in body)
+        return True
+    return False
+
+
 def _crash_mistake(exercise: Exercise, evidence: Evidence, feedback: dict[str, str]) -> str | None:
     """The message of a typical mistake that crashes the same way the learner's code did."""
     error = evidence.learner.error
     if evidence.learner.status != "error" or error is None:
         return None
-    for check in exercise.checks:
-        for mistake in check.mistakes:
-            run = evidence.mistakes.get(f"{check.id}.{mistake.id}")
-            if run is not None and run.status == "error" and run.error and (run.error.type, run.error.message) == (error.type, error.message):
-                return feedback.get(f"{check.id}.{mistake.id}", mistake.message)
-    return None
+    crashes = [
+        (f"{check.id}.{mistake.id}", mistake.message, run.error)
+        for check in exercise.checks
+        for mistake in check.mistakes
+        if (run := evidence.mistakes.get(f"{check.id}.{mistake.id}")) is not None and run.status == "error" and run.error
+    ]
+    same_text = [c for c in crashes if (c[2].type, c[2].message) == (error.type, error.message)]
+    # Messages differ in detail ("for +=" against "for +"): the error's kind alone is enough
+    # when only one typical mistake crashes that way.
+    same_kind = [c for c in crashes if c[2].type == error.type]
+    chosen = same_text[0] if same_text else (same_kind[0] if len(same_kind) == 1 else None)
+    return feedback.get(chosen[0], chosen[1]) if chosen else None
 
 
 def _compose(main: str, mistake: str | None, advice: str) -> str:
@@ -269,8 +310,8 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
     if diff is None:
         return True, tr.t("{subject} is right.", subject=subject)
 
-    def same_as(run: RunResult) -> bool:
-        return name in run.values and compare(run.values[name], values[name], tol) is None
+    def same_as(run: RunResult, exact: bool = False) -> bool:
+        return name in run.values and compare(run.values[name], values[name], EXACT if exact else tol) is None
 
     mistake = _mistake_message(check, evidence, feedback, same_as)
     return False, _compose(difference_message(diff, tr, subject), mistake, feedback.get(check.id, check.message))
@@ -283,11 +324,11 @@ def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, fee
     tol = Tolerance.from_options(dict(check.options))
     advice = feedback.get(check.id, check.message)
 
-    def same_as(run: RunResult) -> bool:
+    def same_as(run: RunResult, exact: bool = False) -> bool:
         theirs = run.calls[offset : offset + len(calls)]
         return len(theirs) == len(learner) and all(
             (t.error is not None and m.error is not None and t.error.type == m.error.type)
-            or (t.error is None and m.error is None and compare(t.value, m.value, tol) is None)
+            or (t.error is None and m.error is None and compare(t.value, m.value, EXACT if exact else tol) is None)
             for t, m in zip(theirs, learner)
         )
 
@@ -377,8 +418,8 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
     else:
         main = tr.t("What your code prints is not exactly what was expected.")
 
-    def same_as(run: RunResult) -> bool:
-        return output_matches(run.stdout, actual, match, tolerance)[0]
+    def same_as(run: RunResult, exact: bool = False) -> bool:
+        return output_matches(run.stdout, actual, match, 0 if exact else tolerance)[0]
 
     mistake = _mistake_message(check, evidence, feedback, same_as)
     return False, _compose(main, mistake, feedback.get(check.id, check.message))
@@ -402,6 +443,8 @@ SYNTAX_WORDS: dict[str, tuple[type, ...]] = {
 
 def structure_uses(tree: ast.AST, word: str) -> bool:
     """Whether code uses a syntax word (for, while, def…) or a name (sum, groupby, pd.read_csv)."""
+    if word == "if" and any(isinstance(node, ast.comprehension) and node.ifs for node in ast.walk(tree)):
+        return True
     if word in SYNTAX_WORDS and SYNTAX_WORDS[word]:
         return any(isinstance(node, SYNTAX_WORDS[word]) for node in ast.walk(tree))
     parts = word.split(".")
@@ -433,15 +476,40 @@ def _structure(check: Check, tree: ast.AST | None, tr: Translator) -> tuple[bool
     return True, tr.t("Your code avoids {names}.", names=", ".join(f"`{w}`" for w in words))
 
 
+_FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
+
+
+def _fold(node: ast.AST) -> Any:
+    """The value of arithmetic on number literals (1_260_000 * 1000), or None."""
+    if isinstance(node, ast.Constant) and is_number(node.value):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _fold(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, ast.BinOp) and type(node.op) in _FOLD:
+        left, right = _fold(node.left), _fold(node.right)
+        if left is None or right is None:
+            return None
+        try:
+            value = _FOLD[type(node.op)](left, right)
+        except (ZeroDivisionError, OverflowError):
+            return None
+        return value if abs(value) < 1e300 else None
+    return None
+
+
 def _constants(tree: ast.AST | None) -> list[Any]:
+    """Literals the code contains, arithmetic on number literals worked out."""
     if tree is None:
         return []
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and not isinstance(node.value, bool):
             found.append(node.value)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) and is_number(node.operand.value):
-            found.append(-node.operand.value)
+        elif isinstance(node, (ast.UnaryOp, ast.BinOp)):
+            value = _fold(node)
+            if value is not None:
+                found.append(value)
     return found
 
 

@@ -95,6 +95,14 @@ def _encode(value: Any, budget: _Budget, depth: int) -> Any:
         return _encode(float(float.__repr__(value)), budget, depth)
     if isinstance(value, str):
         return _encode(str.__str__(value), budget, depth)
+    # Counter, defaultdict, OrderedDict, namedtuples and list subclasses: their contents, read
+    # with the base type's own methods, so an overridden items() or __iter__ cannot lie.
+    if isinstance(value, dict):
+        return _encode(dict(dict.items(value)), budget, depth)
+    if isinstance(value, list):
+        return _encode(list.copy(value), budget, depth)
+    if isinstance(value, tuple):
+        return _encode(tuple(tuple.__iter__(value)), budget, depth)
     table = _pandas(value, budget, depth)
     if table is not None:
         return table
@@ -383,7 +391,11 @@ def _short(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
+        if 1e6 <= abs(value) < 1e15:  # 1,960,784.31 reads better than 1.96078e+06
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
         return f"{value:.6g}" if abs(value) < 1e15 else repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 100_000:
+        return f"{value:,}"
     if isinstance(value, list):
         return "[" + ", ".join(_short(v) for v in value[:10]) + (", …" if len(value) > 10 else "") + "]"
     if isinstance(value, tuple):

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import placeholder_starter
 from .course_file import load_course
 from .datasets import load_datasets
 from .errors import ContentError, GradingError
@@ -112,6 +113,10 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
                 problems.append(ContentError(f"case {case.name!r} should fail but passes every check", where, case.line))
             elif case.failing:
                 result = next((f for f in graded.feedback if f.check == case.failing), None)
+                check = next((c for c in exercise.checks if c.id == case.failing), None)
+                if case.feedback and case.code.split() == exercise.starter.split() and check is not None and placeholder_starter(exercise.starter, check):
+                    problems.append(ContentError(f"case {case.name!r} is the starter itself, whose placeholder is never told about a mistake: write the mistake into the case's code", where, case.line))
+                    continue
                 if result is None or result.passed:
                     failed = ", ".join(graded.failed_checks())
                     problems.append(ContentError(f"case {case.name!r} should fail check {case.failing!r}, but the failing checks are: {failed}", where, case.line))
