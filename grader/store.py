@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -77,10 +78,48 @@ class ProgressStore(Protocol):
 
 
 def _backup(path: Path) -> Path:
+    """Copy a damaged progress file aside (once: an identical earlier copy is reused). Raises OSError."""
+    import hashlib
+
+    def digest(file: Path) -> str:
+        h = hashlib.sha256()
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    mine = digest(path)
+    for earlier in sorted(path.parent.glob(f"{path.name}.damaged-*")):
+        try:
+            if earlier.is_file() and earlier.stat().st_size == path.stat().st_size and digest(earlier) == mine:
+                return earlier
+        except OSError:
+            continue
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.damaged-{stamp}")
-    shutil.copy2(path, backup)
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        shutil.copy2(path, backup)
+    except OSError:
+        try:
+            backup.unlink()  # never leave a half-copied backup that looks like a whole one
+        except OSError:
+            pass
+        raise
     return backup
+
+
+def _kept(path: Path) -> str:
+    """'; a copy was kept as …' — or why no copy could be made (the original is never touched)."""
+    if not path.is_file():
+        return ""
+    try:
+        return f"; a copy was kept as {_backup(path)}"
+    except OSError as exc:
+        return f"; no copy could be made ({exc.strerror or exc}), so leave the file where it is"
 
 
 # ---------------------------------------------------------------- SQLite (terminal)
@@ -128,43 +167,86 @@ class SQLiteStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for progress {self.path.parent}: {exc.strerror}") from exc
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"the progress file {self.path} is not a file; move it away or use --home to choose another folder")
+        self.db = None
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as exc:  # the file is fine, the machine is not: full, busy, read-only
+                self._close_quietly()
+                busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+                if busy and time.monotonic() < deadline:
+                    # Another program is creating or recovering the file: some of those steps
+                    # answer "busy" at once instead of waiting, so wait here.
+                    time.sleep(0.05)
+                    continue
+                raise self._operational(exc, "open") from exc
+            except sqlite3.DatabaseError as exc:
+                self._damaged(exc)
+
+    def _open(self) -> None:
         existed = self.path.exists() and self.path.stat().st_size > 0
-        try:
-            self.db = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA busy_timeout = 15000")
-            if existed:
-                self._check_health()
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                self.db.close()
-                raise StoreError(
-                    f"the progress file {self.path} was written by a newer Qala (format {version}, this Qala reads {SCHEMA_VERSION}); "
-                    "update Qala — your progress has not been touched"
-                )
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            if version < SCHEMA_VERSION:
-                self._write(self._create)
-        except sqlite3.DatabaseError as exc:
-            self._damaged(exc)
+        self.db = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA busy_timeout = 15000")
+        if existed:
+            self._check_health()
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:  # before anything writes to it, even the journal mode
+            self.db.close()
+            raise StoreError(
+                f"the progress file {self.path} was written by a newer Qala (format {version}, this Qala reads {SCHEMA_VERSION}); "
+                "update Qala — your progress has not been touched"
+            )
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
+        if version < SCHEMA_VERSION:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    self._create(self.db)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
 
     def _check_health(self) -> None:
+        """Read the whole file once: anything but "ok" (busy aside) means it cannot be trusted."""
         try:
             result = self.db.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise
             self._damaged(exc)
         if result != "ok":
             self._damaged(sqlite3.DatabaseError(result))
 
-    def _damaged(self, exc: Exception) -> None:
+    def _close_quietly(self) -> None:
         try:
-            self.db.close()
+            if self.db is not None:
+                self.db.close()
         except Exception:
             pass
-        backup = _backup(self.path) if self.path.exists() else None
-        kept = f"; a copy was kept as {backup}" if backup else ""
+
+    def _operational(self, exc: sqlite3.OperationalError, doing: str) -> StoreError:
+        text = str(exc).lower()
+        if "full" in text:
+            return StoreError(f"the disk is full: the attempt was not saved and nothing was half-written ({self.path})")
+        if "disk i/o error" in text:
+            return StoreError(f"the disk could not be written (is it full, or failing?): the attempt was not saved and nothing was half-written ({self.path})")
+        if "locked" in text or "busy" in text:
+            return StoreError(f"the progress file is busy in another program; try again ({self.path})")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"the progress file {self.path} cannot be written (read-only); your progress is unchanged")
+        verb = "open" if doing == "open" else "write progress to"
+        return StoreError(f"cannot {verb} {self.path}: {exc}")
+
+    def _damaged(self, exc: Exception) -> None:
+        self._close_quietly()
         raise StoreError(
-            f"the progress file {self.path} is damaged ({exc}){kept}. Nothing was deleted: "
+            f"the progress file {self.path} is damaged ({exc}){_kept(self.path)}. Nothing was deleted: "
             f"move the damaged file away to start afresh, or use --home to choose another folder"
         ) from exc
 
@@ -184,11 +266,7 @@ class SQLiteStore:
             return result
         except sqlite3.OperationalError as exc:
             self._rollback()
-            if "full" in str(exc).lower():
-                raise StoreError(f"the disk is full: the attempt was not saved and nothing was half-written ({self.path})") from exc
-            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-                raise StoreError(f"the progress file is busy in another program; try again ({self.path})") from exc
-            raise StoreError(f"cannot write progress to {self.path}: {exc}") from exc
+            raise self._operational(exc, "write") from exc
         except sqlite3.DatabaseError as exc:
             self._rollback()
             self._damaged(exc)
@@ -205,6 +283,8 @@ class SQLiteStore:
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
             return self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise self._operational(exc, "read") from exc
         except sqlite3.DatabaseError as exc:
             self._damaged(exc)
 
@@ -223,6 +303,8 @@ class SQLiteStore:
     def progress(self, course: str) -> Progress:
         try:
             return self._progress(self.db, course)
+        except sqlite3.OperationalError as exc:
+            raise self._operational(exc, "read") from exc
         except sqlite3.DatabaseError as exc:
             self._damaged(exc)
 
@@ -281,6 +363,23 @@ class SQLiteStore:
 
 # ---------------------------------------------------------------- JSON (browser)
 
+_JSON_RECORDS = {
+    "attempts": {"course", "lesson", "exercise", "passed", "xp", "hints_used", "at", "local_date"},
+    "hints": {"course", "lesson", "exercise", "taken"},
+    "badges": {"course", "badge", "at"},
+    "drafts": {"course", "lesson", "exercise", "code"},
+}
+
+
+def _check_shape(data: dict) -> None:
+    """A progress file that parses but is not shaped like one is damaged too (ValueError)."""
+    for key, needed in _JSON_RECORDS.items():
+        records = data.get(key, [])
+        if not isinstance(records, list) or not all(isinstance(r, dict) and needed <= r.keys() for r in records):
+            raise ValueError(f"its {key} are not in Qala's format")
+    if not isinstance(data.get("settings", {}), dict):
+        raise ValueError("its settings are not in Qala's format")
+
 
 class JsonStore:
     """Progress in one JSON file, replaced atomically on every write (the browser has one tab
@@ -300,9 +399,11 @@ class JsonStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("format") != "qala-progress":
                 raise ValueError("not a Qala progress file")
+            _check_shape(data)
         except (ValueError, UnicodeDecodeError) as exc:
-            backup = _backup(self.path)
-            raise StoreError(f"the progress file {self.path} is damaged ({exc}); a copy was kept as {backup}. Nothing was deleted") from exc
+            raise StoreError(f"the progress file {self.path} is damaged ({exc}){_kept(self.path)}. Nothing was deleted") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress file {self.path}: {exc.strerror or exc}") from exc
         if int(data.get("schema", 0)) > SCHEMA_VERSION:
             raise StoreError(f"the progress file {self.path} was written by a newer Qala; update Qala — your progress has not been touched")
         return data
