@@ -60,6 +60,8 @@ def build_site(
     files: Mapping[str, bytes] | None = None,
     pyodide: str | None = None,
     vendor_dir: Path | None = None,
+    pages: Mapping[str, bytes] | None = None,
+    kernel_env: Mapping[str, str] | None = None,
 ) -> Path:
     """Build the site into `out_dir` (replaced if it holds an earlier site) and return its path.
 
@@ -67,9 +69,12 @@ def build_site(
     `extra_wheels` are preloaded in every kernel (our `qala` wheel). `pyodide` is None for the
     offline build, or a folder or http(s) URL of a full Pyodide distribution (numpy, pandas).
     `vendor_dir` is the vendor cache (see vendor.py), filled from the registries if incomplete.
+    `pages` are written at the site's root after the build (`index.html` replaces JupyterLite's
+    redirect to the lab: a landing page). `kernel_env` becomes the kernel's `os.environ`.
     """
     out = Path(out_dir).resolve()
     contents = _contents(notebooks, files or {})
+    page_paths = {_content_path(path): bytes(data) for path, data in (pages or {}).items()}
     extra_wheels = [Path(w).resolve() for w in extra_wheels]
     for wheel in extra_wheels:
         if not wheel.is_file() or wheel.suffix != ".whl":
@@ -81,6 +86,8 @@ def build_site(
         _write_contents(lite / "files", contents)
         preload = [canonical_name(WheelInfo.read(w).name) for w in extra_wheels]
         settings: dict = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": preload}}
+        if kernel_env:
+            settings["loadPyodideOptions"]["env"] = dict(kernel_env)
         url_lock_dir = None
         if pyodide is None:
             _offline_pyodide(lite / "static" / "pyodide", vendored, extra_wheels)
@@ -102,6 +109,10 @@ def build_site(
         shutil.copy2(out / "static" / "favicons" / "favicon.ico", out / "favicon.ico")
         if url_lock_dir is not None:
             shutil.copytree(url_lock_dir, out / URL_LOCK_DIR)
+        for path, data in page_paths.items():
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     _check_settings(out, settings, local_pyodide=url_lock_dir is None)
     return out
 

@@ -1,4 +1,4 @@
-"""Fixtures for the browser build: the vendored pieces, a tiny wheel, timings shown after the run."""
+"""Fixtures for the browser build: the vendored pieces, a tiny wheel, one Chromium, timings shown after the run."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,28 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
 def timings(pytestconfig: pytest.Config) -> dict[str, float]:
     """Measurements worth seeing after every run (seconds, MB): `timings[name] = value`."""
     return pytestconfig.stash[TIMINGS]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    from .browsing import CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.fail("QALA_REQUIRE_BROWSER is set but chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator:
+    """One headless Chromium (Debian's, driven by Playwright) for the browser tests of the run."""
+    from .browsing import CHROMIUM, CHROMIUM_ARGS
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,33 +6,19 @@ order and share the page; each step also checks that no request so far went else
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser
 
 from qala.web.serve import Serving, serving
 from qala.web.site import build_site, code_cell, markdown_cell, notebook
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-# Skipped without chromium, except where QALA_REQUIRE_BROWSER is set (CI): there they fail.
-REQUIRED = bool(os.environ.get("QALA_REQUIRE_BROWSER"))
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not REQUIRED, reason="Debian's chromium is not installed (apt-get install chromium)"
-    ),
-]
+from .browsing import BROWSER_MARKS, Lab, Traffic
+
+pytestmark = BROWSER_MARKS
 
 CELLS = [
     "import hello_qala\nprint(hello_qala.greet('Алматы'))",
@@ -46,68 +32,6 @@ CELLS = [
 NOTEBOOK = notebook([markdown_cell("# Сәлем, Алматы"), *map(code_cell, CELLS)])
 AIR = "station,pm25\nМедеу,12\nТұрксіб,30\n".encode()
 
-KERNEL_READY = """() => {
-  const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  return !!(widget && widget.sessionContext && widget.sessionContext.session
-            && widget.sessionContext.session.kernel);
-}"""
-READ_FROM_DRIVE = """async (path) => {
-  const model = await window.jupyterapp.serviceManager.contents.get(path, {content: true});
-  return model.format === 'base64' ? atob(model.content)
-       : typeof model.content === 'string' ? model.content : JSON.stringify(model.content);
-}"""
-
-
-@dataclass
-class Traffic:
-    """Every request the browser made, and what was wrong with any of them."""
-
-    servers: tuple[Serving, ...]  # the only places requests may go: the site (and its --pyodide URL)
-    urls: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-
-    def watch(self, context: BrowserContext) -> None:
-        context.on("request", self._request)
-        context.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
-        context.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-
-    def _request(self, request) -> None:
-        self.urls.append(request.url)
-        if not request.url.startswith((*(server.url for server in self.servers), "data:", "blob:")):
-            self.problems.append(f"off the site: {request.method} {request.url}")
-
-    def assert_clean(self) -> None:
-        served_badly = [
-            f"{server.url} answered {status}: {method} {path}"
-            for server in self.servers
-            for method, path, status in server.requests
-            if status >= 400
-        ]
-        assert not self.problems + served_badly, "\n".join(self.problems + served_badly)
-
-
-@dataclass
-class Lab:
-    page: Page
-    traffic: Traffic
-    opened_at: float
-
-    def run_cell(self, index: int) -> str:
-        """Click into code cell `index`, press Shift+Enter as a learner would, return its output."""
-        cell = self.page.locator(".jp-Notebook:visible .jp-CodeCell").nth(index)
-        cell.locator(".cm-content").click()
-        self.page.keyboard.press("Shift+Enter")
-        expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=120_000)
-        return cell.locator(".jp-OutputArea").inner_text()
-
-    def wait_for_kernel(self) -> None:
-        # A Shift+Enter sent before the session has a kernel is dropped silently.
-        self.page.wait_for_function(KERNEL_READY, timeout=120_000)
-
-    def read_from_drive(self, path: str) -> str:
-        return self.page.evaluate(READ_FROM_DRIVE, path)
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, vendored, tiny_wheel):
@@ -115,16 +39,6 @@ def site(tmp_path_factory, vendored, tiny_wheel):
         tmp_path_factory.mktemp("browser") / "site", {"hello.ipynb": NOTEBOOK}, [tiny_wheel],
         files={"datasets/air.csv": AIR},
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.fail("QALA_REQUIRE_BROWSER is set but chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @contextmanager

@@ -1,0 +1,188 @@
+"""`qala web build` and `qala web serve` without a browser: the kernel's wheel, the notebooks made
+from lesson files, the landing page, the kernel's settings, and one-line errors."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qala.web import notebook as in_notebook
+from qala.web.course_site import build_course_site
+from qala.web.kernel_wheel import build_kernel_wheel
+from qala.web.lockfile import WheelInfo
+from qala.web.site import KERNEL_PLUGIN
+from tests.conftest import exercise_text, lesson_text, make_course, run_qala
+
+AIR = "station,pm25\nМедеу,12\nТұрксіб,30\n"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """Two lessons: one on the standard library, one needing pandas (which the offline site lacks)."""
+    two = exercise_text("total") + "\n" + exercise_text("again", setup="numbers = [1, 2, 3]")
+    return make_course(
+        tmp_path_factory.mktemp("course"),
+        {"sums": lesson_text(exercises=two), "frames": lesson_text("frames", front='needs = ["pandas"]\n')},
+        datasets={"air.csv": AIR},
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, course, vendored):
+    return build_course_site(tmp_path_factory.mktemp("site") / "site", course_root=course)
+
+
+def cells_of(site: Path, path: str) -> list[dict]:
+    return json.loads((site / "files" / path).read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_the_kernel_wheel_is_reproducible_and_carries_only_what_runs_in_pyodide(course, tmp_path):
+    first = build_kernel_wheel(course, tmp_path / "a").path
+    second = build_kernel_wheel(course, tmp_path / "b").path
+    assert first.name == second.name and first.read_bytes() == second.read_bytes()
+    assert re.fullmatch(r"qala-[\d.]+-1[0-9a-f]{12}-py3-none-any\.whl", first.name)  # a content hash as build tag
+    names = set(zipfile.ZipFile(first).namelist())
+    for wanted in ("qala/grader/engine.py", "qala/grader/runner.py", "qala/web/notebook.py", "qala/web/kernel_startup.py",
+                   "qala/course/__init__.py", "qala/course/course.toml", "qala/lessons/basics/sums.md", "qala/lessons/datasets/air.csv"):
+        assert wanted in names
+    assert not [n for n in names if n.startswith(("qala/tui/", "qala/web/site", "qala/web/vendor", "qala/web/command")) or n.endswith(".pyc")]
+    info = WheelInfo.read(first)
+    assert (info.name, info.requires) == ("qala", ())  # Textual, Rich and pandas stay out of the kernel
+
+    edited = Path(shutil.copytree(course, tmp_path / "edited"))
+    (edited / "lessons" / "basics" / "sums.md").write_text(lesson_text(intro="Changed."), encoding="utf-8")
+    assert build_kernel_wheel(edited, tmp_path / "c").path.name != first.name  # so no browser serves a stale one
+
+
+def test_each_lesson_is_a_notebook_in_each_language(built):
+    site = built.path
+    assert built.notebooks == 6 and built.lessons == 2
+    for language in ("en", "ru", "kk"):
+        cells = cells_of(site, f"{language}/sums.ipynb")
+        assert cells[0]["cell_type"] == "markdown" and source(cells[0]).startswith("# Lesson sums")
+        assert "%%check" in source(cells[0])  # how it works, before anything runs
+        start = next(c for c in cells if c["cell_type"] == "code")
+        assert source(start).endswith(f'await start("sums", "{language}")')
+        checks = [source(c) for c in cells if c["cell_type"] == "code" and source(c).startswith("%%check")]
+        assert checks == ["%%check total\nnumbers = [1, 2, 3]\ntotal = 0\n", "%%check again\nnumbers = [1, 2, 3]\ntotal = 0\n"]
+        assert source(cells[-1]) == "progress()"
+    cells = cells_of(site, "en/sums.ipynb")
+    assert any("This code runs before yours" in source(c) and "numbers = [1, 2, 3]" in source(c) for c in cells)
+    prose = [c for c in cells if c["cell_type"] == "markdown"]
+    assert all(c["metadata"]["editable"] is False for c in prose)
+    exercise_cells = [c for c in cells if source(c).startswith("%%check")]
+    assert all(c["metadata"]["deletable"] is False and "editable" not in c["metadata"] for c in exercise_cells)
+
+
+def test_a_lesson_needing_what_the_site_lacks_says_so_at_its_top(built):
+    assert built.unavailable == {"frames": ["pandas"]}
+    banner = source(cells_of(built.path, "en/frames.ipynb")[1])
+    assert banner.startswith("> ⚠️") and "needs pandas" in banner
+    assert not any("needs pandas" in source(c) for c in cells_of(built.path, "en/sums.ipynb"))
+
+
+def test_the_landing_page_replaces_jupyterlites_root_page_and_keeps_its_config(built):
+    page = (built.path / "index.html").read_text(encoding="utf-8")
+    assert '<script id="jupyter-config-data" type="application/json" data-jupyter-lite-root=".">{}</script>' in page
+    data = json.loads(re.search(r'<script id="qala-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert data["languages"] == ["en", "ru", "kk"]
+    assert data["course"]["title"]["ru"] == "Тестовый курс"
+    assert data["storage"] == {"database": in_notebook.PROGRESS_MOUNT, "store": "FILE_DATA",
+                               "key": f"{in_notebook.PROGRESS_MOUNT}/{in_notebook.SUMMARY_FILE}", "channel": in_notebook.CHANNEL}
+    assert data["lessons"]["frames"]["missing"] == ["pandas"]
+    assert data["lessons"]["sums"]["notebook"]["kk"] == "notebooks/index.html?path=kk/sums.ipynb"
+    assert data["initial"]["xp"] == 0 and data["initial"]["lessons"]["sums"]["status"] == "available"
+    assert data["initial"]["language"] is None and data["default_language"] is None
+    assert set(data["ui"]["ru"]) == set(data["ui"]["en"])
+    assert (built.path / "qala" / "landing.js").is_file() and (built.path / "qala" / "landing.css").is_file()
+
+
+def test_the_kernel_preloads_the_wheel_without_dependencies_and_runs_its_startup_file(built, vendored):
+    config = json.loads((built.path / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+    options = config["litePluginSettings"][KERNEL_PLUGIN]["loadPyodideOptions"]
+    python = ".".join(vendored.lock["info"]["python"].split(".")[:2])
+    assert options == {"packages": ["qala"], "env": {"PYTHONSTARTUP": f"/lib/python{python}/site-packages/qala/web/kernel_startup.py"}}
+    lock = json.loads((built.path / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert lock["qala"]["depends"] == [] and lock["qala"]["file_name"] == built.wheel
+    assert (built.path / "static" / "pyodide" / built.wheel).is_file()
+    assert (built.path / "files" / "datasets" / "air.csv").read_text(encoding="utf-8") == AIR
+
+
+def test_a_check_cell_becomes_an_awaited_check_of_the_rest_of_the_cell():
+    code = 'name = "Алматы"\nprint(f"{name}\\t\'ok\'")\n'
+    (line,) = in_notebook.transform_check_cell(["%%check january\n", *code.splitlines(True)])
+    tree = ast.parse(line)
+    call = tree.body[0].value
+    assert isinstance(call, ast.Await) and call.value.func.attr == "check_cell"
+    assert [ast.literal_eval(a) for a in call.value.args] == ["january", code]
+    (line,) = in_notebook.transform_check_cell(["%%check  \n", "x = 1\n"])
+    assert "check_cell(None, 'x = 1\\n')" in line
+    for untouched in (["x = 1\n"], ["%%checks x\n", "y\n"], ["# %%check x\n"], []):
+        assert in_notebook.transform_check_cell(untouched) == untouched
+
+
+def test_command_line_mistakes_are_one_line_errors(tmp_path):
+    (tmp_path / "stuff").mkdir()
+    (tmp_path / "stuff" / "notes.txt").write_text("mine", encoding="utf-8")
+    cases = [
+        (["web", "build", "--course", str(tmp_path), "--out", str(tmp_path / "out")], "is not a course folder"),
+        (["web", "build", "--pyodide", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")], "no such folder"),
+        (["web", "build", "--out", str(tmp_path / "stuff")], "refusing to replace it"),
+        (["web", "serve", "--dir", str(tmp_path / "stuff")], "holds no built site"),
+    ]
+    for args, message in cases:
+        done = run_qala(*args, home=tmp_path / "home")
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert done.stderr.startswith("qala: error: ") and message in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert (tmp_path / "stuff" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_qala_web_serve_serves_a_built_site_on_loopback(built):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qala.grader.cli", "web", "serve", "--port", "0", "--dir", str(built.path)],
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = server.stderr.readline()
+        url = re.search(r"at (http://127\.0\.0\.1:\d+/)", line).group(1)
+        with urllib.request.urlopen(url + "index.html", timeout=30) as response:
+            assert response.status == 200 and b'id="qala-data"' in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_with_a_pyodide_that_has_pandas_no_lesson_is_flagged(tmp_path, course, full_distribution):
+    folder = Path(shutil.copytree(full_distribution, tmp_path / "pyodide"))
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    wheel = "pandas-2.3.1-cp314-cp314-pyodide_2026_0_wasm32.whl"
+    (folder / wheel).write_bytes(b"a stand-in: only its lock entry matters here")
+    lock["packages"]["pandas"] = {"name": "pandas", "version": "2.3.1", "file_name": wheel, "install_dir": "site",
+                                  "sha256": "", "package_type": "package", "imports": ["pandas"], "depends": []}
+    (folder / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    site = build_course_site(tmp_path / "site", course_root=course, pyodide=str(folder))
+    assert site.unavailable == {}
+    assert not any("needs pandas" in source(c) for c in cells_of(site.path, "en/frames.ipynb"))
+    page = (site.path / "index.html").read_text(encoding="utf-8")
+    assert '"missing":["pandas"]' not in page
+
+
+def test_a_school_can_build_its_own_course_with_its_language_first(tmp_path, course, vendored):
+    done = run_qala("web", "build", "--lang", "kk", "--course", str(course), "--out", str(tmp_path / "site"), home=tmp_path / "home")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 lessons, 6 notebooks" in done.stdout and "frames needs pandas" in done.stdout
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '"default_language":"kk"' in page

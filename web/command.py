@@ -1,0 +1,81 @@
+"""`qala web build` and `qala web serve`: the command line of the browser build.
+
+Registered with the core command line through the entry point group `qala.commands`; the heavy
+imports (jupyterlite, the engine) happen only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from qala.grader.errors import UsageError
+
+DEFAULT_OUT = Path("_site")
+
+
+def register(commands, add_globals) -> None:
+    """Add `qala web build` and `qala web serve` to the core's subcommands."""
+    web = commands.add_parser("web", help="the browser build: a static JupyterLite site that works offline",
+                              description="the browser build: a static JupyterLite site that works offline")
+    add_globals(web)
+    parser_class = type(web)
+    actions = web.add_subparsers(dest="web_command", metavar="WHAT", parser_class=parser_class, required=True)
+
+    build = actions.add_parser("build", help="build the site (offline by default)",
+                               description="Build the course as a static site: one notebook per lesson and language, a landing "
+                                           "page with the course map, and Pyodide with the grader. Offline by default (the "
+                                           "vendored Pyodide core: no pandas); --pyodide names a full Pyodide distribution.")
+    add_globals(build)
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to write the site (default: {DEFAULT_OUT})")
+    build.add_argument("--pyodide", metavar="DIR_OR_URL", help="a full Pyodide distribution (a folder, or an http(s) URL such as a CDN's)")
+    build.set_defaults(run=run_build)
+
+    serve = actions.add_parser("serve", help="serve a built site on 127.0.0.1",
+                               description="Serve a built site on 127.0.0.1 (Ctrl+C stops).")
+    add_globals(serve)
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--dir", type=Path, default=DEFAULT_OUT, help=f"the built site (default: {DEFAULT_OUT})")
+    serve.set_defaults(run=run_serve)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from . import vendor
+    from .course_site import build_course_site
+    from .site import SiteError
+
+    course = getattr(args, "course", None)
+    pyodide = args.pyodide
+    if pyodide and not pyodide.startswith(("http://", "https://")) and not Path(pyodide).is_dir():
+        raise UsageError(f"--pyodide {pyodide}: no such folder (give a Pyodide distribution's folder or an http(s) URL)")
+    try:
+        site = build_course_site(args.out, course_root=course, pyodide=pyodide, default_language=getattr(args, "lang", None))
+    except (SiteError, vendor.VendorError) as error:
+        raise UsageError(" ".join(str(error).split())) from None
+    except OSError as error:
+        raise UsageError(f"cannot write the site to {args.out}: {error.strerror or error}") from None
+    megabytes = site.size_bytes / 1e6
+    where = "offline (Pyodide core, no pandas)" if pyodide is None else f"Pyodide from {pyodide}"
+    print(f"Built {site.path}: {site.lessons} lessons, {site.notebooks} notebooks, {megabytes:.1f} MB, {where}, in {site.seconds:.1f} s.")
+    for lesson, modules in site.unavailable.items():
+        print(f"  {lesson} needs {', '.join(modules)}, which this site's Pyodide lacks: its notebook says so.")
+    for problem in site.problems:
+        print(f"  left out a broken lesson: {problem}", file=sys.stderr)
+    print(f"Serve it with: qala web serve --dir {args.out}")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve_forever
+
+    folder = args.dir
+    if not (folder / "index.html").is_file() or not (folder / "jupyter-lite.json").is_file():
+        raise UsageError(f"{folder} holds no built site: run `qala web build --out {folder}` first")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535")
+    try:
+        serve_forever(folder, args.port)
+    except OSError as error:
+        raise UsageError(f"cannot serve on port {args.port}: {error.strerror or error}") from None
+    return 0

@@ -1,0 +1,286 @@
+"""The course as a site: one notebook per lesson and language, a landing page, the kernel's wheel.
+
+`build_course_site` is what `qala web build` does. Notebooks are made per language, in folders
+`en/`, `ru/`, `kk/`, so the prose is ordinary Markdown that shows (and can be read) before the
+kernel has even started; the landing page links to the notebooks of the language chosen there, so
+switching needs no rebuild, and the page remembers the choice. Each exercise is one code cell
+starting with `%%check EXERCISE` (see notebook.py). Lessons whose `needs` the site's Pyodide
+cannot provide (pandas on the offline core) say so at their top and on the landing page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from qala.grader.course_file import bundled_course_root, load_course
+from qala.grader.engine import Engine
+from qala.grader.errors import ContentError, UsageError
+from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
+from qala.grader.markdown import exercise_markdown
+from qala.grader.model import Course, Lesson
+from qala.grader.runner import InProcessRunner
+from qala.grader.store import JsonStore
+
+from . import vendor
+from .kernel_wheel import STARTUP_FILE, build_kernel_wheel
+from .notebook import CHANNEL, PROGRESS_MOUNT, SUMMARY_FILE, summary
+from .site import SiteError, build_site, code_cell, markdown_cell, notebook
+
+LANDING = Path(str(files("qala.web"))) / "landing"
+NOTEBOOK_APP = "notebooks/index.html?path="
+#: What Pyodide's IDBFS calls its object store (the landing page reads the summary from it).
+IDBFS_STORE = "FILE_DATA"
+
+
+@dataclass
+class CourseSite:
+    """What was built: the folder, its size, and what a teacher should know about it."""
+
+    path: Path
+    lessons: int
+    notebooks: int
+    wheel: str
+    seconds: float
+    unavailable: dict[str, list[str]] = field(default_factory=dict)  # lesson -> modules the site lacks
+    problems: list[str] = field(default_factory=list)  # broken lessons left out
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------- what the site's Pyodide can load
+
+
+def kernel_python_and_imports(pyodide: str | None, vendored: vendor.Vendored) -> tuple[str, set[str]]:
+    """The Python version inside the site's Pyodide, and every module its packages provide."""
+    if pyodide is None:
+        lock = vendored.lock
+        present = {path.name for path in vendored.wheels}
+        entries = [e for e in lock["packages"].values() if e["file_name"] in present]
+    elif pyodide.startswith(("http://", "https://")):
+        base = pyodide.removesuffix("pyodide.mjs").removesuffix("pyodide-lock.json").rstrip("/") + "/"
+        try:
+            with urllib.request.urlopen(base + "pyodide-lock.json", timeout=60) as response:
+                lock = json.load(response)
+        except OSError as error:
+            raise SiteError(f"cannot read {base}pyodide-lock.json: {error}") from None
+        entries = list(lock["packages"].values())
+    else:
+        folder = Path(pyodide)
+        try:
+            lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise SiteError(f"{folder} is not a Pyodide distribution (no readable pyodide-lock.json): {error}") from None
+        entries = [e for e in lock["packages"].values() if (folder / e["file_name"]).is_file()]
+    imports = {name for entry in entries for name in entry.get("imports", [])}
+    return lock.get("info", {}).get("python", "3.14"), imports
+
+
+def missing_needs(lesson: Lesson, imports: set[str]) -> list[str]:
+    return [name for name in lesson.needs if name.split(".")[0] not in imports and name.split(".")[0] not in sys.stdlib_module_names]
+
+
+# ---------------------------------------------------------------- notebooks
+
+
+FIXED = {"editable": False, "deletable": False}
+
+
+def how_to(tr: Translator) -> str:
+    return tr.t(
+        "**How it works.** First run the code cell below: click it, then press Shift+Enter. "
+        "Each exercise has a code cell that starts with `%%check` and the exercise's name: write your code "
+        "under that line and press Shift+Enter. The checker says what is right and what to fix, and gives you "
+        "XP and badges. Stuck? `hint(\"exercise-name\")` in a new cell shows a hint (it costs a little XP). "
+        "`progress()` shows your progress, and `export(\"Your Name\")` makes a file for your teacher."
+    )
+
+
+def needs_banner(tr: Translator, modules: list[str]) -> str:
+    return tr.t(
+        "This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be "
+        "checked here. You can still read it; ask your teacher for the full version of the course.",
+        modules=", ".join(modules),
+    )
+
+
+def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
+    """A lesson as a notebook in one language: prose as Markdown, each exercise a `%%check` cell."""
+    tr = Translator(language)
+    text = lesson.text(language)
+    head = [f"# {text.title}"]
+    if text.summary:
+        head.append(f"*{text.summary}*")
+    head.append(how_to(tr))
+    cells = [markdown_cell("\n\n".join(head)) | {"metadata": dict(FIXED)}]
+    if missing:
+        cells.append(markdown_cell(f"> ⚠️ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
+    start = f'from qala.web.notebook import start, hint, progress, export\nawait start("{lesson.id}", "{language}")'
+    cells.append(code_cell(start) | {"metadata": {**FIXED, "qala": {"role": "start", "lesson": lesson.id}}})
+    if text.intro:
+        cells.append(markdown_cell(text.intro) | {"metadata": dict(FIXED)})
+    for kind, key in lesson.outline:
+        if kind == "section":
+            section = text.sections[key]
+            cells.append(markdown_cell(f"## {section.title}\n\n{section.body}".rstrip()) | {"metadata": dict(FIXED)})
+        else:
+            exercise = lesson.exercise(key)
+            cells.append(markdown_cell(exercise_markdown(lesson, exercise, tr)) | {"metadata": dict(FIXED)})
+            code = f"%%check {exercise.id}\n{exercise.starter.rstrip()}\n"
+            cells.append(code_cell(code) | {"metadata": {"deletable": False, "qala": {"exercise": exercise.id}}})
+    cells.append(markdown_cell(f"## {tr.t('Your progress')}") | {"metadata": dict(FIXED)})
+    cells.append(code_cell("progress()") | {"metadata": {**FIXED, "qala": {"role": "progress"}}})
+    return notebook(cells, {"qala": {"lesson": lesson.id, "language": language}})
+
+
+# ---------------------------------------------------------------- the landing page
+
+
+def ui_strings(tr: Translator) -> dict[str, str]:
+    """The landing page's words in one language (placeholders in braces are filled in by the page)."""
+    return {
+        "language": tr.t("Language"),
+        "level": tr.t("Level {level}: {title}"),
+        "xp": tr.t("{xp} XP"),
+        "to_next": tr.t("{xp} XP to the next level"),
+        "streak": tr.t("Days in a row: {days}"),
+        "passed": tr.t("Exercises passed: {done} of {total}"),
+        "badges": tr.t("Badges"),
+        "badges_to_earn": tr.t("Badges to earn"),
+        "no_badges": tr.t("No badges yet: pass an exercise to earn the first one."),
+        "open": tr.t("Open"),
+        "continue": tr.t("Continue"),
+        "review": tr.t("Review"),
+        "continue_here": tr.t("Continue where you stopped: {lesson}"),
+        "requires": tr.t("Finish {lessons} first"),
+        "needs": tr.t("Needs {modules}: this copy of the course cannot check it"),
+        "coming_soon": tr.t("Coming soon"),
+        "minutes": tr.t("{minutes} min"),
+        "status_done": tr.t("Done"),
+        "status_in_progress": tr.t("In progress"),
+        "status_available": tr.t("Not started"),
+        "status_locked": tr.t("Locked"),
+        "hand_in": tr.t("Your progress is kept in this browser. To hand in your work, run export(\"Your Name\") in any lesson and send the file it makes to your teacher."),
+        "all_files": tr.t("All files and datasets (JupyterLab)"),
+        "no_storage": tr.t("This browser does not let the course keep progress (a private window?): what you do will not be saved."),
+    }
+
+
+def landing_data(course: Course, languages: list[str], initial: dict, unavailable: dict[str, list[str]], default_language: str | None = None) -> dict:
+    info = course.info
+    lessons = {}
+    for lesson in course.ordered_lessons():
+        lessons[lesson.id] = {
+            "title": {lang: lesson.text(lang).title for lang in languages},
+            "summary": {lang: lesson.text(lang).summary for lang in languages},
+            "minutes": lesson.minutes,
+            "exercises": len(lesson.exercises),
+            "requires": list(lesson.requires),
+            "missing": unavailable.get(lesson.id, []),
+            "notebook": {lang: f"{NOTEBOOK_APP}{lang}/{lesson.id}.ipynb" for lang in languages},
+        }
+    return {
+        "format": "qala-site",
+        "course": {"id": info.id, "title": {lang: pick(info.title, lang) for lang in languages}},
+        "languages": languages,
+        "language_names": {lang: LANGUAGE_NAMES[lang] for lang in languages},
+        # The school's language (qala --lang kk web build): before the browser's own, after the pupil's choice.
+        "default_language": default_language if default_language in languages else None,
+        "storage": {"database": PROGRESS_MOUNT, "store": IDBFS_STORE, "key": f"{PROGRESS_MOUNT}/{SUMMARY_FILE}", "channel": CHANNEL},
+        "tracks": [
+            {"id": t.id, "title": {lang: pick(t.title, lang) for lang in languages},
+             "description": {lang: pick(t.description, lang) for lang in languages},
+             "lessons": [l for l in t.lessons if l in lessons]}
+            for t in info.tracks
+        ],
+        "lessons": lessons,
+        "levels": [{"number": l.number, "xp": l.xp, "title": {lang: pick(l.title, lang) for lang in languages}} for l in info.levels],
+        "badges": [
+            {"id": b.id, "icon": b.icon, "title": {lang: pick(b.title, lang) for lang in languages},
+             "description": {lang: pick(b.description, lang) for lang in languages}}
+            for b in info.badges
+        ],
+        "initial": initial,
+        "ui": {lang: ui_strings(Translator(lang)) for lang in languages},
+    }
+
+
+def landing_pages(data: dict) -> dict[str, bytes]:
+    """index.html (the course map, its data inline) and its script and style."""
+    template = (LANDING / "index.html").read_text(encoding="utf-8")
+    first = data["languages"][0]
+    inline = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    page = template.replace("{{LANG}}", first).replace("{{TITLE}}", html.escape(data["course"]["title"][first])).replace("{{DATA}}", inline)
+    return {
+        "index.html": page.encode("utf-8"),
+        "qala/landing.js": (LANDING / "landing.js").read_bytes(),
+        "qala/landing.css": (LANDING / "landing.css").read_bytes(),
+    }
+
+
+def initial_summary(course_root: Path) -> dict:
+    """The landing page's view of a learner with no progress yet (computed by the engine itself)."""
+    with tempfile.TemporaryDirectory(prefix="qala-empty-") as tmp:
+        engine = Engine(course_root, home=Path(tmp), language="en", runner=InProcessRunner(), store=JsonStore(Path(tmp) / "progress.json"))
+        try:
+            return summary(engine) | {"language": None}  # no pupil has chosen one yet
+        finally:
+            engine.close()
+
+
+# ---------------------------------------------------------------- the build
+
+
+def build_course_site(
+    out_dir: Path | str,
+    course_root: Path | None = None,
+    pyodide: str | None = None,
+    vendor_dir: Path | None = None,
+    default_language: str | None = None,
+) -> CourseSite:
+    """Build the course's site into `out_dir` (see site.build_site for `pyodide` and `vendor_dir`).
+
+    `default_language` is the landing page's language until a pupil picks one (else the browser's).
+    """
+    started = time.perf_counter()
+    course_root = Path(course_root) if course_root else bundled_course_root()
+    if not (course_root / "course" / "course.toml").is_file():
+        raise UsageError(f"{course_root} is not a course folder (it has no course/course.toml)")
+    try:
+        course, _ = load_course(course_root)
+    except ContentError as error:
+        raise UsageError(f"the course cannot be read: {error}") from None
+    lessons = course.ordered_lessons()
+    if not lessons:
+        raise UsageError(f"the course at {course_root} has no lessons that can be read")
+    vendored = vendor.ensure(vendor_dir)
+    python, imports = kernel_python_and_imports(pyodide, vendored)
+    languages = [lang for lang in course.info.languages if lang in LANGUAGES] or ["en"]
+    unavailable = {lesson.id: missing for lesson in lessons if (missing := missing_needs(lesson, imports))}
+    notebooks = {f"{lang}/{lesson.id}.ipynb": lesson_notebook(lesson, lang, unavailable.get(lesson.id, [])) for lesson in lessons for lang in languages}
+    datasets = {
+        f"datasets/{path.name}": path.read_bytes()
+        for path in sorted(course.datasets_dir.glob("*"))
+        if path.is_file() and path.suffix in (".csv", ".gz", ".jsonl", ".toml")
+    }
+    pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language))
+    site_packages = f"/lib/python{'.'.join(python.split('.')[:2])}/site-packages"
+    with tempfile.TemporaryDirectory(prefix="qala-wheel-") as tmp:
+        wheel = build_kernel_wheel(course_root, Path(tmp))
+        path = build_site(
+            out_dir, notebooks, [wheel.path], files=datasets, pyodide=pyodide, vendor_dir=vendor_dir,
+            pages=pages, kernel_env={"PYTHONSTARTUP": f"{site_packages}/{STARTUP_FILE}"},
+        )
+    return CourseSite(
+        path=path, lessons=len(lessons), notebooks=len(notebooks), wheel=wheel.path.name,
+        seconds=time.perf_counter() - started, unavailable=unavailable, problems=[str(p) for p in course.problems],
+    )

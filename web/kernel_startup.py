@@ -1,0 +1,16 @@
+"""Run by IPython when a Qala site's kernel starts (PYTHONSTARTUP): %%check and the helpers, ready.
+
+It runs in the learner's namespace, so it leaves nothing there but start, hint, progress and
+export, and it never stops the kernel from starting.
+"""
+
+try:
+    from qala.web.notebook import kernel_started as _qala_kernel_started
+
+    _qala_kernel_started()
+    del _qala_kernel_started
+except Exception as _qala_error:  # noqa: BLE001 - the kernel must start whatever happens here
+    import sys as _qala_sys
+
+    print(f"qala: the kernel's startup failed: {_qala_error!r}", file=_qala_sys.__stderr__)
+    del _qala_sys, _qala_error

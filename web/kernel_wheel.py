@@ -1,0 +1,111 @@
+"""The `qala` wheel a site's kernel preloads: the grader, the in-notebook API and the course.
+
+Written in process rather than with `pip wheel`, because the kernel needs a different wheel from
+the one pip builds: only what runs in Pyodide (qala.grader, qala.web.notebook and its startup
+file, the course with its datasets), and no dependencies at all — the project's own
+dependencies (Textual, Rich, pandas) are for the terminal and must never be pulled into the
+kernel. The wheel is reproducible: the same sources give the same bytes (sorted entries, fixed
+timestamps and modes). Its file name carries a hash of its contents as a build tag, so a browser
+never serves a cached wheel from an earlier build of the site (Pyodide would refuse its checksum).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path, PurePosixPath
+
+from qala.grader import __version__
+
+#: What of qala.web runs in the kernel (the rest builds and serves the site).
+KERNEL_WEB_FILES = ("__init__.py", "notebook.py", "kernel_startup.py")
+#: The kernel's startup file inside site-packages (IPython runs it through PYTHONSTARTUP).
+STARTUP_FILE = "qala/web/kernel_startup.py"
+#: Course files a learner's kernel does not need: code (the dataset generator), teachers' fixtures.
+SKIPPED_SUFFIXES = (".py", ".pyc", ".cases.toml")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+SUMMARY = "Qala in the browser: the grader, the in-notebook API and the course (built by qala web build)."
+
+
+@dataclass(frozen=True)
+class KernelWheel:
+    path: Path
+    version: str
+    files: int
+
+
+def _package_dir(package: str) -> Path:
+    return Path(str(files(package)))
+
+
+def _tree(root: Path, keep) -> Iterator[tuple[PurePosixPath, Path]]:
+    for path in sorted(root.rglob("*")):
+        rel = PurePosixPath(path.relative_to(root).as_posix())
+        if path.is_file() and "__pycache__" not in rel.parts and not any(p.startswith(".") for p in rel.parts) and keep(rel):
+            yield rel, path
+
+
+def _grader_file(rel: PurePosixPath) -> bool:
+    return rel.suffix in (".py", ".po", ".mo", ".toml", ".json")
+
+
+def _course_file(rel: PurePosixPath) -> bool:
+    return not rel.name.endswith(SKIPPED_SUFFIXES)
+
+
+def kernel_files(course_root: Path) -> dict[str, bytes]:
+    """Every file of the kernel's `qala` package by its path inside the wheel."""
+    contents: dict[str, bytes] = {}
+    for rel, path in _tree(_package_dir("qala.grader"), _grader_file):
+        contents[f"qala/grader/{rel}"] = path.read_bytes()
+    web = _package_dir("qala.web")
+    for name in KERNEL_WEB_FILES:
+        contents[f"qala/web/{name}"] = (web / name).read_bytes()
+    # The course sits where bundled_course_root() finds it: qala/course/course.toml, qala/lessons/.
+    course_root = Path(course_root)
+    for folder in ("course", "lessons"):
+        for rel, path in _tree(course_root / folder, _course_file):
+            contents[f"qala/{folder}/{rel}"] = path.read_bytes()
+        contents[f"qala/{folder}/__init__.py"] = b""  # importlib.resources needs a package
+    return contents
+
+
+def _record_line(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def _zip_entries(archive: zipfile.ZipFile, entries: Iterable[tuple[str, bytes]]) -> None:
+    for name, data in entries:
+        info = zipfile.ZipInfo(name, ZIP_DATE)
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data, compresslevel=9)
+
+
+def build_kernel_wheel(course_root: Path, out_dir: Path) -> KernelWheel:
+    """Write the kernel's wheel for the course at `course_root` into `out_dir` and return it."""
+    contents = kernel_files(course_root)
+    digest = hashlib.sha256()
+    for name in sorted(contents):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(contents[name]).digest())
+    build_tag = "1" + digest.hexdigest()[:12]  # a build tag must start with a digit
+    dist_info = f"qala-{__version__}.dist-info"
+    # No Requires-Dist on purpose: see the module docstring.
+    metadata = f"Metadata-Version: 2.1\nName: qala\nVersion: {__version__}\nSummary: {SUMMARY}\nRequires-Python: >=3.11\n"
+    wheel = f"Wheel-Version: 1.0\nGenerator: qala.web.kernel_wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\nBuild: {build_tag}\n"
+    entries = sorted(contents.items())
+    entries += [(f"{dist_info}/METADATA", metadata.encode()), (f"{dist_info}/WHEEL", wheel.encode()),
+                (f"{dist_info}/top_level.txt", b"qala\n")]
+    record = "\n".join([*(_record_line(n, d) for n, d in entries), f"{dist_info}/RECORD,,"]) + "\n"
+    entries.append((f"{dist_info}/RECORD", record.encode()))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"qala-{__version__}-{build_tag}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        _zip_entries(archive, entries)
+    return KernelWheel(path, __version__, len(contents))

@@ -1,0 +1,849 @@
+"""The in-notebook API of a Qala site: `%%check`, `start()`, `hint()`, `progress()`, `export()`.
+
+It runs inside the Pyodide kernel (standard library and Pyodide's own `js`/`pyodide` modules only)
+and wires the engine to the course inside the kernel's `qala` wheel and to a progress file in the
+browser's own storage. A learner's exercise cell starts with `%%check EXERCISE`: the cell itself
+is graded, so what is checked is always exactly what the learner sees and ran.
+
+Progress lives in IndexedDB through an IDBFS mount of Pyodide's file system (`/qala`): it survives
+reloads and browser restarts, and, unlike JupyterLite's `/drive`, it works when the site comes
+from a school server over plain http (no service worker there). IndexedDB can only be read and
+written asynchronously, so a check is async (the `%%check` cell is rewritten into an `await`):
+it reloads the file first (another tab may have written it), and it shows its result only once
+the attempt is saved. Kernels in other tabs hear of each save on a BroadcastChannel and reload.
+Beside the progress file, a small `summary.json` is kept for the site's landing page, which
+reads it straight from IndexedDB without a kernel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as _dt
+import html
+import importlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from qala.grader.errors import QalaError, UsageError
+from qala.grader.i18n import Translator, normalise_language, pick
+from qala.grader.sandbox import StepBudgetExceeded
+
+#: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
+PROGRESS_MOUNT = "/qala"
+PROGRESS_FILE = "progress.json"
+SUMMARY_FILE = "summary.json"
+#: Kernels (one per open notebook tab) and the landing page tell each other of saves here.
+CHANNEL = "qala-progress"
+#: Reference runs and other scratch: memory only, rebuilt per kernel (a rebuilt site may change them).
+WORK_HOME = Path("/tmp/qala")
+#: Lines the learner's code may run when it is also run in the notebook, like the grader's budget.
+STEP_BUDGET = 5_000_000
+IN_PYODIDE = sys.platform == "emscripten"
+CHECK_LINE = re.compile(r"^%%check(?:[ \t]+(?P<exercise>\S+))?[ \t]*$")
+
+#: When the kernel's startup file ran (ms since the epoch): Pyodide, its packages and IPython loaded.
+started_at_ms: float | None = None
+
+
+# ---------------------------------------------------------------- where progress is kept
+
+
+class FolderStorage:
+    """Progress in an ordinary folder: Pyodide under Node (tests), CPython, or a browser without IndexedDB."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.ready = False
+
+    async def open(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.ready = True
+
+    async def refresh(self) -> None:
+        pass
+
+    async def save(self) -> None:
+        pass
+
+    def on_change(self, callback) -> None:
+        pass
+
+
+class BrowserStorage:
+    """Progress in the browser's IndexedDB, through Pyodide's IDBFS mounted at `PROGRESS_MOUNT`."""
+
+    def __init__(self, mountpoint: str = PROGRESS_MOUNT):
+        self.folder = Path(mountpoint)
+        self.ready = False
+        self._channel = None
+        self._handlers: list = []
+
+    async def open(self) -> None:
+        if self.ready:
+            return
+        import js
+        from pyodide_js import FS
+
+        if not FS.analyzePath(str(self.folder)).exists:
+            FS.mkdirTree(str(self.folder))
+        FS.mount(FS.filesystems.IDBFS, js.Object.new(), str(self.folder))
+        await self._sync(populate=True)
+        if hasattr(js, "BroadcastChannel"):
+            from pyodide.ffi import create_proxy
+
+            self._channel = js.BroadcastChannel.new(CHANNEL)
+            self._listener = create_proxy(lambda event: [handler() for handler in self._handlers])
+            self._channel.addEventListener("message", self._listener)
+        self.ready = True
+
+    async def refresh(self) -> None:
+        await self._sync(populate=True)
+
+    async def save(self) -> None:
+        await self._sync(populate=False)
+        if self._channel is not None:
+            self._channel.postMessage("saved")
+
+    def on_change(self, callback) -> None:
+        self._handlers.append(callback)
+
+    async def _sync(self, populate: bool) -> None:
+        from pyodide.ffi import create_once_callable
+        from pyodide_js import FS
+
+        future = asyncio.get_event_loop().create_future()
+
+        def done(error=None):
+            if future.done():
+                return
+            if error:
+                future.set_exception(OSError(f"the browser's storage (IndexedDB) failed: {error}"))
+            else:
+                future.set_result(None)
+
+        FS.syncfs(populate, create_once_callable(done))
+        await future
+
+
+def default_storage():
+    if IN_PYODIDE:
+        import js
+
+        if hasattr(js, "indexedDB"):
+            return BrowserStorage()
+    from qala.grader.engine import default_home
+
+    return FolderStorage(default_home())
+
+
+# ---------------------------------------------------------------- the session: one per kernel
+
+
+class Session:
+    """The learner's side of one kernel: the course, the progress file, the lesson open here."""
+
+    def __init__(self, course_root: Path | None = None, storage=None, work_home: Path = WORK_HOME):
+        self.course_root = Path(course_root) if course_root else None
+        self.storage = storage if storage is not None else default_storage()
+        self.work_home = Path(work_home)
+        self.lesson_id: str | None = None
+        self.language: str | None = None
+        self.unsaved_reason: str | None = None  # set when the browser refuses to keep progress
+        self._engine = None
+        self._opening: asyncio.Future | None = None
+        self._lock: asyncio.Lock | None = None
+
+    # -- opening
+
+    @property
+    def ready(self) -> bool:
+        return self._engine is not None
+
+    @property
+    def progress_path(self) -> Path:
+        return self.storage.folder / PROGRESS_FILE
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            raise RuntimeError("the session is not open yet: await session.open() first")
+        return self._engine
+
+    @property
+    def lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    def tr(self) -> Translator:
+        return self._engine.tr if self._engine is not None else Translator(self.language or "en")
+
+    async def open(self) -> None:
+        """Open the saved progress and the course (once; later calls wait for the first)."""
+        if self._opening is None:
+            self._opening = asyncio.ensure_future(self._open())
+        await self._opening
+
+    async def _open(self) -> None:
+        try:
+            await self.storage.open()
+        except Exception as error:  # e.g. a private window that refuses IndexedDB
+            self.unsaved_reason = str(error)
+            self.storage = FolderStorage(self.work_home / "unsaved")
+            await self.storage.open()
+        self.storage.on_change(self._changed_elsewhere)
+        self._engine = self._new_engine()
+        if self.lesson_id:
+            self._enter_lesson()
+
+    def _new_engine(self):
+        from qala.grader.course_file import bundled_course_root
+        from qala.grader.engine import Engine
+        from qala.grader.store import JsonStore
+
+        if self.course_root is None:
+            self.course_root = bundled_course_root()
+        # Not Engine.for_browser: its home is the progress folder, and reference runs cached there
+        # would be persisted, and reused by a rebuilt site whose lessons changed.
+        return Engine(self.course_root, home=self.work_home, language=self.language, store=JsonStore(self.progress_path))
+
+    def _reload(self) -> None:
+        from qala.grader.store import JsonStore
+
+        self._engine.store = JsonStore(self.progress_path)
+
+    def _changed_elsewhere(self) -> None:
+        asyncio.ensure_future(self._refresh())
+
+    async def _refresh(self) -> None:
+        async with self.lock:
+            try:
+                await self._reread()
+            except QalaError:
+                pass  # a damaged file: the next check says so, with the learner's words
+
+    async def _reread(self) -> None:
+        """The progress file as another tab may have left it (else as this kernel has it)."""
+        try:
+            await self.storage.refresh()
+        except OSError as error:
+            self.unsaved_reason = str(error)
+        self._reload()
+
+    async def _save(self) -> None:
+        self._write_summary()
+        try:
+            await self.storage.save()
+        except OSError as error:  # e.g. the browser's storage is full: say so in every verdict from now on
+            self.unsaved_reason = str(error)
+
+    def _save_soon(self) -> None:
+        async def save():
+            async with self.lock:
+                await self._save()
+
+        self._write_summary()
+        asyncio.ensure_future(save())
+
+    def _write_summary(self) -> None:
+        path = self.storage.folder / SUMMARY_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != "qala-summary":
+                raise ValueError
+        except (OSError, ValueError):
+            data = {"format": "qala-summary", "version": 1, "courses": {}}
+        data["courses"][self.engine.course.info.id] = summary(self.engine)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    # -- the lesson open in this notebook
+
+    def begin(self, lesson_id: str, language: str | None) -> None:
+        self.lesson_id = lesson_id
+        self.language = normalise_language(language) or self.language
+        if self._engine is not None:
+            self._enter_lesson()
+
+    def _enter_lesson(self) -> None:
+        """The lesson's language for every message, and its folder as the working folder."""
+        engine = self._engine
+        if self.language and self.language != engine.language:
+            remember = engine.store.setting("language") != self.language
+            engine.set_language(self.language, remember=remember)
+            if remember:
+                self._save_soon()
+        lessons = engine.course_root / "lessons"
+        if lessons.is_dir():
+            os.chdir(lessons)  # where learner code finds datasets/NAME.csv, as when it is checked
+
+    async def load_needs(self, lesson, code: str = "") -> None:
+        """Load what the lesson needs (pandas…) from the site's Pyodide, where it has it."""
+        if not IN_PYODIDE:
+            return
+        import pyodide_js
+
+        for text in ("\n".join(f"import {name}" for name in lesson.needs), code):
+            if text.strip():
+                try:
+                    await pyodide_js.loadPackagesFromImports(text)
+                except Exception:
+                    pass  # a package the site lacks: the grader then says so kindly
+        importlib.invalidate_caches()
+
+    def find(self, exercise_id: str, lesson_id: str | None = None):
+        """The (lesson, exercise) an id names: in the lesson open here first, else anywhere in the course."""
+        engine = self.engine
+        tr = engine.tr
+        if "/" in exercise_id and lesson_id is None:
+            lesson_id, exercise_id = exercise_id.split("/", 1)
+        lesson_id = lesson_id or self.lesson_id
+        if lesson_id:
+            lesson = engine.lesson(lesson_id)
+            if lesson.exercise(exercise_id) is not None or lesson_id != self.lesson_id:
+                return lesson, engine.exercise(lesson, exercise_id)
+        found = [l for l in engine.course.ordered_lessons() if l.exercise(exercise_id) is not None]
+        if len(found) == 1:
+            return found[0], found[0].exercise(exercise_id)
+        if found:
+            raise UsageError(tr.t("Several lessons have an exercise {exercise}: run the first code cell of your lesson, then this one.", exercise=exercise_id))
+        raise UsageError(tr.t("There is no exercise {exercise} in this course: check its name in the line %%check {exercise}.", exercise=exercise_id))
+
+    # -- what learners do
+
+    async def check(self, exercise_id: str | None, code: str) -> "View":
+        tr = self.tr()
+        if not exercise_id:
+            return Message(tr.t("Write the exercise's name after %%check, like this: %%check january"), kind="info")
+        await self.open()
+        try:
+            async with self.lock:
+                await self._reread()
+                lesson, exercise = self.find(exercise_id)
+                tr = self.engine.tr
+                if code.strip() == exercise.starter.strip():
+                    return Message(tr.t("This is still the starting code: change it to solve the exercise, then run the cell again."), kind="info")
+                await self.load_needs(lesson, code)
+                if self.engine.grader.missing_modules(lesson):
+                    # The engine's own kind message, and no attempt kept: it is not the learner's doing.
+                    grade = self.engine.grader.grade(lesson, exercise, code, tr)
+                    return CheckResultView(self, lesson, exercise, grade=grade)
+                outcome = self.engine.check(lesson.id, exercise.id, code)
+                await self._save()
+        except QalaError as error:
+            return Message(str(error), kind="error")
+        return CheckResultView(self, lesson, exercise, outcome=outcome)
+
+    def hint(self, exercise_id: str, lesson_id: str | None = None) -> "View":
+        if not self.ready:
+            return not_ready(self)
+        try:
+            lesson, exercise = self.find(exercise_id, lesson_id)
+            outcome = self.engine.hint(lesson.id, exercise.id)
+        except QalaError as error:
+            return Message(str(error), kind="error")
+        self._save_soon()
+        return HintView(self, outcome)
+
+    def progress(self) -> "View":
+        return ProgressCard(self) if self.ready else not_ready(self)
+
+    def export(self, name: str) -> "View":
+        if not self.ready:
+            return not_ready(self)
+        tr = self.engine.tr
+        if not isinstance(name, str) or not name.strip():
+            return Message(tr.t("Write your name in the brackets, as your teacher knows it: export(\"Aigerim S.\")"), kind="info")
+        self.engine.store.set_setting("learner_name", name.strip())
+        self._save_soon()
+        return ExportView(self, self.engine.export(name.strip()))
+
+
+def summary(engine) -> dict:
+    """What the landing page shows, computed by the engine (the page has no Python of its own)."""
+    view = engine.progress()
+    progress = engine.progress_data()
+    passed = progress.passed()
+    lessons = {}
+    for track in engine.course_map():
+        for item in track.lessons:
+            lessons[item.lesson.id] = {
+                "status": item.status,
+                "done": item.done,
+                "total": item.total,
+                "passed": [e.id for e in item.lesson.exercises if (item.lesson.id, e.id) in passed],
+            }
+    return {
+        "xp": view.xp,
+        "level": view.level.number,
+        "next_level_xp": view.next_level.xp if view.next_level else None,
+        "exercises_done": view.exercises_done,
+        "exercises_total": view.exercises_total,
+        "badges": {b.badge.id: b.earned_at for b in view.badges if b.earned_at},
+        "pass_days": sorted({a.local_date for a in progress.attempts if a.passed}),
+        "longest_streak": view.longest_streak,
+        "lessons": lessons,
+        "language": engine.language,
+        "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+_session: Session | None = None
+
+
+def session() -> Session:
+    """This kernel's session (made on first use)."""
+    global _session
+    if _session is None:
+        _session = Session()
+    return _session
+
+
+def use_session(new: Session) -> Session:
+    """Make `new` this kernel's session (tests, or a course other than the wheel's)."""
+    global _session
+    _session = new
+    return new
+
+
+# ---------------------------------------------------------------- what a learner sees
+
+GREEN, RED, BLUE, AMBER = "#2e7d32", "#c62828", "#1565c0", "#b26a00"
+BOX = "border-radius:8px;padding:10px 14px;margin:4px 0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;line-height:1.45;"
+
+
+def _inline(text: str) -> str:
+    """A message as HTML: escaped, with `code` and **bold** kept from Markdown."""
+    escaped = html.escape(text)
+    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", escaped)
+
+
+class View:
+    """Something shown in a cell's output: HTML in the notebook, plain text anywhere else."""
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def text(self) -> str:
+        return re.sub(r"<[^>]+>", "", html.unescape(self.html()))
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        return self.text()
+
+
+class Message(View):
+    COLOURS = {"info": BLUE, "error": RED, "warning": AMBER}
+
+    def __init__(self, text: str, kind: str = "info"):
+        self.message = text
+        self.kind = kind
+
+    def html(self) -> str:
+        colour = self.COLOURS[self.kind]
+        return f'<div data-qala="message" style="{BOX}border-left:6px solid {colour};background:#f5f7fa">{_inline(self.message)}</div>'
+
+    def text(self) -> str:
+        return self.message
+
+
+def not_ready(session: Session) -> Message:
+    return Message(session.tr().t("Your saved progress is still being opened: run this cell again in a moment."))
+
+
+def _level_line(session: Session, xp: int) -> str:
+    from qala.grader import rewards
+
+    engine = session.engine
+    tr = engine.tr
+    level, following = rewards.level_for(engine.course.info.levels, xp)
+    parts = [f"⭐ <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
+             html.escape(tr.t("{xp} XP", xp=xp))]
+    if following:
+        span = max(1, following.xp - level.xp)
+        parts.append(f'<progress value="{xp - level.xp}" max="{span}" style="width:8em;vertical-align:middle"></progress>')
+        parts.append(f'<span style="color:#555">{html.escape(tr.t("{xp} XP to the next level", xp=following.xp - xp))}</span>')
+    return " · ".join(parts[:2]) + " " + " ".join(parts[2:])
+
+
+def _course_map_link(session: Session) -> str:
+    """A link to the site's landing page, found from the kernel worker's own address."""
+    if not IN_PYODIDE:
+        return ""
+    try:
+        import js
+
+        href = str(js.location.href)
+    except Exception:
+        return ""
+    if "/extensions/" not in href:
+        return ""
+    root = href[: href.index("/extensions/") + 1]
+    label = html.escape(session.tr().t("Course map"))
+    return f' · <a href="{html.escape(root)}index.html" target="_blank" data-qala="course-map">🗺 {label}</a>'
+
+
+def _unsaved_note(session: Session) -> str:
+    if not session.unsaved_reason:
+        return ""
+    text = session.tr().t("This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export(\"Your Name\") to keep your work.")
+    return f'<div style="color:{AMBER}">⚠ {html.escape(text)}</div>'
+
+
+class CheckResultView(View):
+    """A check's verdict: each check ✔/✘ with its message, then XP, level and new badges."""
+
+    def __init__(self, session: Session, lesson, exercise, outcome=None, grade=None):
+        self.session = session
+        self.lesson = lesson
+        self.exercise = exercise
+        self.outcome = outcome
+        self.grade = grade if grade is not None else outcome.grade
+
+    @property
+    def passed(self) -> bool:
+        return self.grade.passed
+
+    @property
+    def ran(self) -> bool:
+        """The learner's code ran to its end (no error, not stopped): safe to run it again."""
+        return bool(self.grade.feedback) and self.grade.feedback[0].passed
+
+    def html(self) -> str:
+        engine = self.session.engine
+        tr = engine.tr
+        lang = engine.language
+        items = []
+        for item in self.grade.feedback:
+            mark, colour = ("✔", GREEN) if item.passed else ("✘", RED)
+            items.append(f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
+                         f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>')
+        feedback = f'<ul style="list-style:none;padding-left:2px;margin:6px 0">{"".join(items)}</ul>'
+        outcome = self.outcome
+        if outcome is None:  # not checkable here (a missing module): nothing was kept
+            return f'<div data-qala="check" data-passed="false" style="{BOX}border-left:6px solid {AMBER};background:#fff8e1">{feedback}</div>'
+        if outcome.passed:
+            gained = tr.t("+{xp} XP", xp=outcome.xp_gained) if outcome.xp_gained else tr.t("(already passed before: no new XP)")
+            head = f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">🎉 {html.escape(tr.t("Passed!"))} <span data-qala="xp">{html.escape(gained)}</span></div>'
+            extra = []
+            if outcome.level_up:
+                extra.append(f'<div style="font-weight:600;color:#6a1b9a">🚀 {html.escape(tr.t("Level up! You are now level {level}: {title}", level=outcome.level.number, title=pick(outcome.level.title, lang)))}</div>')
+            for badge in outcome.new_badges:
+                extra.append(f'<div data-qala="badge" data-badge="{html.escape(badge.id)}" style="font-weight:600;color:{AMBER}">'
+                             f'<span style="font-size:1.4em">{html.escape(badge.icon)}</span> {html.escape(tr.t("New badge: {title}", title=pick(badge.title, lang)))}</div>')
+            colour, background = GREEN, "#f1f8e9"
+        else:
+            head = (f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(tr.t("Not passed yet."))}</div>'
+                    f'<div>{html.escape(tr.t("Fix what is marked ✘ and check again."))}</div>')
+            extra = [self._hint_offer()]
+            colour, background = RED, "#fff5f5"
+        level = f'<div style="margin-top:4px">{_level_line(self.session, outcome.total_xp)}{_course_map_link(self.session)}</div>'
+        return (f'<div data-qala="check" data-passed="{str(outcome.passed).lower()}" style="{BOX}border-left:6px solid {colour};background:{background}">'
+                f'{head}{feedback}{"".join(extra)}{level}{_unsaved_note(self.session)}</div>')
+
+    def _hint_offer(self) -> str:
+        engine = self.session.engine
+        tr = engine.tr
+        taken = engine.hints_taken(self.lesson.id, self.exercise.id)
+        if taken >= self.exercise.hint_count:
+            return ""
+        cost = engine.next_hint_cost(self.lesson.id, self.exercise.id)
+        call = f'hint("{self.exercise.id}")'
+        text = tr.nt("Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", cost, call="\0")
+        return f'<div style="color:#555">💡 {html.escape(text).replace(chr(0), f"<code>{html.escape(call)}</code>")}</div>'
+
+    def text(self) -> str:
+        tr = self.session.engine.tr
+        lines = [("✔ " if f.passed else "✘ ") + f.message for f in self.grade.feedback]
+        if self.outcome is not None:
+            lines.append(tr.t("Passed!") + " " + tr.t("+{xp} XP", xp=self.outcome.xp_gained) if self.passed else tr.t("Not passed yet."))
+        return "\n".join(lines)
+
+
+class HintView(View):
+    def __init__(self, session: Session, outcome):
+        self.session = session
+        self.outcome = outcome
+
+    def markdown(self) -> str:
+        tr = self.session.engine.tr
+        hint = self.outcome
+        cost = tr.nt("this hint cost {n} XP", "this hint cost {n} XP", hint.cost) if hint.cost else tr.t("no XP cost")
+        return f"**💡 {tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def html(self) -> str:
+        return f'<div data-qala="hint">{_inline(self.markdown())}</div>'
+
+    def _repr_html_(self):  # Markdown renders hints' code blocks better than our HTML would
+        return None
+
+    def text(self) -> str:
+        return self.markdown()
+
+
+class ProgressCard(View):
+    """The course map in a cell: level, XP, streak, badges, and each lesson's progress."""
+
+    STATUS = {"done": "✔", "in_progress": "◐", "available": "○", "locked": "🔒"}
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def html(self) -> str:
+        engine = self.session.engine
+        tr = engine.tr
+        lang = engine.language
+        view = engine.progress()
+        lines = [f'<div style="font-size:1.1em">{_level_line(self.session, view.xp)}{_course_map_link(self.session)}</div>']
+        streak = tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + " " + tr.t("(longest: {days})", days=view.longest_streak)
+        lines.append(f"<div>🔥 {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>")
+        earned = [b for b in view.badges if b.earned_at]
+        waiting = [b for b in view.badges if not b.earned_at]
+        chips = "".join(
+            f'<span data-badge="{html.escape(b.badge.id)}" title="{html.escape(pick(b.badge.description, lang))}" '
+            f'style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;border-radius:12px;background:#fff3c4">'
+            f'{html.escape(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            for b in earned
+        )
+        grey = "".join(
+            f'<span title="{html.escape(pick(b.badge.description, lang))}" style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;'
+            f'border-radius:12px;background:#eee;color:#888">{html.escape(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            for b in waiting
+        )
+        lines.append(f'<div data-qala="badges"><b>{html.escape(tr.t("Badges"))}:</b> {chips or "—"}</div>')
+        if grey:
+            lines.append(f'<details><summary>{html.escape(tr.t("Badges to earn"))}</summary>{grey}</details>')
+        for track in engine.course_map():
+            if not track.lessons:
+                continue
+            rows = "".join(
+                f'<li data-lesson="{html.escape(l.lesson.id)}">{self.STATUS[l.status]} {html.escape(l.lesson.text(lang).title)} '
+                f'<span style="color:#555">{l.done}/{l.total}</span></li>'
+                for l in track.lessons
+            )
+            lines.append(f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '
+                         f'<span style="color:#555">{track.done}/{track.total}</span><ul style="margin:2px 0">{rows}</ul></div>')
+        return f'<div data-qala="progress" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(lines)}{_unsaved_note(self.session)}</div>'
+
+
+class ExportView(View):
+    """The file `qala export` writes, offered as a download for the teacher's `qala report`."""
+
+    def __init__(self, session: Session, data: dict):
+        self.session = session
+        self.data = data
+        self.content = json.dumps(data, ensure_ascii=False, indent=1)
+        slug = "".join(ch if ch.isalnum() else "-" for ch in data["learner"]["name"].strip().lower()).strip("-") or "learner"
+        self.filename = f"qala-export-{slug}.json"
+
+    def html(self) -> str:
+        tr = self.session.engine.tr
+        url = "data:application/json;charset=utf-8;base64," + base64.b64encode(self.content.encode("utf-8")).decode()
+        link = (f'<a download="{html.escape(self.filename)}" href="{url}" data-qala="export-link" '
+                f'style="font-weight:600">⬇ {html.escape(self.filename)}</a>')
+        count = len(self.data["attempts"])
+        text = tr.nt("Download {file} and send it to your teacher: it holds your {n} attempt.",
+                     "Download {file} and send it to your teacher: it holds your {n} attempts.", count, file="\0")
+        return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">📦 {html.escape(text).replace(chr(0), link)}</div>'
+
+
+class Welcome(View):
+    """What the first cell of a lesson shows; `await start(...)` also waits for the saved progress."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def __await__(self):
+        return self._opened().__await__()
+
+    async def _opened(self) -> "Welcome":
+        await self.session.open()
+        lesson = self.session.engine.course.lesson(self.session.lesson_id or "")
+        if lesson is not None:
+            await self.session.load_needs(lesson)
+        return self
+
+    def html(self) -> str:
+        session = self.session
+        tr = session.tr()
+        if not session.ready:
+            return Message(tr.t("The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter.")).html()
+        engine = session.engine
+        tr = engine.tr
+        lesson = engine.course.lesson(session.lesson_id or "")
+        if lesson is None:
+            return Message(tr.t("There is no lesson {lesson} in this course: open the lessons from the course map.", lesson=session.lesson_id), kind="error").html()
+        passed = engine.progress_data().passed()
+        done = sum((lesson.id, e.id) in passed for e in lesson.exercises)
+        text = lesson.text(engine.language)
+        parts = [f'<div style="font-size:1.15em;font-weight:600">📘 {html.escape(text.title)}</div>',
+                 f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
+                 f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
+                 f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter: the checker tells you what is right and what to fix."))}</div>']
+        missing = engine.grader.missing_modules(lesson)
+        if missing:
+            needs = tr.t("This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.", modules=", ".join(missing))
+            parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">⚠ {html.escape(needs)}</div>')
+        return f'<div data-qala="welcome" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(parts)}{_unsaved_note(session)}</div>'
+
+
+# ---------------------------------------------------------------- the learner's functions
+
+
+def start(lesson: str, language: str | None = None) -> Welcome:
+    """Open `lesson` in `language` in this notebook: `await start("monthly-air", "ru")`."""
+    _ensure_extension()
+    current = session()
+    current.begin(lesson, language)
+    return Welcome(current)
+
+
+def hint(exercise: str, lesson: str | None = None) -> View:
+    """The next hint for an exercise of this lesson (hints cost a little XP, shown first)."""
+    return session().hint(exercise, lesson)
+
+
+def progress() -> View:
+    """XP, level, streak, badges and the course map."""
+    return session().progress()
+
+
+def export(name: str) -> View:
+    """Your progress and attempts as a file to send to your teacher (`qala report` reads it)."""
+    return session().export(name)
+
+
+async def check(exercise: str, code: str) -> View:
+    """Grade `code` for an exercise: what `%%check EXERCISE` does with its cell."""
+    return await session().check(exercise, code)
+
+
+async def check_cell(exercise: str | None, code: str) -> None:
+    """Run by a `%%check` cell: grade it, run it in the notebook too if it ran cleanly, show the verdict."""
+    current = session()
+    view = await current.check(exercise, code)
+    if isinstance(view, CheckResultView) and view.ran:
+        _run_in_notebook(current, view.exercise, code)
+    _display(view)
+
+
+def _run_in_notebook(current: Session, exercise, code: str) -> None:
+    """Run the checked code again in the notebook, so that its printout shows and its variables
+    stay for the next cells; under the same step budget, so nothing here can freeze the tab."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    namespace = shell.user_ns if shell is not None else {"__name__": "__main__"}
+    left = [STEP_BUDGET]
+
+    def trace(frame, event, arg):
+        if event == "line":
+            left[0] -= 1
+            if left[0] < 0:
+                raise StepBudgetExceeded()
+        return trace
+
+    cwd = os.getcwd()
+    lessons = current.engine.course_root / "lessons"
+    try:
+        if lessons.is_dir():
+            os.chdir(lessons)
+        sys.settrace(trace)
+        if exercise.setup:
+            exec(compile(exercise.setup, "<setup>", "exec"), namespace)
+        exec(compile(code, "<your code>", "exec"), namespace)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        pass  # the verdict above already says what went wrong
+    finally:
+        sys.settrace(None)
+        try:
+            os.chdir(cwd)
+        except OSError:
+            pass
+
+
+def _display(view: View) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        print(view.text())
+        return
+    if get_ipython() is None:
+        print(view.text())
+    else:
+        display(view)
+
+
+# ---------------------------------------------------------------- IPython: %%check
+
+
+def transform_check_cell(lines: list[str]) -> list[str]:
+    """IPython input transformer: a cell starting with `%%check EXERCISE` becomes an awaited check
+    of the rest of the cell (a cell magic could not wait for the browser's storage)."""
+    if not lines:
+        return lines
+    match = CHECK_LINE.match(lines[0].rstrip("\r\n"))
+    if match is None:
+        return lines
+    code = "".join(lines[1:])
+    call = f"await __import__('qala.web.notebook', fromlist=['check_cell']).check_cell({match['exercise']!r}, {code!r})\n"
+    return [call]
+
+
+def load_ipython_extension(shell) -> None:
+    """`%load_ext qala.web.notebook` (the site's kernels do it at start): %%check and the helpers."""
+    if transform_check_cell not in shell.input_transformers_cleanup:
+        shell.input_transformers_cleanup.append(transform_check_cell)
+    for name, function in (("start", start), ("hint", hint), ("progress", progress), ("export", export)):
+        shell.user_ns.setdefault(name, function)
+    if IN_PYODIDE:
+        asyncio.ensure_future(_open_quietly())
+
+
+def _ensure_extension() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and transform_check_cell not in shell.input_transformers_cleanup:
+        load_ipython_extension(shell)
+
+
+async def _open_quietly() -> None:
+    try:
+        await session().open()
+    except Exception as error:  # shown again, with the learner's words, at the first check
+        print(f"qala: could not open the saved progress yet: {error}", file=sys.__stderr__)
+
+
+def kernel_started() -> None:
+    """Called by the kernel's startup file: note when, and get %%check ready."""
+    global started_at_ms
+    if IN_PYODIDE:
+        import js
+
+        started_at_ms = float(js.performance.timeOrigin) + float(js.performance.now())
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        load_ipython_extension(shell)
+
