@@ -14,6 +14,7 @@ run: app-env
 	$(BIN)/qala $(ARGS)
 
 test: test-env
+	$(BIN)/python -m qala.web.vendor
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: app-env
@@ -38,14 +39,19 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 	$(MAKE) --no-print-directory system-deps
 	touch $@
 
-# Debian's chromium (driven by Playwright) and Node.js (runs the grader under real Pyodide).
+# Debian's chromium (driven by Playwright), Node.js (runs the grader under real Pyodide) and
+# gettext (msgfmt checks the translation catalogs).
 system-deps:
-	@if command -v chromium >/dev/null && command -v node >/dev/null; then exit 0; fi; \
+	@if command -v chromium >/dev/null && command -v node >/dev/null && command -v msgfmt >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm gettext >/dev/null; \
 	else \
-		echo "note: install chromium and nodejs (e.g. sudo apt-get install chromium nodejs npm) for the browser tests"; \
+		echo "note: install chromium, nodejs, npm and gettext (e.g. sudo apt-get install chromium nodejs npm gettext) for the browser and catalog tests"; \
 	fi
+
+# The pinned, checksummed pieces of the offline browser build (Pyodide from npm, kernel wheels from PyPI).
+web-vendor: test-env
+	$(BIN)/python -m qala.web.vendor
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info _site

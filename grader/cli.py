@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
     sub.set_defaults(run=cmd_datasets)
 
+    sub = command("glossary", "the data words the lessons use, in English, Russian and Kazakh")
+    sub.add_argument("query", nargs="?", help="only terms whose name or definition contains this (in any language)")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub.set_defaults(run=cmd_glossary)
+
     sub = command("validate", "lint and self-test lessons; exit 1 with FILE:LINE: messages")
     sub.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     sub.add_argument("--strict", action="store_true", help="count warnings (e.g. missing translations) as errors")
@@ -322,7 +327,7 @@ def cmd_progress(args) -> int:
     for badge_view in view.badges:
         badge = badge_view.badge
         if badge_view.earned_at:
-            console.print(f"  {badge.icon} [bold]{pick(badge.title, lang)}[/] [dim]{badge_view.earned_at[:10]}[/]")
+            console.print(f"  {badge.icon} [bold]{pick(badge.title, lang)}[/] [dim]{tr.date(badge_view.earned_at[:10])}[/]")
         else:
             console.print(f"  [dim]· {pick(badge.title, lang)} — {pick(badge.description, lang)}[/]")
     return 0
@@ -347,10 +352,39 @@ def cmd_datasets(args) -> int:
         table.add_column(header)
     for dataset in datasets.values():
         columns = ", ".join(f"{c.name}" + (f" ({c.unit})" if c.unit else "") for c in dataset.columns)
-        table.add_row(dataset.id, pick(dataset.title, lang), f"{dataset.rows:,}", columns)
+        table.add_row(dataset.id, pick(dataset.title, lang), tr.number(dataset.rows), columns)
     console.print(table)
     for problem in problems:
         console.print(f"[yellow]{problem}[/]")
+    return 0
+
+
+def cmd_glossary(args) -> int:
+    from .course_file import bundled_course_root
+    from .glossary import load_glossary
+
+    lang = resolve_language(args.lang)
+    tr = Translator(lang)
+    glossary = load_glossary(Path(args.course or bundled_course_root()))
+    terms = glossary.search(args.query or "", lang)
+    if args.json:
+        _print_json(glossary.as_json(lang) | {"terms": [t.as_json(lang) for t in terms]})
+        return 0
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console = _console()
+    if not glossary.terms:
+        console.print(tr.t("This course has no glossary yet."))
+    elif not terms:
+        console.print(tr.t("No term matches “{query}”.", query=args.query))
+    for term in terms:
+        others = " · ".join(f"{code}: {term.names[code]}" for code in LANGUAGES if code != lang and code in term.names)
+        console.print(f"[bold]{_escape(term.name(lang))}[/]  [dim]{_escape(others)}[/]")
+        console.print(Padding(Text(term.definition(lang)), (0, 0, 0, 2), expand=False))
+    for problem in glossary.problems:
+        if not problem.warning:
+            console.print(f"[yellow]{_escape(_relative(problem))}[/]")
     return 0
 
 
@@ -576,7 +610,7 @@ def cmd_badges(args) -> int:
         if not earned:
             console.print(tr.t("No badges yet: pass an exercise to earn the first one."))
         for badge, at in earned:
-            console.print(f"{badge.icon} [bold]{_escape(pick(badge.title, lang))}[/] [dim]{at[:10]}[/] — {_escape(pick(badge.description, lang))}")
+            console.print(f"{badge.icon} [bold]{_escape(pick(badge.title, lang))}[/] [dim]{tr.date(at[:10])}[/] — {_escape(pick(badge.description, lang))}")
         return 0
     name = args.name or engine.store.setting("learner_name")
     if not name:

@@ -19,7 +19,7 @@ from .grading import Grade, Grader
 from .i18n import Translator, pick, resolve_language
 from .model import Badge, Course, Exercise, Lesson, Level, Track
 from .runner import Runner, default_runner
-from .store import Attempt, JsonStore, ProgressStore, SQLiteStore
+from .store import Attempt, ProgressStore, SQLiteStore
 
 Clock = Callable[[], _dt.datetime]
 
@@ -160,10 +160,6 @@ class Engine:
         self.grader = Grader(self.course, self.runner, self.home / "cache" / "reference")
         self.clock = clock
         self.tr = Translator(resolve_language(language, saved=self.store.setting("language")))
-
-    @classmethod
-    def for_browser(cls, course_root: Path, progress_file: Path, language: str | None = None) -> "Engine":
-        return cls(course_root, home=progress_file.parent, language=language, store=JsonStore(progress_file))
 
     # -- language
 

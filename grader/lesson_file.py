@@ -550,7 +550,12 @@ def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[Lesson
                 problems.error(block.line, f"code blocks belong in the lesson file only, not in a translation ('{block.role}')")
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
-            prose.append(Section(SECTION_HEADING.match(raw.heading).group(1), _block_text(raw), raw.line))
+            body = _block_text(raw)
+            en_section = english.sections[len(prose)] if len(prose) < len(english.sections) else None
+            if not body and en_section is not None and en_section.body:
+                problems.warn(raw.line, f"{language}: the section {en_section.title!r} is not translated")
+                body = en_section.body  # shown in English rather than empty
+            prose.append(Section(SECTION_HEADING.match(raw.heading).group(1), body, raw.line))
             continue
         ex_id, ex_title = heading.group(1), heading.group(2)
         en_ex = english.exercises.get(ex_id)
@@ -566,7 +571,13 @@ def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[Lesson
             if not sep or key not in en_ex.feedback:
                 problems.error(number, f"feedback item must be '- check-id: message' with a check id of {ex_id!r} that has a message (known: {', '.join(sorted(en_ex.feedback)) or 'none'})")
                 continue
+            if not message.strip():  # reported below as not translated; English is shown
+                continue
             feedback[key] = message.strip()
+        if not ex_title:
+            problems.warn(raw.line, f"{language}: the title of exercise {ex_id!r} is not translated")
+        if any(not hint.strip() for hint in hints):
+            problems.warn(raw.line, f"{language}: exercise {ex_id!r} has an empty hint")
         if len(hints) != len(en_ex.hints):
             problems.warn(raw.line, f"{language}: exercise {ex_id!r} has {len(hints)} hints, the lesson has {len(en_ex.hints)}")
         for key in en_ex.feedback:

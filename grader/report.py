@@ -156,7 +156,7 @@ def _attempt(number: int, raw: Any, tr: Translator) -> ClaimedAttempt:
     if not isinstance(code, str):
         raise problem(tr.t("its code is missing or not text"))
     if len(code) > MAX_CODE_CHARS:
-        raise problem(tr.t("its code is {n} characters long, more than an answer can be", n=f"{len(code):,}"))
+        raise problem(tr.t("its code is {n} characters long, more than an answer can be", n=len(code)))
     if not isinstance(raw.get("passed"), bool):
         raise problem(tr.t("'passed' must be true or false"))
     for key in ("xp", "hints_used"):

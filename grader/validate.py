@@ -9,6 +9,7 @@ FILE:LINE: message; nothing stops at the first one, and no lesson mistake shows 
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -169,9 +170,17 @@ def validate(course_root: Path, only: list[Path] | None = None, runner: Runner |
         for exercise in lesson.exercises:
             report.exercises += 1
             work.append((lesson, exercise, [c for c in cases if c.exercise == exercise.id]))
-    with ThreadPoolExecutor(max_workers=jobs or max(1, os.cpu_count() or 1)) as pool:
-        for found in pool.map(lambda w: _self_test(grader, w[0], w[1], w[2], tr), work):
-            report.problems.extend(found)
+    def self_test(item):
+        return _self_test(grader, item[0], item[1], item[2], tr)
+
+    workers = jobs or max(1, os.cpu_count() or 1)
+    if workers == 1 or sys.platform == "emscripten":  # Pyodide cannot start threads
+        results = [self_test(item) for item in work]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(self_test, work))
+    for found in results:
+        report.problems.extend(found)
     report.lessons += len([f for f in broken_files if f and (only is None or any(_inside(Path(f), Path(p)) for p in only))])
     report.problems.sort(key=lambda p: (p.file or "", p.line or 0, p.warning))
     return report

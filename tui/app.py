@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from qala.grader.engine import Engine
@@ -21,6 +22,7 @@ from qala.grader.i18n import LANGUAGE_NAMES, pick
 
 from .i18n import TranslatedBindings, t
 from .screens.data import DataScreen
+from .screens.glossary import GlossaryScreen
 from .screens.lesson import LessonScreen
 from .screens.map import MapScreen
 from .screens.profile import ProfileScreen
@@ -35,12 +37,14 @@ class QalaApp(TranslatedBindings, App[int]):
     CSS_PATH = "qala.tcss"
     TITLE = "Qala"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    MODES = {"course": MapScreen, "data": DataScreen, "profile": ProfileScreen, "settings": SettingsScreen}
+    MODES = {"course": MapScreen, "data": DataScreen, "profile": ProfileScreen, "glossary": GlossaryScreen, "settings": SettingsScreen}
     BINDINGS = [
         Binding("f2", "show('course')", t("Course"), id="app.course", tooltip=t("The course map: tracks, lessons and where to continue")),
         Binding("f3", "show('data')", t("Data"), id="app.data", tooltip=t("The city's datasets: tables, datasheets and charts")),
         Binding("f4", "show('profile')", t("Badges"), id="app.profile", tooltip=t("Your level, XP, streak and badges")),
         Binding("f9", "show('settings')", t("Settings"), id="app.settings", tooltip=t("Language and theme")),
+        # Everywhere, but in the footer only on the map: a lesson's footer has no room left.
+        Binding("f12,ctrl+f", "show('glossary')", t("Glossary"), id="app.glossary", show=False, tooltip=t("Data words in English, Russian and Kazakh (F12 or ctrl+f)")),
         Binding("ctrl+l", "reload", t("Reload course"), id="app.reload", show=False, tooltip=t("Read the lessons from disk again (for teachers editing a lesson)")),
         Binding("ctrl+t", "toggle_dark", t("Light/dark"), id="app.toggle-dark", show=False, tooltip=t("Switch between the light and the dark theme")),
     ]
@@ -203,4 +207,9 @@ class QalaApp(TranslatedBindings, App[int]):
         for code, name in LANGUAGE_NAMES.items():
             if code != self.language:
                 yield SystemCommand(self.t("Language: {name}", name=name), self.t("Show Qala in {name}", name=name), partial(self.set_language, code))
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own (Theme, Quit…): marked in grader/locale
+            yield command._replace(title=self.t(command.title), help=self.t(command.help))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.t("Search for commands…"), id="--command-palette"))

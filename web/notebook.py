@@ -207,7 +207,7 @@ class Session:
 
         if self.course_root is None:
             self.course_root = bundled_course_root()
-        # Not Engine.for_browser: its home is the progress folder, and reference runs cached there
+        # The home is a memory-only folder, not the progress folder: reference runs cached there
         # would be persisted, and reused by a rebuilt site whose lessons changed.
         return Engine(self.course_root, home=self.work_home, language=self.language, store=JsonStore(self.progress_path))
 

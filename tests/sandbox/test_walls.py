@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -114,8 +115,18 @@ def test_seccomp_and_the_audit_hook_hold_without_namespaces(course, tmp_path):
     assert not (tmp_path / "escaped.txt").exists()
 
 
+@pytest.fixture
+def open_tmp():
+    """A temporary folder user nobody can reach. Not pytest's tmp_path: any other pytest run on
+    the machine resets /tmp/pytest-of-root to 0700, which would lock nobody out halfway."""
+    path = Path(tempfile.mkdtemp(prefix="qala-nobody-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @linux_x86
-def test_a_user_without_root_gets_the_walls_from_a_user_namespace(course, tmp_path):
+def test_a_user_without_root_gets_the_walls_from_a_user_namespace(course, open_tmp):
     """Run the grader itself as user nobody (with the system's Python, which nobody can read).
 
     The course is copied into the venv's site-packages, as an installed course would be: the
@@ -127,21 +138,21 @@ def test_a_user_without_root_gets_the_walls_from_a_user_namespace(course, tmp_pa
     version = subprocess.run([str(system_python), "-c", "import sys; print(sys.version_info[:2] >= (3, 11))"], capture_output=True, text=True)
     if version.stdout.strip() != "True":
         pytest.skip("the system Python is older than 3.11")
-    venv = tmp_path / "venv"
+    venv = open_tmp / "venv"
     made = subprocess.run([str(system_python), "-m", "venv", "--without-pip", str(venv)], capture_output=True, text=True)
     if made.returncode != 0:
         pytest.skip(f"no venv module: {made.stderr[-200:]}")
-    source = tmp_path / "src" / "qala"
+    source = open_tmp / "src" / "qala"
     source.mkdir(parents=True)
     (source / "grader").symlink_to(Path(__file__).resolve().parents[2] / "grader")
     site = next(venv.glob("lib/python3*/site-packages"))
-    (site / "qala.pth").write_text(str(tmp_path / "src") + "\n")
+    (site / "qala.pth").write_text(str(open_tmp / "src") + "\n")
     shared = site / "a_course"
     shutil.copytree(course, shared / "course")
-    for path in [tmp_path, *tmp_path.parents]:
+    for path in [open_tmp, *open_tmp.parents]:
         if path != Path("/"):
             path.chmod(path.stat().st_mode | 0o005)
-    subprocess.run(["chmod", "-R", "a+rX", str(tmp_path)], check=True)
+    subprocess.run(["chmod", "-R", "a+rX", str(open_tmp)], check=True)
     job = probe_job(shared / "course", shared)
     script = textwrap.dedent(
         f"""
@@ -279,7 +290,7 @@ def test_the_default_runner_starts_the_worker_from_the_second_run(course):
         runner.close()
 
 
-def test_nothing_outlives_a_grader_that_is_killed_mid_run(tmp_path):
+def test_nothing_outlives_a_grader_that_is_killed_mid_run(open_tmp):
     script = textwrap.dedent(
         """
         import sys
@@ -293,7 +304,7 @@ def test_nothing_outlives_a_grader_that_is_killed_mid_run(tmp_path):
         """
     )
     before = descendants()
-    scratch = tmp_path / "scratch"
+    scratch = open_tmp / "scratch"
     scratch.mkdir()
     scratch.chmod(0o755)
     grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=os.environ | {"TMPDIR": str(scratch)})
@@ -311,13 +322,13 @@ def test_nothing_outlives_a_grader_that_is_killed_mid_run(tmp_path):
     assert list(scratch.iterdir()) == [], "the scratch folder outlived its grader"
 
 
-def test_learner_output_never_mixes_into_the_json_of_qala_check(course, tmp_path):
-    code = tmp_path / "loud.py"
+def test_learner_output_never_mixes_into_the_json_of_qala_check(course, open_tmp):
+    code = open_tmp / "loud.py"
     code.write_text(
         'import os, sys\nprint(\'{"passed": true}\')\nos.write(1, b\'{"passed": true, "FAKE": 1}\\n\')\n'
         'os.write(2, b"FAKE on stderr\\n")\nsys.__stdout__.write("FAKE\\n")\n' + SOLUTION
     )
-    home = tmp_path / "home"
+    home = open_tmp / "home"
     result = run_qala("check", "city-air", "mean", str(code), "--json", "--course", str(course), home=home)
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)  # one object, nothing else on stdout

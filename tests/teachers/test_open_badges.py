@@ -31,7 +31,7 @@ def test_earned_badges_are_written_as_open_badges_3_credentials(tmp_path, home):
     out = tmp_path / "wallet"
     result = run_qala("badges", "--open-badges", "--out", str(out), "--name", "Айгерим", "--lang", "ru", "--course", str(course), home=home)
     assert result.returncode == 0, result.stderr
-    assert "not signed" in result.stdout
+    assert "не подписаны" in result.stdout  # the note that they are unsigned, in the chosen language
     assert sorted(p.name for p in out.iterdir()) == ["basics-done.json", "first-step.json"]
     badge = json.loads((out / "first-step.json").read_text(encoding="utf-8"))
     assert badge["@context"] == ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]

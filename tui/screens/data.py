@@ -144,7 +144,7 @@ class DataScreen(QalaScreen):
             out.append(pick(dataset.description, lang))
         facts = [
             app.t("**File:** `{path}` — open it in your code with this path", path=dataset.relative_path),
-            app.t("**Rows:** {rows}", rows=f"{dataset.rows:,}"),
+            app.t("**Rows:** {rows}", rows=dataset.rows),
         ]
         if dataset.grain:
             facts.append(app.t("**One row is:** {grain}", grain=pick(dataset.grain, lang)))

@@ -25,6 +25,7 @@ class MapScreen(QalaScreen):
     BINDINGS = [
         Binding("c,с", "continue", t("Continue"), id="map.continue", tooltip=t("Open the exercise where you left off")),
         Binding("enter", "open", t("Open lesson"), id="map.open", tooltip=t("Open the highlighted lesson")),
+        Binding("f12,ctrl+f", "app.show('glossary')", t("Glossary"), id="map.glossary", tooltip=t("Data words in English, Russian and Kazakh (F12 or ctrl+f)")),
     ]
 
     def compose(self) -> ComposeResult:

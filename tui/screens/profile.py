@@ -71,7 +71,7 @@ class ProfileScreen(QalaScreen):
         for badge_view in earned + locked:
             badge = badge_view.badge
             if badge_view.earned_at:
-                table.add_row(safe_icon(badge.icon), Text(app.pick(badge.title), style="bold"), Text(app.pick(badge.description) + "  " + app.t("earned {date}", date=badge_view.earned_at[:10]), style="green"))
+                table.add_row(safe_icon(badge.icon), Text(app.pick(badge.title), style="bold"), Text(app.pick(badge.description) + "  " + app.t("earned {date}", date=app.engine.tr.date(badge_view.earned_at[:10])), style="green"))
             else:
                 table.add_row("🔒", Text(app.pick(badge.title), style="dim"), Text(app.pick(badge.description), style="dim"))
         self.query_one("#badges", Static).update(table)
