@@ -351,6 +351,13 @@ class Engine:
             "attempts": [a.as_json() for a in self.attempts()],
         }
 
+    def warm_up(self) -> None:
+        """Get the runner ready (start the warm worker), so the first check is as quick as the rest.
+        Blocks for as long as that takes: call it in the background."""
+        warm = getattr(self.runner, "warm_up", None)
+        if warm is not None:
+            warm()
+
     def close(self) -> None:
         self.runner.close()
         self.store.close()

@@ -81,6 +81,8 @@ class QalaApp(TranslatedBindings, App[int]):
         self.switch_mode("course")
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
+        # Start the grader's warm worker now, in the background, so the first check is quick too.
+        self.run_worker(self.engine.warm_up, thread=True, exclusive=False, group="warm-up", exit_on_error=False)
         problems = self.engine.course.problems
         if problems:  # a teacher's broken lesson is skipped, never fatal: say where to look
             self.notify(self.nt("{n} lesson could not be read and is left out: see Settings (F9).", "{n} lessons could not be read and are left out: see Settings (F9).", len(problems)), severity="warning", timeout=8)

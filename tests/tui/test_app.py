@@ -282,7 +282,7 @@ async def test_badges_and_profile(make_app, wait_for_check, screen_text):
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)
         shown = screen_text(app)
-        assert "First step" in shown and "earned 2025-03-14" in shown
+        assert "First step" in shown and "earned Mar 14, 2025" in shown
         assert "Pass every exercise of one lesson." in shown  # a locked badge says how to earn it
         assert "Streak: 1 day" in shown
         assert "03-14 ███" in shown  # today's XP in the history
