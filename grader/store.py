@@ -170,6 +170,9 @@ class SQLiteStore:
         if self.path.exists() and not self.path.is_file():
             raise StoreError(f"the progress file {self.path} is not a file; move it away or use --home to choose another folder")
         self.db = None
+        # progress() is read several times per check: keep it until this connection writes or
+        # SQLite's data_version says another process has.
+        self._cached: dict[str, tuple[int, Progress]] = {}
         deadline = time.monotonic() + 15
         while True:
             try:
@@ -259,6 +262,7 @@ class SQLiteStore:
 
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run ``work`` in one write transaction: all of it is saved, or none of it."""
+        self._cached.clear()
         try:
             self.db.execute("BEGIN IMMEDIATE")
             result = work(self.db)
@@ -302,7 +306,13 @@ class SQLiteStore:
 
     def progress(self, course: str) -> Progress:
         try:
-            return self._progress(self.db, course)
+            version = self.db.execute("PRAGMA data_version").fetchone()[0]
+            cached = self._cached.get(course)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            progress = self._progress(self.db, course)
+            self._cached[course] = (version, progress)
+            return progress
         except sqlite3.OperationalError as exc:
             raise self._operational(exc, "read") from exc
         except sqlite3.DatabaseError as exc:

@@ -139,3 +139,14 @@ def test_the_browser_store_keeps_the_same_things(course, tmp_path):
     with pytest.raises(StoreError, match="damaged"):
         JsonStore(file)
     assert list(file.parent.glob("progress.json.damaged-*"))
+
+
+def test_progress_read_again_sees_what_another_process_wrote(course, home, tmp_path):
+    engine = Engine(course, home)
+    assert engine.progress().xp == 0  # read (and kept) once
+    solution = tmp_path / "right.py"
+    solution.write_text(RIGHT, encoding="utf-8")
+    assert run_qala("check", "sums", "total", str(solution), "--course", str(course), home=home).returncode == 0
+    assert engine.progress().xp == 15  # another process's write is seen
+    engine.check("sums", "again", RIGHT)
+    assert engine.progress().xp == 30  # and so is this connection's own
