@@ -92,6 +92,9 @@ class QalaApp(TranslatedBindings, App[int]):
 
     async def action_quit(self) -> None:
         self.save_drafts(wait=True)
+        # A check in progress writes its attempt and draft under the lock: let it finish first.
+        if self.engine_lock.acquire(timeout=5):
+            self.engine_lock.release()
         self.exit(0)
 
     def save_drafts(self, wait: bool = False) -> None:

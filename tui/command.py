@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 
 
-def register(commands, add_globals) -> None:
-    sub = commands.add_parser("tui", help="the terminal app (also what `qala` alone opens)", description="Qala's terminal app: the course map, lessons with a code editor, data, badges.")
+def register(commands, add_globals, tr=None) -> None:
+    """Add `qala tui`; ``tr`` (a qala.grader.i18n.Translator) is the language of its help."""
+    if tr is None:
+        from qala.grader.i18n import Translator, resolve_language
+
+        tr = Translator(resolve_language())
+    sub = commands.add_parser("tui", help=tr.t("the terminal app (also what `qala` alone opens)"),
+                              description=tr.t("Qala's terminal app: the course map, lessons with a code editor, data, badges."))
     add_globals(sub)
-    sub.add_argument("--lesson", metavar="ID", help="open this lesson directly")
+    sub.add_argument("--lesson", metavar="ID", help=tr.t("open this lesson directly"))
     sub.set_defaults(run=run)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from textual.widgets import DataTable, Markdown, OptionList, TextArea
+import pytest
+from rich.cells import cell_len
+from textual.widgets import DataTable, Markdown, OptionList, Static, TextArea
 
 from qala.grader.cli import main as qala
 from qala.grader.engine import Engine
@@ -188,6 +190,7 @@ async def test_next_previous_and_reset(make_app, screen_text):
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert screen.editor.text == screen.exercise.starter
+        assert "The starter code is back" in str(screen.query_one("#feedback", Static).render())  # in the panel, not a note on top
         await pilot.press("ctrl+z")
         assert screen.editor.text.startswith("oops")  # reset can be undone
         await pilot.press("f7")
@@ -267,6 +270,90 @@ async def test_the_data_screen_without_datasets_says_so(make_app, course, screen
         await pilot.press("f3")
         await pilot.pause()
         assert "No datasets yet" in screen_text(app)
+
+
+async def test_a_slow_check_looks_busy_and_a_quick_one_changes_only_the_status(make_app, wait_for_check, screen_text):
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        screen = await open_first_exercise(pilot)
+        work = screen.query_one("#work")
+        with app.engine_lock:  # the check waits for the engine: a slow one
+            await pilot.press("f5")
+            await pilot.pause()
+            assert "Checking your code" in screen_text(app)
+            assert not work.has_class("-checking") and screen.active_bindings["f6"].enabled  # not yet
+            await pilot.pause(0.5)
+            assert work.has_class("-checking")  # the editor's border says so
+            assert not screen.active_bindings["f6"].enabled  # hint and reset are dimmed meanwhile
+        await wait_for_check(pilot)
+        assert not work.has_class("-checking") and screen.active_bindings["f6"].enabled
+        assert "Not passed yet" in screen_text(app)
+
+
+async def test_a_check_keeps_the_code_as_the_draft(make_app, home, wait_for_check):
+    """The check's worker saves the draft (the screen's thread writes nothing on F5); and code
+    checked and left at once is kept all the same."""
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        screen = await open_first_exercise(pilot)
+        await answer_january(pilot, "3")
+        checked = screen.editor.text
+        await pilot.press("f5")  # at once: the draft's timer has not fired
+        await wait_for_check(pilot)
+        assert app.engine.code_for("monthly-air", "january") == checked
+        assert "draft saved" in str(screen.query_one("#status", Static).render())
+        await pilot.press("end", *"  # and more", "f5", "escape", "escape")  # checked, and off to the map at once
+        await pilot.pause()
+    again = make_app()
+    async with again.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        again.open_lesson("monthly-air", "january")
+        await pilot.pause()
+        assert again.screen.query_one("#editor", TextArea).text == checked + "  # and more"
+
+
+def cells(line: str, start: int, width: int) -> str:
+    """The part of a line of screen text from column ``start``, ``width`` columns wide (wide
+    characters such as emoji take two)."""
+    out, column = [], 0
+    for character in line:
+        if start <= column < start + width:
+            out.append(character)
+        column += cell_len(character)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+async def test_the_verdict_is_seen_at_once_never_under_a_note(make_app, wait_for_check, screen_text, size):
+    """Right after a pass that earns a badge, with notes on the screen, "Passed!" is drawn in the
+    feedback panel and nothing covers it; the badge's news is in the panel too."""
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        screen = await open_first_exercise(pilot)
+        await pilot.press(*"oops", "ctrl+o")  # the reset's note
+        app.notify("A note from elsewhere, long enough to need a second line in a narrow terminal.", title="Note", timeout=30)
+        app.notify("And another one.", timeout=30)
+        await answer_january(pilot, "0")
+        await pilot.press("f5")
+        await wait_for_check(pilot)
+
+        feedback = screen.query_one("#feedback", Static)
+        said = str(feedback.render())
+        assert said.startswith("🎉 Passed!") and "New badge! First step" in said
+        box = screen.query_one("#feedback-box")
+        toasts = list(screen.query("Toast"))
+        assert toasts, "the notes are on the screen"
+        for toast in toasts:
+            assert not toast.region.overlaps(box.region), f"a note covers the feedback at {size}"
+        for y in range(box.region.y, box.region.bottom):  # nothing else is drawn over the panel
+            for x in range(box.region.x, box.region.right):
+                widget, _ = screen.get_widget_at(x, y)
+                assert widget is box or box in widget.ancestors, f"{widget} over the feedback at ({x}, {y})"
+        first_line = screen_text(app).splitlines()[feedback.region.y]
+        assert "Passed!" in cells(first_line, feedback.region.x, feedback.region.width)
 
 
 async def test_badges_and_profile(make_app, wait_for_check, screen_text):

@@ -2,12 +2,17 @@
 
 Grading runs in a thread worker that reports back with a message; the screen never freezes.
 The editor's text is saved as a draft a second after the learner stops typing, on every check
-and whenever the exercise is left.
+(by the check's worker, off the screen's thread) and whenever the exercise is left.
+
+The way from a check's result to "Passed!" on the screen is kept short: the result is drawn in
+one batch into widgets of fixed height where it can be, the progress is not read on the way, and
+a quick check changes nothing on the screen but the status line; only a check that takes a while
+shows the busy editor border, the dimmed keys and the spinner.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
@@ -26,12 +31,24 @@ from qala.grader.model import Exercise, Lesson
 
 from ..i18n import t
 from ..widgets.editor import CodeEditor
-from ..widgets.visuals import inline_code
+from ..widgets.visuals import inline_code, safe_icon
 from .base import QalaScreen
 
 DRAFT_DELAY = 1.0  # seconds after the last keystroke
+BUSY_AFTER = 0.3  # seconds: a check that takes longer shows the busy border, dimmed keys, a spinner
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 CONFETTI = "✦✧★✶·*+✺"
+
+
+@dataclass(frozen=True)
+class ExerciseState:
+    """What the exercise bar and the status line say about the learner's progress on the current
+    exercise: read from the engine when it changes, never on the way from a check's result."""
+
+    passed: bool
+    hints_taken: int
+    hint_total: int
+    next_hint_cost: int
 
 
 class LessonScreen(QalaScreen):
@@ -39,7 +56,8 @@ class LessonScreen(QalaScreen):
 
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
-        Binding("f5,ctrl+r", "check", t("Check"), id="lesson.check", tooltip=t("Check your code (F5 or ctrl+r)")),
+        # priority: handled before the editor sees the key (it would redraw its cursor first)
+        Binding("f5,ctrl+r", "check", t("Check"), id="lesson.check", tooltip=t("Check your code (F5 or ctrl+r)"), priority=True),
         Binding("f6,ctrl+g", "hint", t("Hint"), id="lesson.hint", tooltip=t("Show the next hint; it costs a little XP")),
         Binding("f7,ctrl+b", "previous", t("Previous"), id="lesson.previous", tooltip=t("The previous exercise")),
         Binding("f8,ctrl+n", "next", t("Next"), id="lesson.next", tooltip=t("The next exercise")),
@@ -54,24 +72,30 @@ class LessonScreen(QalaScreen):
 
     @dataclass
     class Checked(Message):
-        """The worker's report: an outcome, or what went wrong."""
+        """The worker's report: an outcome, or what went wrong; and the code it checked (which
+        it also keeps as the draft, if ``saves_draft``)."""
 
         lesson: str
         exercise: str
         outcome: CheckOutcome | None
         error: str | None
+        source: str = ""
+        saves_draft: bool = False
 
     def __init__(self, lesson_id: str, exercise_id: str | None = None):
         super().__init__()
         self.lesson_id = lesson_id
         self.exercise_id = exercise_id
         self.checking = False
+        self._busy = False  # a slow check: the border, the dimmed keys and the spinner are shown
+        self._busy_timer: Timer | None = None
         self._draft_timer: Timer | None = None
         self._dirty = False
         self._saved_text = ""
         self._spin: Timer | None = None
         self._spin_step = 0
         self._feedback: Text | None = None
+        self._state: ExerciseState | None = None
 
     # -- layout
 
@@ -117,7 +141,6 @@ class LessonScreen(QalaScreen):
         self.editor.load_text(code)
         self._dirty = False
         self._feedback = None
-        self.query_one("#feedback", Static).update("")
         self.query_one("#feedback-box").remove_class("-passed", "-failed")
         self.refresh_content()
         self.query_one("#reading", VerticalScroll).scroll_home(animate=False)
@@ -129,11 +152,28 @@ class LessonScreen(QalaScreen):
             return
         self.sub_title = lesson.text(self.app.language).title
         self.query_one("#text", Markdown).update(self._markdown(lesson))
+        self._read_state()
         self._update_bar()
         if not self.checking:
             self._update_status()
-        if self._feedback is not None:
-            self.query_one("#feedback", Static).update(self._feedback)
+        box = self.query_one("#feedback-box")
+        box.set_class(self._feedback is None, "-empty")
+        # Empty, the panel says how to fill it (on a wide screen it keeps its place: the editor
+        # never jumps when a verdict arrives).
+        self.query_one("#feedback", Static).update(self._feedback or Text(self.app.t("Check your code (F5 or ctrl+r)"), style="dim"))
+
+    def _read_state(self) -> None:
+        """Read the learner's progress on this exercise for the bar and the status line."""
+        engine = self.app.engine
+        if engine.course.lesson(self.lesson_id) is None:
+            return  # gone after a reload; the screen is closing
+        key = (self.lesson_id, self.exercise_id)
+        progress = engine.progress_data()
+        passed = key in progress.passed()
+        taken = progress.hints.get(key, 0)
+        total = self.exercise.hint_count
+        cost = 0 if passed or taken >= total else engine.next_hint_cost(*key)
+        self._state = ExerciseState(passed, taken, total, cost)
 
     def _markdown(self, lesson: Lesson) -> str:
         """The prose leading up to this exercise (the introduction before the first), the task,
@@ -175,28 +215,29 @@ class LessonScreen(QalaScreen):
         bar.append(app.t("Exercise {number} of {total}", number=index + 1, total=len(ids)), style="bold")
         bar.append(" ▶" if index < len(ids) - 1 else "  ", style="dim")
         bar.append("  " + lesson.text(app.language).exercises[self.exercise_id].title)
-        if app.engine.exercise_passed(lesson.id, self.exercise_id):
+        if self._state is not None and self._state.passed:
             bar.append("  ✔ " + app.t("passed"), style="bold green")
-        self.query_one("#exercise-bar", Static).update(bar)
+        self.query_one("#exercise-bar", Static).update(bar, layout=False)  # one line, always
 
     def _update_status(self) -> None:
         app = self.app
-        if app.engine.course.lesson(self.lesson_id) is None:
-            return  # gone after a reload; the screen is closing
-        cost = app.engine.next_hint_cost(self.lesson_id, self.exercise_id)
-        taken = app.engine.hints_taken(self.lesson_id, self.exercise_id)
-        total = self.exercise.hint_count
+        state = self._state
+        if state is None:
+            return
         status = Text(style="dim")
         status.append(app.t("F5 check"))
         status.append(" · ")
-        if taken >= total:
-            status.append(app.t("all {total} hints shown", total=total))
-        elif cost:
-            status.append(app.nt("F6 next hint: costs {n} XP", "F6 next hint: costs {n} XP", cost))
+        if state.hints_taken >= state.hint_total:
+            status.append(app.t("all {total} hints shown", total=state.hint_total))
+        elif state.next_hint_cost:
+            status.append(app.nt("F6 next hint: costs {n} XP", "F6 next hint: costs {n} XP", state.next_hint_cost))
         else:
             status.append(app.t("F6 next hint: free"))
         status.append(" · " + app.t("draft saved") if not self._dirty else " · " + app.t("typing…"))
-        self.query_one("#status", Static).update(status)
+        self._set_status(status)
+
+    def _set_status(self, text: Text) -> None:
+        self.query_one("#status", Static).update(text, layout=False)  # one line, always
 
     # -- drafts
 
@@ -233,89 +274,131 @@ class LessonScreen(QalaScreen):
     # -- checking
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("check", "hint", "reset") and self.checking:
-            return None  # shown, but dimmed while a check runs
+        if action in ("check", "hint", "reset") and self._busy:
+            return None  # shown, but dimmed while a slow check runs
         return True
 
     def action_check(self) -> None:
         if self.checking:
             return
-        self.save_draft(wait=True)
         source = self.editor.text
+        # The check's worker keeps the draft: no SQLite write on this thread. Until it reports,
+        # the text counts as unsaved, so leaving the lesson meanwhile still saves it.
+        save = self._dirty
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         self.checking = True
-        self.query_one("#work").add_class("-checking")
         self._spin_step = 0
-        self._spin = self.set_interval(0.1, self._spinner)
         self._spinner()
+        self._busy_timer = self.set_timer(BUSY_AFTER, self._show_busy)
+        # Start once "Checking…" is drawn: a frame drawn while the check runs would make the
+        # verdict wait for the next frame (Textual draws at most 60 a second).
+        self.call_after_refresh(self._grade, self.lesson_id, self.exercise_id, source, save)
+
+    def _show_busy(self) -> None:
+        """The check takes a while: make that plain (and keep the screen still for quick ones)."""
+        self._busy_timer = None
+        if not self.checking:
+            return
+        self._busy = True
+        self.query_one("#work").add_class("-checking")
         self.refresh_bindings()
-        self._grade(self.lesson_id, self.exercise_id, source)
+        self._spin = self.set_interval(0.1, self._spinner)
 
     def _spinner(self) -> None:
         frame = SPINNER[self._spin_step % len(SPINNER)]
         self._spin_step += 1
-        self.query_one("#status", Static).update(Text(f"{frame} " + self.app.t("Checking your code…"), style="bold"))
+        self._set_status(Text(f"{frame} " + self.app.t("Checking your code…"), style="bold"))
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
-    def _grade(self, lesson_id: str, exercise_id: str, source: str) -> None:
+    def _grade(self, lesson_id: str, exercise_id: str, source: str, save_draft: bool) -> None:
         engine = self.app.engine
-        try:
-            with self.app.engine_lock:
+        report = partial(self.Checked, lesson_id, exercise_id, source=source, saves_draft=save_draft)
+        with self.app.engine_lock:
+            try:
                 outcome = engine.check(lesson_id, exercise_id, source)
-        except QalaError as exc:
-            self.post_message(self.Checked(lesson_id, exercise_id, None, str(exc)))
-        except Exception as exc:  # the app must survive anything a check does
-            self.post_message(self.Checked(lesson_id, exercise_id, None, f"{type(exc).__name__}: {exc}"))
-        else:
-            self.post_message(self.Checked(lesson_id, exercise_id, outcome, None))
+            except QalaError as exc:
+                self.post_message(report(None, str(exc)))
+            except Exception as exc:  # the app must survive anything a check does
+                self.post_message(report(None, f"{type(exc).__name__}: {exc}"))
+            else:
+                self.post_message(report(outcome, None))
+            finally:  # after the result is on its way: the draft is what a restart shows
+                if save_draft:
+                    engine.save_draft(lesson_id, exercise_id, source)
 
     def on_lesson_screen_checked(self, message: Checked) -> None:
         app = self.app
         self.checking = False
-        if self._spin is not None:
-            self._spin.stop()
-        self.query_one("#work").remove_class("-checking")
-        self.refresh_bindings()
-        self._update_status()
-        if message.error is not None:
-            self._show_error(message.error)
-            return
-        outcome = message.outcome
-        assert outcome is not None
-        if (message.lesson, message.exercise) != (self.lesson_id, self.exercise_id):
-            title = self.lesson.text(app.language).exercises.get(message.exercise)
-            word = app.t("passed") if outcome.passed else app.t("not passed yet")
-            self.notify(f"{title.title if title else message.exercise}: {word}")
-            return
-        self._show_outcome(outcome)
+        here = (message.lesson, message.exercise) == (self.lesson_id, self.exercise_id)
+        if message.saves_draft and here and self.editor.text == message.source:
+            self._dirty = False
+            self._saved_text = message.source
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        with app.batch_update():
+            if self._busy:
+                self._busy = False
+                if self._spin is not None:
+                    self._spin.stop()
+                self.query_one("#work").remove_class("-checking")
+                self.refresh_bindings()
+            if message.error is not None:
+                self._update_status()
+                self._show_error(message.error)
+                return
+            outcome = message.outcome
+            assert outcome is not None
+            if not here:
+                self._update_status()
+                title = self.lesson.text(app.language).exercises.get(message.exercise)
+                word = app.t("passed") if outcome.passed else app.t("not passed yet")
+                self.notify(f"{title.title if title else message.exercise}: {word}")
+                return
+            self._show_outcome(outcome)
 
     def _show_outcome(self, outcome: CheckOutcome) -> None:
+        """The verdict first, then the news (XP, level, badges), then each check: all in the
+        feedback panel, where the learner is looking (a note on top would hide it)."""
         app = self.app
-        text = Text()
-        box = self.query_one("#feedback-box")
-        box.remove_class("-passed", "-failed")
+        lines: list[Text] = []
         if outcome.passed:
-            box.add_class("-passed")
-            text.append("🎉 " + app.t("Passed!"), style="bold green")
+            verdict = Text("🎉 " + app.t("Passed!"), style="bold green")
             if outcome.xp_gained:
-                text.append("  " + app.t("+{xp} XP", xp=outcome.xp_gained), style="bold yellow")
+                verdict.append("  " + app.t("+{xp} XP", xp=outcome.xp_gained), style="bold yellow")
             else:
-                text.append("  " + app.t("(already passed before: no new XP)"), style="dim")
-            text.append("\n")
+                verdict.append("  " + app.t("(already passed before: no new XP)"), style="dim")
+            lines.append(verdict)
+            if outcome.level_up:
+                level = app.t("You are now level {level}: {title}", level=outcome.level.number, title=app.pick(outcome.level.title))
+                lines.append(Text.assemble(("⭐ " + app.t("Level up!"), "bold yellow"), " ", level))
+            for badge in outcome.new_badges:
+                lines.append(Text.assemble((f"{safe_icon(badge.icon)} " + app.t("New badge!"), "bold yellow"), " ", (app.pick(badge.title), "bold"), f" · {app.pick(badge.description)}"))
         else:
-            box.add_class("-failed")
-            text.append(app.t("Not passed yet: fix what is marked ✘ and check again."), style="bold")
-            text.append("\n")
+            lines.append(Text(app.t("Not passed yet: fix what is marked ✘ and check again."), style="bold"))
         for result in outcome.grade.feedback:
             mark, style = ("✔ ", "green") if result.passed else ("✘ ", "red")
-            text.append(mark, style=style)
-            text.append_text(inline_code(result.message))
-            text.append("\n")
-        self._feedback = text
-        self.query_one("#feedback", Static).update(text)
-        self.query_one("#feedback-box", VerticalScroll).scroll_home(animate=False)
-        self._update_bar()
+            lines.append(Text.assemble((mark, style), inline_code(result.message)))
+        self._show_feedback(Text("\n").join(lines), "-passed" if outcome.passed else "-failed")
         if outcome.passed:
-            self._celebrate(outcome)
+            if self._state is not None:
+                self._state = replace(self._state, passed=True)
+            self._update_bar()
+            self._celebrate()
+        else:
+            self._update_status()
+
+    def _show_feedback(self, text: Text, verdict: str | None = None) -> None:
+        """Put text in the feedback panel; a ``-passed`` or ``-failed`` verdict colours its edge."""
+        self._feedback = text
+        box = self.query_one("#feedback-box", VerticalScroll)
+        box.set_class(verdict == "-passed", "-passed")
+        box.set_class(verdict == "-failed", "-failed")
+        box.remove_class("-empty")
+        self.query_one("#feedback", Static).update(text)
+        box.scroll_home(animate=False)
 
     def _show_error(self, error: str) -> None:
         """Qala itself could not run the check (not the learner's fault): say so, calmly."""
@@ -326,32 +409,25 @@ class LessonScreen(QalaScreen):
         if len(lines) > 4:  # a traceback: its first and last lines say enough
             lines = lines[:2] + ["…"] + lines[-2:]
         text.append("\n" + "\n".join(lines), style="dim")
-        self._feedback = text
-        box = self.query_one("#feedback-box")
-        box.remove_class("-passed")
-        box.add_class("-failed")
-        self.query_one("#feedback", Static).update(text)
+        self._show_feedback(text, "-failed")
 
-    def _celebrate(self, outcome: CheckOutcome) -> None:
-        """Quick and cheerful: a burst of stars, and a note for a new level or badge."""
+    def _celebrate(self) -> None:
+        """Quick and cheerful: a burst of stars on the status line, then the status again."""
         app = self.app
         frames = iter(enumerate([4, 8, 14, 20, 14, 8]))
 
         def burst() -> None:
             step, width = next(frames, (None, 0))
             if step is None or self.checking:
-                if not self.checking:
+                if not self.checking and self.is_attached:
+                    self._read_state()  # a pass changes the hints' cost: read it now, off the way
                     self._update_status()
                 return
             stars = "".join(CONFETTI[(i * 7 + step) % len(CONFETTI)] for i in range(width))
-            self.query_one("#status", Static).update(Text(f"{stars} " + app.t("Well done!") + f" {stars[::-1]}", style="bold yellow"))
+            self._set_status(Text(f"{stars} " + app.t("Well done!") + f" {stars[::-1]}", style="bold yellow"))
             self.set_timer(0.12, burst)
 
         burst()
-        if outcome.level_up:
-            self.notify(app.t("You are now level {level}: {title}", level=outcome.level.number, title=app.pick(outcome.level.title)), title=app.t("Level up!"), timeout=6)
-        for badge in outcome.new_badges:
-            self.notify(f"{badge.icon} {app.pick(badge.title)}\n{app.pick(badge.description)}", title=app.t("New badge!"), timeout=6)
 
     # -- hints, reset, moving around
 
@@ -369,21 +445,22 @@ class LessonScreen(QalaScreen):
         text.append("  " + (app.nt("(cost {n} XP)", "(cost {n} XP)", hint.cost) if hint.cost else app.t("(no XP cost)")), style="dim")
         text.append("\n")
         text.append_text(inline_code(hint.text))
-        self._feedback = text
-        box = self.query_one("#feedback-box")
-        box.remove_class("-passed", "-failed")
-        self.query_one("#feedback", Static).update(text)
+        self._show_feedback(text)
         self.query_one("#text", Markdown).update(self._markdown(self.lesson))
+        self._read_state()
         self._update_status()
 
     def action_reset(self) -> None:
+        if self.checking:
+            return
         editor = self.editor
         starter = self.exercise.starter
         if editor.text == starter:
             return
         editor.replace(starter, (0, 0), editor.document.end)
         editor.move_cursor((0, 0))
-        self.notify(self.app.t("The starter code is back. Changed your mind? ctrl+z brings your code back."))
+        # In the feedback panel, not a note on top: the old feedback was about the code just replaced.
+        self._show_feedback(Text("↺ " + self.app.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
 
     def _go(self, step: int) -> None:
         ids = [e.id for e in self.lesson.exercises]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +17,15 @@ from .base import QalaScreen
 
 MARKS = {"done": "✔ ", "in_progress": "◐ ", "available": "○ ", "locked": "🔒"}
 MARK_STYLES = {"done": "green", "in_progress": "yellow", "available": "", "locked": "dim"}
+
+
+def _hanging(mark: Text, text: Text) -> Table:
+    """A mark and a text whose wrapped lines start under the text, not under the mark."""
+    line = Table.grid()
+    line.add_column(width=mark.cell_len, no_wrap=True)
+    line.add_column(ratio=1)
+    line.add_row(mark, text)
+    return line
 
 
 class MapScreen(QalaScreen):
@@ -99,11 +109,9 @@ class MapScreen(QalaScreen):
             for lesson_view in track_view.lessons:
                 lesson = lesson_view.lesson
                 self._status[lesson.id] = lesson_view.status
-                line = Text("  ")
-                line.append(MARKS[lesson_view.status], style=MARK_STYLES[lesson_view.status])
-                line.append(" " + lesson.text(app.language).title, style="dim" if lesson_view.status == "locked" else "")
-                line.append(f"  {lesson_view.done}/{lesson_view.total}", style="dim")
-                options.append(Option(line, id=lesson.id))
+                title = Text(lesson.text(app.language).title, style="dim" if lesson_view.status == "locked" else "")
+                title.append(f"  {lesson_view.done}/{lesson_view.total}", style="dim")
+                options.append(Option(_hanging(Text("  " + MARKS[lesson_view.status] + " ", style=MARK_STYLES[lesson_view.status]), title), id=lesson.id))
         lessons.set_options(options)
         if highlighted:
             try:
