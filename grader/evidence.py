@@ -145,7 +145,14 @@ def _pandas(value: Any, budget: _Budget, depth: int) -> Any:
     if numpy is not None and isinstance(value, numpy.ndarray):
         if value.size > budget.left:
             raise _TooLarge
-        return {"$": "array", "shape": list(value.shape), "dtype": str(value.dtype), "values": _encode(_flat(value.ravel().tolist()), budget, depth + 1)}
+        flat = value.ravel()
+        bulk = _bulk(flat)
+        if bulk is not None:
+            budget.left -= len(bulk) + 1
+            values = bulk
+        else:
+            values = _encode(_flat(flat.tolist()), budget, depth + 1)
+        return {"$": "array", "shape": list(value.shape), "dtype": str(value.dtype), "values": values}
     if pandas is None:
         return None
     if isinstance(value, pandas.DataFrame):
@@ -201,7 +208,81 @@ def _plain(v: Any) -> Any:
 
 
 def _column(series: Any, budget: _Budget, depth: int) -> list:
+    """A Series' or an Index's values, encoded: in bulk where its dtype allows, else one by one."""
+    bulk = _bulk(series)
+    if bulk is not None:
+        budget.left -= len(bulk)
+        if budget.left < 0:
+            raise _TooLarge
+        return bulk
     return [_encode(_plain(v), budget, depth + 1) for v in series.tolist()]
+
+
+_PLAIN_NUMBERS = frozenset((int, float, bool))
+_NUMBER_KINDS = frozenset("biuf")
+
+
+def _bulk(values: Any) -> list | None:
+    """Encode a one-dimensional pandas object's values in bulk, exactly as value by value would.
+
+    For numbers, booleans, naive datetimes and all-text columns (most of what lessons return),
+    numpy converts the whole column to Python values at once and only the few values that need
+    a tag (NaN, infinities, datetimes) are touched one by one. None: use the careful path. The
+    output is checked by exact type, so an object that lies about its dtype only gets itself
+    the careful path.
+    """
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        return None
+    try:
+        # numpy dtypes convert exactly; of pandas' own, only text (checked below): the others
+        # (nullable integers, time zones, ...) become something else in numpy.
+        native = isinstance(values.dtype, numpy.dtype)
+        if not native and type(values.dtype).__name__ not in ("StringDtype", "CategoricalDtype"):
+            return None
+        array = numpy.asarray(values)
+        if type(array) is not numpy.ndarray or array.ndim != 1:
+            return None
+        kind = array.dtype.kind
+        if kind != "O" and not native:
+            return None
+        if kind in _NUMBER_KINDS:
+            if kind == "u" and array.size and int(array.max()) >= 2**63:
+                return None
+            items = array.tolist()
+            if type(items) is not list or not set(map(type, items)) <= _PLAIN_NUMBERS:
+                return None
+            if kind == "f" and not bool(numpy.isfinite(array).all()):
+                return [v if math.isfinite(v) else {"$": "float", "v": repr(v)} for v in items]
+            return items
+        if kind == "M" and array.dtype.str.endswith(("[ns]", "[us]")):
+            return _bulk_datetimes(numpy, array)
+        if kind == "O":
+            items = array.tolist()
+            if type(items) is list and set(map(type, items)) <= {str} and (not items or max(map(len, items)) <= MAX_TEXT):
+                return items
+    except Exception:  # whatever went wrong here, the careful path decides
+        return None
+    return None
+
+
+def _bulk_datetimes(numpy: Any, array: Any) -> list | None:
+    """Naive datetimes as the careful path encodes them (pandas.Timestamp → datetime, NaT → None)."""
+    if array.dtype.str.endswith("[ns]"):
+        ticks = array.view("i8")
+        missing = numpy.isnat(array)
+        if bool(((ticks % 1000 != 0) & ~missing).any()):
+            return None  # nanoseconds: the careful path keeps them as text
+    items = array.astype("datetime64[us]").tolist()
+    out = []
+    for item in items:
+        if item is None:
+            out.append(None)
+        elif type(item) is _dt.datetime:
+            out.append({"$": "datetime", "v": item.isoformat()})
+        else:
+            return None
+    return out
 
 
 def _index(index: Any, budget: _Budget, depth: int) -> Any:
@@ -210,9 +291,9 @@ def _index(index: Any, budget: _Budget, depth: int) -> Any:
         return {"default": len(index)}
     names = [_encode(_plain(n), budget, depth + 1) for n in index.names]
     if index.nlevels == 1:
-        levels = [[_encode(_plain(v), budget, depth + 1) for v in index.tolist()]]
+        levels = [_column(index, budget, depth)]
     else:
-        levels = [[_encode(_plain(v), budget, depth + 1) for v in index.get_level_values(i).tolist()] for i in range(index.nlevels)]
+        levels = [_column(index.get_level_values(i), budget, depth) for i in range(index.nlevels)]
     return {"names": names, "levels": levels}
 
 
@@ -278,63 +359,81 @@ class BadEvidence(ValueError):
     """The evidence is not in Qala's format (the sandbox misbehaved or was tampered with)."""
 
 
+_HASHABLE = frozenset((type(None), bool, int, float, str, _dt.datetime, _dt.date, _dt.timedelta))
+
+
+_PLAIN = frozenset((type(None), bool, int, float, str))
+
+
 def decode(data: Any, depth: int = 0) -> Any:
     """Tagged JSON back into plain Python values. Raises BadEvidence on anything unexpected."""
     if depth > MAX_DEPTH + 10:
         raise BadEvidence("nested too deeply")
     kind = type(data)
-    if data is None or kind in (bool, int, float, str):
+    if kind in _PLAIN:
         return data
     if kind is list:
+        if set(map(type, data)) <= _PLAIN:  # a column of plain values: nothing to rebuild
+            return list(data)
         return [decode(v, depth + 1) for v in data]
     if kind is not dict:
         raise BadEvidence(f"unexpected {kind.__name__}")
     tag = data.get("$")
+    build = _TAGS.get(tag) if type(tag) is str else None
+    if build is None:
+        raise BadEvidence(f"unknown tag {tag!r}")
     try:
-        if tag == "float":
-            return float(_text(data["v"]))
-        if tag == "bigint":
-            text = _text(data["v"])
-            return int(text) if text.lstrip("-").isdigit() else Other("int", text)
-        if tag == "str":
-            return _text(data["v"])
-        if tag == "tuple":
-            return tuple(decode(v, depth + 1) for v in _list(data["items"]))
-        if tag == "set":
-            items = [decode(v, depth + 1) for v in _list(data["items"])]
-            return frozenset(_hashable(v) for v in items)
-        if tag == "dict":
-            out = {}
-            for pair in _list(data["items"]):
-                key, value = _list(pair)
-                out[_hashable(decode(key, depth + 1))] = decode(value, depth + 1)
-            return out
-        if tag == "datetime":
-            return _dt.datetime.fromisoformat(_text(data["v"]))
-        if tag == "date":
-            return _dt.date.fromisoformat(_text(data["v"]))
-        if tag == "timedelta":
-            return _dt.timedelta(seconds=float(data["v"]))
-        if tag == "array":
-            return Array(tuple(int(n) for n in _list(data["shape"])), _text(data["dtype"]), tuple(decode(data["values"], depth + 1)))
-        if tag == "series":
-            index, names = _decode_index(data["index"], depth)
-            return Column(_hashable(decode(data["name"], depth + 1)), tuple(decode(data["values"], depth + 1)), index, names, _text(data["dtype"]))
-        if tag == "frame":
-            index, names = _decode_index(data["index"], depth)
-            columns = tuple(_hashable(decode(c, depth + 1)) for c in _list(data["columns"]))
-            columns_data = tuple(tuple(decode(c, depth + 1)) for c in _list(data["data"]))
-            dtypes = tuple(_text(t) for t in _list(data["dtypes"]))
-            if len(columns_data) != len(columns) or len({len(c) for c in columns_data}) > 1:
-                raise BadEvidence("a table whose columns do not line up")
-            return Table(columns, columns_data, index, names, dtypes)
-        if tag == "other":
-            return Other(_text(data["type"]), _text(data["repr"]))
-        if tag == "toolarge":
-            return TooLarge(_text(data["type"]))
+        return build(data, depth)
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        if isinstance(exc, BadEvidence):
+            raise
         raise BadEvidence(f"malformed {tag!r}: {exc}") from None
-    raise BadEvidence(f"unknown tag {tag!r}")
+
+
+def _decode_bigint(data: dict, depth: int) -> Any:
+    text = _text(data["v"])
+    return int(text) if text.lstrip("-").isdigit() else Other("int", text)
+
+
+def _decode_dict(data: dict, depth: int) -> dict:
+    out = {}
+    for pair in _list(data["items"]):
+        key, value = _list(pair)
+        out[_hashable(decode(key, depth + 1))] = decode(value, depth + 1)
+    return out
+
+
+def _decode_frame(data: dict, depth: int) -> Table:
+    index, names = _decode_index(data["index"], depth)
+    columns = tuple(_hashable(decode(c, depth + 1)) for c in _list(data["columns"]))
+    columns_data = tuple(tuple(decode(_list(c), depth + 1)) for c in _list(data["data"]))
+    dtypes = tuple(_text(t) for t in _list(data["dtypes"]))
+    if len(columns_data) != len(columns) or len({len(c) for c in columns_data}) > 1:
+        raise BadEvidence("a table whose columns do not line up")
+    return Table(columns, columns_data, index, names, dtypes)
+
+
+def _decode_series(data: dict, depth: int) -> Column:
+    index, names = _decode_index(data["index"], depth)
+    return Column(_hashable(decode(data["name"], depth + 1)), tuple(decode(_list(data["values"]), depth + 1)), index, names, _text(data["dtype"]))
+
+
+_TAGS: dict[str, Any] = {
+    "float": lambda data, depth: float(_text(data["v"])),
+    "bigint": _decode_bigint,
+    "str": lambda data, depth: _text(data["v"]),
+    "tuple": lambda data, depth: tuple(decode(v, depth + 1) for v in _list(data["items"])),
+    "set": lambda data, depth: frozenset(_hashable(decode(v, depth + 1)) for v in _list(data["items"])),
+    "dict": _decode_dict,
+    "datetime": lambda data, depth: _dt.datetime.fromisoformat(_text(data["v"])),
+    "date": lambda data, depth: _dt.date.fromisoformat(_text(data["v"])),
+    "timedelta": lambda data, depth: _dt.timedelta(seconds=float(data["v"])),
+    "array": lambda data, depth: Array(tuple(int(n) for n in _list(data["shape"])), _text(data["dtype"]), tuple(decode(_list(data["values"]), depth + 1))),
+    "series": _decode_series,
+    "frame": _decode_frame,
+    "other": lambda data, depth: Other(_text(data["type"]), _text(data["repr"])),
+    "toolarge": lambda data, depth: TooLarge(_text(data["type"])),
+}
 
 
 def _text(value: Any) -> str:
@@ -362,9 +461,12 @@ def _decode_index(data: Any, depth: int) -> tuple[tuple[tuple, ...] | None, tupl
         raise BadEvidence("malformed index")
     if "default" in data:
         return None, ()
-    levels = tuple(tuple(_hashable(v) for v in decode(level, depth + 1)) for level in _list(data["levels"]))
+    levels = []
+    for level in _list(data["levels"]):
+        values = decode(_list(level), depth + 1)
+        levels.append(tuple(values) if set(map(type, values)) <= _HASHABLE else tuple(_hashable(v) for v in values))
     names = tuple(_hashable(decode(n, depth + 1)) for n in _list(data["names"]))
-    return levels, names
+    return tuple(levels), names
 
 
 # ------------------------------------------------------------------ showing values to people

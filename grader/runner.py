@@ -1,4 +1,5 @@
-"""Runners: where learner code runs. One small interface (``run(job)``, ``close()``), three homes.
+"""Runners: where learner code runs. One small interface (``run(job)``, ``prepare(...)``,
+``close()``), three homes.
 
 - :class:`ProcessRunner` (CPython): a fresh interpreter per run, hardened as sandbox.py and
   confine.py describe (docs/SECURITY.md has the whole picture);
@@ -9,6 +10,12 @@
 
 All return a :class:`RunResult` of plain, decoded evidence; the verdict is always reached here,
 in the trusted process, never inside the sandbox.
+
+``prepare(needs, datasets_dir)`` starts a sandbox before its job exists — its interpreter, the
+modules the lesson needs, every wall — so that the next ``run`` only runs the code. A prepared
+sandbox takes one job at most: it is used by the next run whose datasets and modules it has, and
+thrown away otherwise; one that is never used is taken down by ``close()`` or when the grader
+exits, and takes itself down (scratch folder included) if the grader is killed.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -140,83 +149,298 @@ def _error(data: Any) -> RunError:
 class Runner(Protocol):
     def run(self, job: Job) -> RunResult: ...
 
+    def prepare(self, needs: tuple[str, ...] = (), datasets_dir: Path | None = None) -> None:
+        """Get a sandbox ready for the next run now (returns at once); a hint, never required."""
+        ...
+
     def close(self) -> None: ...
 
 
 # ---------------------------------------------------------------- CPython: a supervised child process
 
 
-@dataclass(frozen=True)
+class SandboxUnavailable(Exception):
+    """The process that was to start a sandbox is not there (the warm worker died): start another."""
+
+
+class SandboxNotReady(GradingError):
+    """The sandbox ended before its learner process said "ready": none of the job's code ran."""
+
+
+_UNREAPED: list = []  # one-shot supervisors that have reported and are finishing their clean-up
+
+
+def _reap_finished() -> None:
+    for child in list(_UNREAPED):
+        if child.poll() is not None:
+            try:
+                _UNREAPED.remove(child)
+            except ValueError:
+                pass
+
+
+@dataclass
 class _Launch:
-    """A started sandbox supervisor: its process id (and process group), and how to wait for it."""
+    """A started sandbox supervisor: its process id (also its process group), and how to reap it.
 
-    pid: int
+    The warm worker forks the supervisor when it gets to the request and writes its process id
+    to ``reply_fd``; until then ``pid`` is None.
+    """
+
+    pid: int | None
     wait: Any  # () -> None: reap it (or let the worker do so)
+    reply_fd: int = -1
+    child: Any = None  # the supervisor's Popen, when this process started it
+
+    def reap_later(self) -> None:
+        """It has reported and is finishing its clean-up: reap it when it is done, without waiting."""
+        if self.child is not None and self.child.poll() is None:
+            _UNREAPED.append(self.child)
+
+    def resolve(self, block: bool = True) -> int | None:
+        """The supervisor's process id; None if it was never started (or, not blocking, not yet)."""
+        if self.pid is None and self.reply_fd >= 0:
+            import select
+
+            deadline = time.monotonic() + (30.0 if block else 0.0)
+            data = b""
+            try:
+                while not data.endswith(b"\n"):
+                    left = max(0.0, deadline - time.monotonic())
+                    if not select.select([self.reply_fd], [], [], left)[0]:
+                        if not block and not data:
+                            return None  # not forked yet: ask again later
+                        break
+                    chunk = os.read(self.reply_fd, 64)
+                    if not chunk:
+                        break
+                    data += chunk
+            except OSError:
+                pass
+            os.close(self.reply_fd)
+            self.reply_fd = -1
+            try:
+                self.pid = int(data)
+            except ValueError:
+                self.pid = None
+        return self.pid
+
+    def forget(self) -> None:
+        if self.reply_fd >= 0:
+            os.close(self.reply_fd)
+            self.reply_fd = -1
 
 
-def sandbox_job(job: Job, scratch: Path, memory_bytes: int, file_bytes: int, skip_walls: tuple[str, ...] = ()) -> dict:
-    """The message the sandbox supervisor reads: the job plus where and under which limits to run it."""
-    datasets = str(Path(job.datasets_dir).resolve()) if job.datasets_dir is not None and Path(job.datasets_dir).is_dir() else None
+@dataclass
+class _Sandbox:
+    """One sandbox seen from the grader: its scratch folder and the grader's ends of its pipes.
+
+    Started by :func:`start_sandbox` (its parameters already written on the job pipe), then
+    either given one job by :func:`run_in_sandbox` or taken down by :func:`discard_sandbox`.
+    """
+
+    scratch: Path
+    job_w: int
+    report_r: int
+    output_r: int
+    datasets: str | None  # what it shows at /work/datasets
+    loaded: frozenset  # the modules it imported before its walls went up
+    launched: _Launch
+    ahead: bool = False  # started before its job (a prepared sandbox)
+    on_exit: Any = None  # the finalizer that takes it down if the grader exits first
+
+    def fits(self, datasets_dir: Path | None, needs: tuple[str, ...]) -> bool:
+        """Whether a job with these datasets and needs runs here exactly as in a fresh sandbox."""
+        return self.datasets == _datasets_key(datasets_dir) and set(needs) <= self.loaded
+
+    def close_fds(self) -> None:
+        if self.on_exit is not None:
+            self.on_exit.detach()
+            self.on_exit = None
+        for name in ("job_w", "report_r", "output_r"):
+            fd = getattr(self, name)
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(self, name, -1)
+
+
+def _datasets_key(datasets_dir: Path | str | None) -> str | None:
+    return str(Path(datasets_dir).resolve()) if datasets_dir is not None and Path(datasets_dir).is_dir() else None
+
+
+def sandbox_params(scratch: Path, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int, skip_walls: tuple[str, ...] = ()) -> dict:
+    """The first message a sandbox supervisor reads: where and under which limits it will run,
+    and which modules to load before its walls go up. Nothing of any job."""
+    datasets = _datasets_key(datasets_dir)
     hide = []
     if datasets:
         lessons = Path(datasets).parent
         hide = [str(lessons), str(lessons.parent / "course")]
-    return job.as_message() | {
+    return {
         "scratch": str(scratch),
         "datasets": datasets,
         "hide": hide,
-        "timeout": job.timeout,
         "limits": {"memory_bytes": memory_bytes, "file_bytes": file_bytes},
         "skip_walls": list(skip_walls),
+        "preload": list(needs),
     }
 
 
-def run_supervised(job: Job, launch, memory_bytes: int, file_bytes: int, skip_walls: tuple[str, ...] = ()) -> RunResult:
-    """One run through a sandbox supervisor started by ``launch(job_r, report_w, output_w) -> _Launch``.
+def sandbox_job(job: Job) -> dict:
+    """The second message: the job itself (the supervisor hands it to the learner's process)."""
+    return job.as_message() | {"timeout": job.timeout}
 
-    The scratch folder, the pipes and the deadline live here; the supervisor does the rest.
-    Whatever happens, the folder is removed and no process of the run is left when this returns.
+
+def start_sandbox(
+    launch, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int,
+    skip_walls: tuple[str, ...] = (), ahead: bool = False, loaded: tuple[str, ...] = (),
+) -> _Sandbox:
+    """Start a sandbox supervisor through ``launch(job_r, report_w, output_w) -> _Launch``.
+
+    The scratch folder and the pipes are made here; the sandbox's parameters go down the job
+    pipe at once, so the supervisor can put up every wall while its job does not exist yet.
+    ``loaded``: modules its process has imported already (the warm worker's).
     """
+    _reap_finished()
     scratch = Path(tempfile.mkdtemp(prefix="qala-run-"))
-    os.chmod(scratch, 0o755)
     fds: list[int] = []
     try:
+        os.chmod(scratch, 0o755)
         job_r, job_w = os.pipe()
         report_r, report_w = os.pipe()
         output_r, output_w = os.pipe()
         fds = [job_r, job_w, report_r, report_w, output_r, output_w]
-        message = json.dumps(sandbox_job(job, scratch, memory_bytes, file_bytes, skip_walls)).encode("utf-8")
+        params = sandbox_params(scratch, datasets_dir, needs, memory_bytes, file_bytes, skip_walls)
+        _write_fully(job_w, json.dumps(params).encode("utf-8") + b"\n")  # a few hundred bytes: the pipe holds them
         try:
             launched = launch(job_r, report_w, output_w)
         finally:
             for fd in (job_r, report_w, output_w):
                 os.close(fd)
                 fds.remove(fd)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        _remove(scratch)
+        raise
+    return _Sandbox(scratch, job_w, report_r, output_r, params["datasets"], frozenset(needs) | frozenset(loaded), launched, ahead)
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def run_in_sandbox(sandbox: _Sandbox, job: Job, fresh=None, handed_over=None) -> RunResult:
+    """Give ``job`` to a started sandbox and collect its report. The sandbox is used up: whatever
+    happens, its folder is removed when this returns, and its processes have ended or are
+    ending (a supervisor that has reported reaps its learner's process and exits; one that does
+    not report in time is killed with its group).
+
+    A prepared sandbox that ended before it got ready (nothing of the job ran) is replaced by
+    ``fresh()`` once. ``handed_over()`` is called once the job is on its way, while it runs.
+    """
+    try:
+        return _finish(sandbox, job, handed_over)
+    except SandboxNotReady as exc:
+        open("/tmp/qwork/notready.log", "a").write(f"{time.time()} {exc}\n")
+        if not sandbox.ahead or fresh is None:
+            raise
+    return _finish(fresh(), job)
+
+
+def _finish(sandbox: _Sandbox, job: Job, handed_over=None) -> RunResult:
+    try:
+        pid = sandbox.launched.resolve()
+        if pid is None:
+            raise SandboxUnavailable("the sandbox was never started")
+        message = json.dumps(sandbox_job(job)).encode("utf-8")
         # The supervisor reports on its own clock; this deadline is only the backstop for a
         # supervisor that cannot (the machine stalls, or something outside Qala kills it).
         deadline = time.monotonic() + STARTUP_SECONDS + job.timeout + 5.0
+        job_w, report_r, output_r = sandbox.job_w, sandbox.report_r, sandbox.output_r
+        sandbox.job_w = sandbox.report_r = sandbox.output_r = -1  # _collect closes them
+        os.set_blocking(job_w, False)
+        try:
+            message = message[os.write(job_w, message) :]  # usually all of it: the pipe holds 64 KiB
+        except BlockingIOError:
+            pass
+        except BrokenPipeError:
+            message = b""  # the sandbox is gone: its report (or its absence) says why
+        if not message:
+            os.close(job_w)
+            job_w = -1
+        if handed_over is not None:
+            handed_over()
         report, output, timed_out = _collect(job_w, message, report_r, output_r, deadline)
-        fds = [fd for fd in fds if fd not in (job_w, report_r, output_r)]
         if timed_out:
-            _kill_group(launched.pid)
-        launched.wait()
-        if timed_out:
+            _kill_group(pid)
+            sandbox.launched.wait()
             return RunResult(status="timeout", detail="the sandbox did not report in time")
+        sandbox.launched.reap_later()  # the answer is in: its supervisor exits on its own, right after
         return _result_from_report(report, output)
     finally:
-        for fd in fds:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        _remove(scratch)
+        sandbox.launched.forget()
+        sandbox.close_fds()
+        _remove(sandbox.scratch)
+
+
+def discard_sandbox(sandbox: _Sandbox, wait: float = 2.0) -> None:
+    """Take down a sandbox that will get no job; nothing of it is left when this returns.
+
+    Closing the job pipe alone would do (the supervisor takes itself down at end-of-file, as it
+    does when the grader is killed); killing its process group is quicker. If the warm worker has
+    not forked it yet, it never builds anything: its supervisor finds the pipe closed and the
+    folder gone, and exits.
+    """
+    try:
+        if sandbox.job_w >= 0:
+            os.close(sandbox.job_w)
+            sandbox.job_w = -1
+        pid = sandbox.launched.resolve(block=False)
+        if pid is not None:
+            if not _ended(sandbox.report_r, 0.0):
+                _kill_group(pid)  # still there, so the process id is still its own
+            deadline = time.monotonic() + wait
+            _ended(sandbox.report_r, max(0.0, deadline - time.monotonic()))
+            _ended(sandbox.output_r, max(0.0, deadline - time.monotonic()))
+            sandbox.launched.wait()
+    finally:
+        sandbox.launched.forget()
+        sandbox.close_fds()
+        _remove(sandbox.scratch)
+
+
+def _ended(fd: int, wait: float) -> bool:
+    """Read (and drop) what is in a pipe until its writers are all gone; False if ``wait`` ran out."""
+    import select
+
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                return False
+            if not os.read(fd, 65536):
+                return True
+    except OSError:
+        return True
+
+
+def run_supervised(job: Job, launch, memory_bytes: int, file_bytes: int, skip_walls: tuple[str, ...] = ()) -> RunResult:
+    """One run in a sandbox started for it through ``launch`` (see :func:`start_sandbox`)."""
+    return run_in_sandbox(start_sandbox(launch, job.datasets_dir, job.needs, memory_bytes, file_bytes, skip_walls), job)
 
 
 def _collect(job_w: int, message: bytes, report_r: int, output_r: int, deadline: float) -> tuple[bytes, bytes, bool]:
     """Write the job, read the report and the raw output until the report closes or time runs out."""
     selector = selectors.DefaultSelector()
-    os.set_blocking(job_w, False)
-    selector.register(job_w, selectors.EVENT_WRITE, "job")
+    if job_w >= 0:
+        os.set_blocking(job_w, False)
+        selector.register(job_w, selectors.EVENT_WRITE, "job")
     selector.register(report_r, selectors.EVENT_READ, "report")
     selector.register(output_r, selectors.EVENT_READ, "output")
     report: list[bytes] = []
@@ -314,11 +538,12 @@ def _result_from_report(report: bytes, output: bytes) -> RunResult:
 
     exit_code = header.get("exit")
     if header.get("failure"):
-        raise GradingError(f"the sandbox failed: {header['failure']}")
+        failed = SandboxNotReady if not header.get("ready") else GradingError
+        raise failed(f"the sandbox failed: {header['failure']}")
     if header.get("timed_out"):
         return result("timeout", "wall-clock limit")
     if header.get("startup_timeout") or not header.get("ready"):
-        raise GradingError(f"the sandbox did not get ready to run the code (exit {exit_code}): {text[-300:].strip()}")
+        raise SandboxNotReady(f"the sandbox did not get ready to run the code (exit {exit_code}): {text[-300:].strip()}")
     setup = header.get("setup")
     if type(setup) is dict and setup.get("error"):
         try:
@@ -333,7 +558,7 @@ def _result_from_report(report: bytes, output: bytes) -> RunResult:
         return result("memory", "killed by the system, most likely for lack of memory")
     if header.get("garbled"):
         return result("crashed", "the evidence was not in Qala's format (tampered with?)")
-    if not body or exit_code != 0:
+    if not body or (exit_code != 0 and not header.get("done")):
         status = "memory" if "MemoryError" in text else "killed"
         return result(status, f"exit {exit_code} without evidence: {text[-500:]}")
     try:
@@ -356,17 +581,35 @@ def _kill_group(pid: int) -> None:
 
 
 def _remove(scratch: Path) -> None:
-    """Remove a run's scratch folder, whatever the learner did to its permissions."""
+    """Remove a run's scratch folder if it is still there, whatever the learner did to the
+    permissions inside it. Nothing outside the folder is ever touched (its parent is /tmp)."""
+    try:
+        os.rmdir(scratch)  # the usual case: empty here, the run's files were in its own memory
+        return
+    except FileNotFoundError:
+        return  # the supervisor removed it already
+    except OSError:
+        pass
+    _remove_tree(str(scratch))
+
+
+def _remove_tree(root: str) -> None:
+    """``shutil.rmtree`` that makes folders inside ``root`` writable when it must, and nothing else."""
 
     def retry(function, path, _exc_info):
+        if not os.path.lexists(path):
+            return
         try:
-            os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
+            parent = os.path.dirname(path)
+            if path != root and (parent == root or parent.startswith(root + os.sep)):
+                os.chmod(parent, 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
             function(path)
         except OSError:
             pass
 
-    shutil.rmtree(scratch, onerror=retry)
+    shutil.rmtree(root, onerror=retry)
 
 
 def sandbox_env() -> dict[str, str]:
@@ -389,15 +632,42 @@ def sandbox_env() -> dict[str, str]:
 class ProcessRunner:
     """Each run in a fresh interpreter: ``python -I -m qala.grader.sandbox``, its own session,
     then the supervisor and the learner's process described in sandbox.py. Cheapest for one
-    check from the shell; the warm worker (worker.py) is faster for the second check onwards."""
+    check from the shell — all the more after :meth:`prepare`, which starts that interpreter
+    (and its imports, and its walls) while the grader is still reading the course; the warm
+    worker (worker.py) is faster for the second check onwards."""
 
     memory_bytes: int = 2 * 1024**3
     file_bytes: int = 10 * 1024**2
     python: str = sys.executable
     skip_walls: tuple[str, ...] = ()  # for tests that prove each wall alone: "namespaces", "seccomp", "audit-hook"
+    _ahead: _Sandbox | None = field(default=None, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def prepare(self, needs: tuple[str, ...] = (), datasets_dir: Path | None = None) -> None:
+        """Start a sandbox for the next run now, with ``needs`` imported; returns at once."""
+        sandbox = start_sandbox(self._launch, datasets_dir, tuple(needs), self.memory_bytes, self.file_bytes, self.skip_walls, ahead=True)
+        with self._lock:
+            old, self._ahead = self._ahead, sandbox
+        _discard_at_exit(self, sandbox)
+        if old is not None:
+            discard_sandbox(old)
 
     def run(self, job: Job) -> RunResult:
-        return run_supervised(job, self._launch, self.memory_bytes, self.file_bytes, self.skip_walls)
+        with self._lock:
+            ready, self._ahead = self._ahead, None
+        if ready is not None and not ready.fits(job.datasets_dir, job.needs):
+            discard_sandbox(ready)
+            ready = None
+
+        def fresh() -> _Sandbox:
+            return start_sandbox(self._launch, job.datasets_dir, job.needs, self.memory_bytes, self.file_bytes, self.skip_walls)
+
+        return run_in_sandbox(ready if ready is not None else fresh(), job, fresh)
+
+    @property
+    def prepared(self) -> _Sandbox | None:
+        """The sandbox waiting for the next run, if any (for tests and benchmarks)."""
+        return self._ahead
 
     def _launch(self, job_r: int, report_w: int, output_w: int) -> _Launch:
         env = sandbox_env() | {REPORT_FD_ENV: str(report_w)}
@@ -414,10 +684,67 @@ class ProcessRunner:
             )
         except OSError as exc:
             raise GradingError(f"could not start Python to run the code: {exc}") from exc
-        return _Launch(child.pid, child.wait)
+        return _Launch(child.pid, child.wait, child=child)
 
     def close(self) -> None:
-        pass
+        with self._lock:
+            ready, self._ahead = self._ahead, None
+        if ready is not None:
+            discard_sandbox(ready)
+
+
+def _discard_at_exit(owner: Any, sandbox: _Sandbox) -> None:
+    """Take ``sandbox`` down when the interpreter exits (or ``owner`` is collected), unless it
+    was used or discarded by then: a prepared sandbox never outlives its grader."""
+
+    def take_down(box: _Sandbox = sandbox) -> None:
+        if box.job_w >= 0 or box.report_r >= 0:
+            discard_sandbox(box)
+
+    sandbox.on_exit = weakref.finalize(owner, take_down)
+
+
+def prepare_for_lesson(runner: Runner, course_root: Path | None, lesson_id: str) -> None:
+    """Start a sandbox for a check of ``lesson_id`` before the course is read (``qala check``).
+
+    Reads only that lesson's front matter (``lessons/TRACK/ID.md``) to know the modules it needs;
+    if the file is not there or unreadable, nothing is started and the engine says what is wrong.
+    A hint: whatever it prepares is used only if the run's datasets match, discarded otherwise.
+    """
+    prepare = getattr(runner, "prepare", None)
+    if prepare is None:
+        return
+    try:
+        if course_root is None:
+            from importlib.resources import files
+
+            course_root = Path(str(files("qala.course"))).parent  # as course_file.bundled_course_root
+        lessons = Path(course_root) / "lessons"
+        found = sorted(lessons.glob(f"*/{lesson_id}.md")) if "/" not in lesson_id and not lesson_id.startswith(".") else []
+        if len(found) != 1:
+            return
+        needs = _front_matter_needs(found[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError):
+        return
+    prepare(needs=needs, datasets_dir=lessons / "datasets")
+
+
+def _front_matter_needs(text: str) -> tuple[str, ...]:
+    """``needs`` from a lesson's TOML front matter (between two ``+++`` lines)."""
+    import tomllib
+
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "+++":
+        return ()
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "+++":
+            break
+    else:
+        return ()
+    needs = tomllib.loads("\n".join(lines[1:end])).get("needs", [])
+    if type(needs) is not list or not all(type(n) is str for n in needs):
+        return ()
+    return tuple(needs)
 
 
 # ---------------------------------------------------------------- Pyodide: in this interpreter
@@ -445,6 +772,9 @@ class InProcessRunner:
             os.chdir(cwd)
         # The same trip as across a process boundary, so both runners give identical results.
         return decode_evidence(json.loads(json.dumps(data)))
+
+    def prepare(self, needs: tuple[str, ...] = (), datasets_dir: Path | None = None) -> None:
+        pass  # nothing to start: runs happen in this interpreter
 
     def close(self) -> None:
         pass

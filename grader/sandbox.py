@@ -12,9 +12,17 @@ This module is what executes *inside* the sandbox. In CPython that is two proces
   grader, whose pipe it never holds.
 
 The supervisor is started either as ``python -m qala.grader.sandbox`` (one run) or forked from
-the warm worker (``worker.py``). In Pyodide there are no processes: ``execute`` runs in the
-kernel itself under a step budget. Standard library only; nothing from the trusted side but
-evidence.py (and confine.py, which is standard library too).
+the warm worker (``worker.py``). It reads two messages from the grader's job pipe: first one
+line of *parameters* (the scratch folder, the datasets, the limits, the modules to load), then
+the *job* (the code, what to bring back, the time limit) up to end-of-file. Everything that does
+not depend on the job — namespaces, the view, the learner's process with every wall up — is
+done between the two, so a sandbox can be started ahead of its job and wait, ready; the job
+then pays only for running. A sandbox runs one job at most and is never reused; end-of-file
+instead of a job takes it down, leaving nothing behind.
+
+In Pyodide there are no processes: ``execute`` runs in the kernel itself under a step budget.
+Standard library only; nothing from the trusted side but evidence.py (and confine.py, which is
+standard library too).
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ MAX_EVIDENCE_BYTES = 32 * 1024 * 1024
 REPORT_FD_ENV = "QALA_REPORT_FD"
 EVIDENCE_FD_ENV = REPORT_FD_ENV  # the old name, for anything that still reads it
 STARTUP_SECONDS = 60.0  # the interpreter, preloaded modules and the walls, before the learner's clock starts
+WARM_UP_AFTER = 0.05  # seconds a ready sandbox waits for its job before it warms up (see _warm_while_waiting)
 # Qala's own modules that lesson code may import (standard library only, nothing of the grader's
 # state): loaded before the walls go up, since Qala's files are not in the learner's view.
 LEARNER_MODULES = ("qala.grader.plot",)
@@ -234,6 +243,9 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
     PermissionError_ = PermissionError
     str_, bytes_, int_, isinstance_, type_, len_, any_, bool_, tuple_ = str, bytes, int, isinstance, type, len, any, bool, tuple
     fsdecode = os.fsdecode
+    import resource
+
+    getrlimit, unlimited, zip_, Exception_ = resource.getrlimit, resource.RLIM_INFINITY, zip, Exception
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
     messages = dict(REFUSED)
     process_events, network_events, internal_events = _PROCESS_EVENTS, _NETWORK_EVENTS, _INTERNAL_EVENTS
@@ -289,6 +301,19 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
         if not inside(real, writes if write else reads):
             raise PermissionError_(messages["write" if write else "read"].format(path=shown))
 
+    def lowers(args: tuple) -> bool:
+        """Whether a setrlimit call only tightens this process's limits (anyone may do that)."""
+        try:
+            which, limits = args
+            if type_(which) is not int_ or type_(limits) is not tuple_ or len_(limits) != 2:
+                return False
+            for new, old in zip_(limits, getrlimit(which)):
+                if type_(new) is not int_ or new == unlimited and old != unlimited or (old != unlimited and new > old) or new < 0 and new != unlimited:
+                    return False
+            return True
+        except Exception_:
+            return False
+
     def hook(event: str, args: tuple) -> None:
         if event == "open":
             path, mode, flags = (tuple_(args) + (None, None, None))[:3]
@@ -323,7 +348,10 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
         elif event == "object.__setattr__":
             if len_(args) > 1 and args[1] in ("__code__", "__globals__", "__closure__", "__defaults__", "__kwdefaults__"):
                 raise PermissionError_(messages["internals"])
-        elif event in ("resource.setrlimit", "resource.prlimit"):
+        elif event == "resource.setrlimit":
+            if not lowers(args):
+                raise PermissionError_(messages["limits"])
+        elif event == "resource.prlimit":
             raise PermissionError_(messages["limits"])
         elif event == "fcntl.ioctl":
             if len_(args) > 1 and args[1] == 0x5412:  # TIOCSTI: typing into the terminal
@@ -352,8 +380,10 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _learner_process(job: dict, channel: int, output: int, isolated: bool, nobody: bool, walls) -> None:
-    """The learner's process, from fork to exit: walls first, then setup, then learner code."""
+def _learner_process(params: dict, job_fd: int, channel: int, output: int, isolated: bool, nobody: bool, walls) -> None:
+    """The learner's process, from fork to exit: every wall first, then — once the job is
+    there — the teacher's setup, then learner code. Nothing of the job exists in this process
+    before its walls are up; a sandbox started ahead of its job waits for it here."""
     from . import confine
 
     try:
@@ -361,7 +391,7 @@ def _learner_process(job: dict, channel: int, output: int, isolated: bool, nobod
         os.dup2(output, 2)
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0)
-        keep = {0, 1, 2, channel}
+        keep = {0, 1, 2, channel, job_fd}
         for fd in _open_fds():
             if fd not in keep:
                 try:
@@ -369,22 +399,19 @@ def _learner_process(job: dict, channel: int, output: int, isolated: bool, nobod
                 except OSError:
                     pass
         sys.dont_write_bytecode = True
-        limits = confine.Limits(**job.get("limits", {}))
+        limits = confine.Limits(**params.get("limits", {}))
         confine.set_limits(limits, walls, processes=nobody)
-        for module in [*job.get("preload", []), *LEARNER_MODULES]:
-            try:
-                __import__(module)
-            except ImportError:
-                pass  # the learner's own import will say what is missing
-        view = confine.View(job["scratch"], job.get("datasets"), tuple(job.get("hide", ())))
+        _preload([*params.get("preload", []), *LEARNER_MODULES])
+        confine.keep_freed_memory()
+        view = confine.View(params["scratch"], params.get("datasets"), tuple(params.get("hide", ())))
         if isolated:
             confine.enter_view(view, walls)
             work, tmp = confine.WORK, "/tmp"
             datasets = [confine.WORK + "/datasets"]
         else:
-            os.chdir(job["scratch"])
-            work, tmp = job["scratch"], job["scratch"]
-            datasets = [os.path.realpath(job["datasets"])] if job.get("datasets") else []
+            os.chdir(params["scratch"])
+            work, tmp = params["scratch"], params["scratch"]
+            datasets = [os.path.realpath(params["datasets"])] if params.get("datasets") else []
         os.environ.clear()
         os.environ.update(
             {
@@ -395,13 +422,12 @@ def _learner_process(job: dict, channel: int, output: int, isolated: bool, nobod
         import tempfile
 
         tempfile.tempdir = tmp
-        skip = set(job.get("skip_walls", ()))
+        skip = set(params.get("skip_walls", ()))
         confine.drop_privileges(walls, to_nobody=nobody)
         if "seccomp" in skip:
             walls.lack("seccomp", "switched off")
         else:
             confine.install_seccomp(walls)
-        confine.limit_cpu(float(job.get("timeout", 10.0)) + 1.0)
         reads = datasets + confine.View.python_paths() + confine.View.system_paths() + ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
         if "audit-hook" in skip:
             walls.lack("audit-hook", "switched off")
@@ -410,7 +436,14 @@ def _learner_process(job: dict, channel: int, output: int, isolated: bool, nobod
             install_guard(reads, [work, tmp], os.getpid(), read_only=datasets)
             walls.add("audit-hook")
         dumps = json.dumps
-        _write_all(channel, _frame(b"R", dumps({"walls": walls.as_json()}).encode()))
+        ready = _frame(b"R", dumps({"walls": walls.as_json()}).encode())
+        # Every wall is up; only the CPU limit waits for the job's time limit. A sandbox started
+        # ahead of its job waits here (warming pandas in its own memory meanwhile).
+        job = _await_job(job_fd)
+        if job is None:  # end-of-file instead of a job: the sandbox is being taken down
+            os._exit(0)
+        confine.limit_cpu(float(job.get("timeout", 10.0)) + 1.0)  # a lowering: the guard allows it
+        _write_all(channel, ready)
 
         def after_setup(error: dict | None) -> None:
             _write_all(channel, _frame(b"S", dumps({"error": error}).encode()))
@@ -419,9 +452,132 @@ def _learner_process(job: dict, channel: int, output: int, isolated: bool, nobod
         if result.get("status") != "setup_error":
             data = dumps(result, allow_nan=False).encode("utf-8")
             _write_all(channel, _frame(b"E", data))
+        # Done: hang up first, so the supervisor can report while this process's memory is
+        # being taken down (exiting a forked pandas process takes a few milliseconds).
+        for fd in (channel, 0, 1, 2):
+            os.close(fd)
     except BaseException:
         os._exit(3)
     os._exit(0)
+
+
+def _preload(modules: list[str]) -> None:
+    for module in modules:
+        if module not in sys.modules:
+            try:
+                __import__(module)
+            except Exception:
+                pass  # the learner's own import will say what is wrong
+
+
+def _await_job(fd: int) -> dict | None:
+    """The job, read from the supervisor up to end-of-file; None if it sends none."""
+    _warm_while_waiting(fd)
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return json.loads(b"".join(chunks)) if chunks else None
+
+
+def _warm_while_waiting(fd: int) -> None:
+    """Until the job arrives, run :func:`warm_up_steps` and a trivial job of Qala's own here.
+
+    The warm worker ran the same steps before it forked, but a fresh fork pays again for the
+    memory its first run touches; paying now, while nothing waits, takes that off the next
+    check. Only when nothing waits: a job that comes within WARM_UP_AFTER (checks one after
+    another, as in a regrade) finds this process idle and runs at once, and the warm-up's
+    CPU time is not taken from the run beside it. It stops between steps as soon as the job
+    (or end-of-file) is there.
+    """
+    import select
+    import warnings
+
+    if select.select([fd], [], [], WARM_UP_AFTER)[0]:
+        return
+
+    pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")
+    steps: list[Callable[[], Any]] = [lambda: json.loads(json.dumps(execute({"source": "x = [1, 2.5, 'a']\nprint(x)", "variables": ["x"]})))]
+    if pandas is not None:
+        steps[1:1] = warm_up_steps(pandas)
+    if numpy is not None:  # 16 MiB of heap written and freed, kept for the job (see confine.keep_freed_memory)
+        steps.insert(min(4, len(steps)), lambda: [numpy.ones(1 << 18) for _ in range(8)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for step in steps:
+            if select.select([fd], [], [], 0)[0]:
+                return
+            try:
+                step()
+            except Exception:  # a warm-up that fails costs speed, never a run
+                return
+
+
+def warm_up_steps(pandas: Any) -> list[Callable[[], Any]]:
+    """Small pandas operations that most lessons use, on made-up data, in short steps (each a
+    millisecond or two in a fresh fork), the commonest first.
+
+    The warm worker runs them once before it forks (loading pandas' lazy parts), and every
+    sandbox waiting for its job runs them again in its own memory, as far as it gets before the
+    job arrives. Qala's own code on data of its own: never a lesson's, never a job's; no files,
+    no threads.
+    """
+    import io
+
+    text = "when,district,value,count\n2024-01-01,Almaly,1.5,3\n2024-01-02,Bostandyq,2.5,4\n2024-01-03,Almaly,-999,5\n2024-01-03,Almaly,-999,5\n"
+    made: dict[str, Any] = {}
+
+    def read() -> None:
+        made["frame"] = pandas.read_csv(io.StringIO(text), parse_dates=["when"], na_values=[-999])
+
+    def read_some() -> None:
+        pandas.read_csv(io.StringIO(text), usecols=["district", "value"], dtype={"district": str})
+
+    def group() -> None:
+        made["means"] = made["frame"].groupby("district")["value"].mean()
+
+    def pick() -> None:
+        means = made["means"]
+        means.idxmax(), means.idxmin(), means.round(1).sort_values(ascending=False)
+
+    def show() -> None:
+        str(made["means"].round(1)), str(made["frame"])
+
+    def encode() -> None:
+        json.dumps(evidence.encode(made["means"])), json.dumps(evidence.encode(made["frame"]))
+
+    def aggregate() -> None:
+        made["frame"].groupby("district")["value"].agg(["mean", "median", "count"])
+
+    def by_year() -> None:
+        frame = made["frame"]
+        frame.groupby(["district", frame["when"].dt.year])["count"].sum()
+
+    def clean() -> None:
+        frame = made["frame"]
+        unique = frame.drop_duplicates()
+        unique[unique["value"] > 2], frame["value"].fillna(0).sum(), frame.isna().sum()
+
+    def count() -> None:
+        made["frame"]["district"].value_counts()
+        pandas.to_datetime(made["frame"]["when"].astype(str)).dt.month
+
+    def merge() -> None:
+        frame = made["frame"]
+        frame.sort_values("value").merge(frame, on="district")
+
+    def pivot() -> None:
+        frame = made["frame"]
+        frame.pivot_table(index="district", values="value")
+        frame.set_index("when").resample("D").mean(numeric_only=True)
+
+    def summarise() -> None:
+        made["frame"].describe()
+
+    return [read, read_some, group, pick, show, encode, aggregate, by_year, clean, count, merge, pivot, summarise]
 
 
 def _forget_native() -> None:
@@ -462,57 +618,198 @@ def _open_fds() -> list[int]:
 # ---------------------------------------------------------------- the supervisor
 
 
-def supervise(job: dict, report_fd: int, output_fd: int) -> None:
-    """Run one job under every wall this machine allows, and write the report. Never returns."""
+def supervise(job_fd: int, report_fd: int, output_fd: int) -> None:
+    """Put up a sandbox, wait for its job on ``job_fd``, run it under every wall this machine
+    allows, and write the report to ``report_fd``. Never returns.
+
+    Whatever happens — the job runs, the grader closes the pipe without one, the learner's
+    process dies while waiting, this supervisor fails — its learner's process is gone and its
+    scratch folder removed when it exits; it runs one job at most.
+    """
     from . import confine
 
-    started = time.monotonic()
     walls = confine.Walls()
-    header: dict[str, Any] = {"setup": None, "ready": False, "timed_out": False, "overflow": False, "garbled": False, "exit": None}
-    evidence_bytes = b""
+    header: dict[str, Any] = {"setup": None, "ready": False, "timed_out": False, "overflow": False, "garbled": False, "exit": None, "job": False}
+    run: dict[str, Any] = {"pid": None, "reaped": False, "scratch": None, "report": True, "evidence": b"", "started": time.monotonic()}
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-        as_root = os.geteuid() == 0
-        skip = set(job.get("skip_walls", ()))
-        view = confine.View(job["scratch"], job.get("datasets"), tuple(job.get("hide", ())))
-        if "namespaces" in skip:
-            walls.lack("namespaces", "switched off")
-            isolated = False
-        else:
-            isolated = confine.enter_namespaces(walls, as_root) and confine.build_view(view, walls, confine.NOBODY if as_root else None)
-        if not isolated and "namespaces" in walls.held:
-            try:
-                confine._check(confine._c().umount2(os.fsencode(view.root), 2), "umount")  # MNT_DETACH a half-built view
-            except OSError:
-                pass
-        nobody = as_root and (isolated or _nobody_fits(job))
-        if as_root and not nobody:
-            walls.lack("nobody", "user nobody cannot read the Python installation or the datasets here")
-        if not isolated:
-            if job.get("datasets"):
-                os.symlink(os.path.realpath(job["datasets"]), os.path.join(job["scratch"], "datasets"))
-            if nobody:
-                os.chown(job["scratch"], confine.NOBODY, confine.NOBODY)
-        channel_r, channel_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(channel_r)
-            os.close(report_fd)
-            _learner_process(job, channel_w, output_fd, isolated, nobody, walls)
-        os.close(channel_w)
-        evidence_bytes = _watch(pid, channel_r, float(job.get("timeout", 10.0)), float(job.get("startup", STARTUP_SECONDS)), header)
+        _prepare_and_run(job_fd, report_fd, output_fd, walls, header, run)
     except BaseException as exc:  # the supervisor itself failed: say so, never pretend
         header["failure"] = f"{type(exc).__name__}: {exc}"[:500]
-    header["wall_ms"] = int((time.monotonic() - started) * 1000)
-    header.setdefault("walls", walls.as_json())
-    payload = json.dumps(header).encode()
     try:
-        _write_all(report_fd, struct.pack(">I", len(payload)) + payload + evidence_bytes)
+        pid = run["pid"]
+        if pid is not None and not run["reaped"]:
+            try:
+                os.kill(pid, signal.SIGKILL)  # it has nothing left to do: see _watch
+                if not header.get("done"):
+                    os.waitpid(pid, 0)
+                    run["reaped"] = True
+            except (OSError, ChildProcessError):
+                pass
+        _let_go_of_output(output_fd)  # the learner's process is gone (or going): its output ends here
+        if run["report"]:
+            header["wall_ms"] = int((time.monotonic() - run["started"]) * 1000)
+            header.setdefault("walls", walls.as_json())
+            payload = json.dumps(header).encode()
+            try:
+                _write_all(report_fd, struct.pack(">I", len(payload)) + payload + run["evidence"])
+            except OSError:
+                pass
+        try:
+            os.close(report_fd)  # the grader has its answer now; the clean-up below is ours
+        except OSError:
+            pass
+        if pid is not None and not run["reaped"]:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        _remove_scratch(run["scratch"])  # the grader removes it too; this covers a grader that was killed
+    finally:
+        os._exit(0)
+
+
+def _prepare_and_run(job_fd: int, report_fd: int, output_fd: int, walls, header: dict, run: dict) -> None:
+    """The supervisor's work: the walls, the learner's process, the job handed over, the run watched."""
+    from . import confine
+
+    pipe = _JobPipe(job_fd)
+    params = pipe.params()
+    if params is None:
+        run["report"] = False
+        return
+    run["scratch"] = params.get("scratch")
+    if pipe.ended() or not os.path.isdir(str(params.get("scratch"))):
+        run["report"] = False  # taken down before it was built: nothing to build
+        return
+    as_root = os.geteuid() == 0
+    skip = set(params.get("skip_walls", ()))
+    view = confine.View(params["scratch"], params.get("datasets"), tuple(params.get("hide", ())))
+    if "namespaces" in skip:
+        walls.lack("namespaces", "switched off")
+        isolated = False
+    else:
+        isolated = confine.enter_namespaces(walls, as_root) and confine.build_view(view, walls, confine.NOBODY if as_root else None)
+    if not isolated and "namespaces" in walls.held:
+        try:
+            confine._check(confine._c().umount2(os.fsencode(view.root), 2), "umount")  # MNT_DETACH a half-built view
+        except OSError:
+            pass
+    nobody = as_root and (isolated or _nobody_fits(params))
+    if as_root and not nobody:
+        walls.lack("nobody", "user nobody cannot read the Python installation or the datasets here")
+    if not isolated:
+        if params.get("datasets"):
+            os.symlink(os.path.realpath(params["datasets"]), os.path.join(params["scratch"], "datasets"))
+        if nobody:
+            os.chown(params["scratch"], confine.NOBODY, confine.NOBODY)
+    channel_r, channel_w = os.pipe()
+    job_r, job_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(channel_r)
+        os.close(job_w)
+        os.close(report_fd)
+        _learner_process(params, job_r, channel_w, output_fd, isolated, nobody, walls)
+    run["pid"] = pid
+    os.close(channel_w)
+    os.close(job_r)
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    try:
+        data = pipe.job(pid, pidfd)
+        if data is None:  # the learner's process ended before its job: nothing of the job ran
+            header["lost"] = True
+            status, usage = os.wait4(pid, 0)[1:]
+            run["reaped"] = True
+            header["exit"] = os.waitstatus_to_exitcode(status)
+            return
+        if not data:  # end-of-file and no job: the grader does not need this sandbox
+            run["report"] = False
+            return
+        run["started"] = time.monotonic()
+        header["job"] = True
+        job = json.loads(data)
+        try:
+            _write_all(job_w, data)
+        except OSError:
+            pass  # the learner's process is gone: the watch below says so
+        os.close(job_w)
+        job_w = -1
+        run["evidence"] = _watch(pid, channel_r, float(job.get("timeout", 10.0)), float(job.get("startup", STARTUP_SECONDS)), header, pidfd)
+        run["reaped"] = not header.get("done")
+    finally:
+        if job_w >= 0:
+            os.close(job_w)
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+def _let_go_of_output(output_fd: int) -> None:
+    """Point this process's stdout and stderr away from the run's output pipe and close it."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+        if output_fd > 2:
+            os.close(output_fd)
     except OSError:
         pass
-    _remove_scratch(job.get("scratch"))  # the grader removes it too; this covers a grader that was killed
-    os._exit(0)
+
+
+class _JobPipe:
+    """The grader's job pipe, as the supervisor reads it: one line of the sandbox's parameters
+    (JSON, written when the sandbox is started), then the job (JSON) up to end-of-file."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = bytearray()
+        self.eof = False
+
+    def _fill(self) -> None:
+        chunk = os.read(self.fd, 1 << 16)
+        if chunk:
+            self.buffer += chunk
+        else:
+            self.eof = True
+
+    def params(self) -> dict | None:
+        while b"\n" not in self.buffer:
+            if self.eof:
+                return None
+            self._fill()
+        line, _, rest = bytes(self.buffer).partition(b"\n")
+        self.buffer = bytearray(rest)
+        params = json.loads(line)
+        if type(params) is not dict:
+            raise ValueError("the sandbox's parameters are not an object")
+        return params
+
+    def ended(self) -> bool:
+        """Whether the grader has closed the pipe without a job already (does not wait)."""
+        import select
+
+        while not self.eof and select.select([self.fd], [], [], 0)[0]:
+            self._fill()
+        return self.eof and not self.buffer
+
+    def job(self, pid: int, pidfd: int | None) -> bytes | None:
+        """The job once all of it is there (empty: end-of-file, no job), or None if the
+        learner's process ended before that."""
+        import select
+
+        while not self.eof:
+            waitables = [self.fd] + ([pidfd] if pidfd is not None else [])
+            ready = select.select(waitables, [], [], None if pidfd is not None else 0.05)[0]
+            if self.fd in ready:
+                self._fill()
+            elif pidfd in ready or (pidfd is None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None):
+                return None
+        return bytes(self.buffer)
 
 
 def _remove_scratch(path: str | None) -> None:
@@ -525,11 +822,17 @@ def _remove_scratch(path: str | None) -> None:
         confine._c().umount2(os.fsencode(path), 2)  # MNT_DETACH; fails harmlessly without a view
     except (OSError, AttributeError):
         pass
+    if not os.path.lexists(path):
+        return  # the grader removed it already
     import shutil
 
     def retry(function, target, _exc_info):
+        if not os.path.lexists(target):
+            return
         try:
-            os.chmod(os.path.dirname(target), 0o700)
+            parent = os.path.dirname(target)
+            if target != path and (parent == path or parent.startswith(path + os.sep)):
+                os.chmod(parent, 0o700)  # inside the folder only: its parent is /tmp
             function(target)
         except OSError:
             pass
@@ -537,14 +840,14 @@ def _remove_scratch(path: str | None) -> None:
     shutil.rmtree(path, onerror=retry)
 
 
-def _nobody_fits(job: dict) -> bool:
+def _nobody_fits(params: dict) -> bool:
     from . import confine
 
-    needed = confine.View.python_paths() + ([job["datasets"]] if job.get("datasets") else [])
+    needed = confine.View.python_paths() + ([params["datasets"]] if params.get("datasets") else [])
     return confine.nobody_can_use(needed)
 
 
-def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict) -> bytes:
+def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict, pidfd: int | None) -> bytes:
     """Read the learner process's frames, keep its clock, reap it. Returns the evidence bytes."""
     import select
 
@@ -553,10 +856,6 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict)
     frames: list[tuple[bytes, bytes]] = []
     open_channel = True
     exited = None
-    try:
-        pidfd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        pidfd = None
     limit = MAX_EVIDENCE_BYTES + 16384
     while exited is None:
         left = deadline - time.monotonic()
@@ -570,6 +869,14 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict)
             chunk = os.read(channel, 1 << 16)
             if not chunk:
                 open_channel = False
+                if len(frames) == 2 and _whole_evidence(buffer):
+                    # It sent its evidence and hung up: it is done, and whatever is left of it
+                    # (its memory being taken down; or learner code that sent a frame of its
+                    # own and closed the channel, which could as well have exited) is killed
+                    # and reaped after the report.
+                    header["done"] = True
+                    os.kill(pid, signal.SIGKILL)
+                    break
             else:
                 buffer += chunk
                 if len(buffer) > limit:
@@ -581,6 +888,9 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict)
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:
                 exited = (status, usage)
+    if header.get("done"):
+        os.close(channel)
+        return bytes(_take_frame(buffer)[1])
     if exited is None:
         os.kill(pid, signal.SIGKILL)
         exited = os.wait4(pid, 0)[1:]
@@ -605,8 +915,7 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict)
     header["cpu_ms"] = int((usage.ru_utime + usage.ru_stime) * 1000)
     header["cpu_exceeded"] = usage.ru_utime + usage.ru_stime >= timeout
     header["max_rss_kb"] = usage.ru_maxrss
-    if pidfd is not None:
-        os.close(pidfd)
+    os.close(channel)
     if header["overflow"] or header["timed_out"]:
         return b""
     # What is left after the two frames the learner's process sent before running learner code
@@ -621,6 +930,14 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict)
         header["garbled"] = True
         return b""
     return bytes(body)
+
+
+def _whole_evidence(buffer: bytearray) -> bool:
+    """Whether ``buffer`` holds exactly one whole E frame and nothing after it."""
+    if len(buffer) < FRAME.size:
+        return False
+    kind, length = FRAME.unpack_from(buffer)
+    return kind == b"E" and len(buffer) == FRAME.size + length
 
 
 def _take_early_frames(buffer: bytearray, frames: list, header: dict) -> bool:
@@ -663,13 +980,9 @@ def _take_frame(buffer: bytearray) -> tuple[bytes, bytes] | None:
 
 
 def main() -> int:
-    """One-run entry (``python -I -m qala.grader.sandbox``): the job on stdin, the report to a pipe."""
+    """One-run entry (``python -I -m qala.grader.sandbox``): the job pipe on stdin, the report to a pipe."""
     report_fd = int(os.environ[REPORT_FD_ENV])
-    job = json.loads(sys.stdin.buffer.read())
-    null = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    supervise(job, report_fd, output_fd=1)
+    supervise(0, report_fd, output_fd=1)
     return 0  # not reached
 
 

@@ -12,32 +12,41 @@ hit by a limit simply dies with its fork.
 
 :class:`WorkerRunner` is the grader's side: it starts the worker when it pays (from the second
 run, or at once after :meth:`WorkerRunner.warm_up`), restarts it transparently if it dies, and
-falls back to one-shot runs if it cannot start at all.
+falls back to one-shot runs if it cannot start at all. It keeps one sandbox *ready*: forked,
+walled and waiting for its job (sandbox.py), started at warm-up (or on :meth:`prepare`) and then
+as soon as each job is handed over, so a check pays only for running the code. A ready sandbox
+takes one job and is gone; the next one is a fresh fork.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GradingError
-from .runner import Job, ProcessRunner, RunResult, _Launch, run_supervised, sandbox_env
+from .runner import (
+    Job, ProcessRunner, RunResult, SandboxUnavailable, _discard_at_exit, _Launch, _Sandbox,
+    discard_sandbox, run_in_sandbox, sandbox_env, start_sandbox,
+)
 
 READY = b"ready\n"
+LOADED = ("numpy", "pandas")  # what the worker imports (see warm): every fork of it has them
 START_SECONDS = 60.0  # for the worker's imports on a slow machine
 
 
-class WorkerGone(Exception):
+class WorkerGone(SandboxUnavailable):
     """The worker process is not there (died, or never started): restart it or run one-shot."""
+
+
+# Walls a run must have had for the next sandbox to be started while the grader waits: with
+# them, a ready sandbox's files, processes and network are its own (see docs/SECURITY.md).
+AHEAD_NEEDS = frozenset(("namespaces", "filesystem-view"))
 
 
 # ---------------------------------------------------------------- the grader's side
@@ -53,6 +62,7 @@ class WorkerRunner:
     datasets_dir: Path | None = None  # whose pages to warm; any job's datasets work regardless
     cold_runs: int = 1  # runs done one-shot before the worker is worth starting
     skip_walls: tuple[str, ...] = ()  # for tests only, as in ProcessRunner
+    ahead: bool = True  # keep a sandbox ready for the next run
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _process: subprocess.Popen | None = field(default=None, repr=False)
     _socket: socket.socket | None = field(default=None, repr=False)
@@ -60,6 +70,11 @@ class WorkerRunner:
     _runs: int = field(default=0, repr=False)
     _broken: str = field(default="", repr=False)
     _seen_datasets: Path | None = field(default=None, repr=False)
+    _seen_needs: tuple[str, ...] = field(default=(), repr=False)
+    _next: _Sandbox | None = field(default=None, repr=False)  # the ready sandbox
+    _walls_seen: bool = field(default=False, repr=False)  # a run here had its own namespaces and view
+    _no_ahead: str = field(default="", repr=False)  # why sandboxes are no longer started ahead
+    _active: int = field(default=0, repr=False)  # runs going on in the worker now
     restarts: int = 0
 
     def __post_init__(self) -> None:
@@ -69,14 +84,40 @@ class WorkerRunner:
     # -- lifecycle
 
     def warm_up(self) -> None:
-        """Start the worker now, in the background (returns at once)."""
+        """Start the worker now, in the background (returns at once), and a sandbox in it for
+        the datasets it knows of."""
+        stale = None
         with self._lock:
             if self._process is None and not self._broken:
                 self._spawn()
+            datasets = self.datasets_dir or self._seen_datasets
+            if datasets is not None:
+                stale = self._prepare_locked(datasets, self._seen_needs)
+        if stale is not None:
+            discard_sandbox(stale)
+
+    def prepare(self, needs: tuple[str, ...] = (), datasets_dir: Path | None = None) -> None:
+        """Get a sandbox ready for the next run (returns at once): forked from the worker if the
+        next run will use it, else a one-shot interpreter started now (``qala check``)."""
+        with self._lock:
+            if datasets_dir is not None:
+                self._seen_datasets = Path(datasets_dir)
+            self._seen_needs = tuple(needs)
+            in_worker = not self._broken and (self._process is not None or self._runs + 1 > self.cold_runs)
+            stale = self._prepare_locked(datasets_dir, tuple(needs)) if in_worker else None
+        if stale is not None:
+            discard_sandbox(stale)
+        if not in_worker:
+            self._oneshot.prepare(needs, datasets_dir)
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
+
+    @property
+    def prepared(self) -> _Sandbox | None:
+        """The sandbox waiting for the next run, if any (for tests and benchmarks)."""
+        return self._next
 
     def _spawn(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -133,7 +174,75 @@ class WorkerRunner:
 
     def close(self) -> None:
         with self._lock:
+            ready, self._next = self._next, None
+        if ready is not None:
+            discard_sandbox(ready)
+        with self._lock:
             self._stop_current()
+        self._oneshot.close()
+
+    # -- the ready sandbox
+
+    def _prepare_locked(self, datasets_dir: Path | None, needs: tuple[str, ...]) -> _Sandbox | None:
+        """With the lock held: make sure a sandbox for ``datasets_dir`` is ready in the worker.
+        Returns a ready sandbox for other datasets, for the caller to discard outside the lock.
+
+        A sandbox is started beside a run only once a run here has shown that sandboxes get
+        their own namespaces and filesystem view (then the two share no files, processes or
+        network); with no run going on, it can always be started.
+        """
+        stale = None
+        if self._next is not None:
+            if self._next.fits(datasets_dir, needs):
+                return None
+            stale, self._next = self._next, None
+        if not self.ahead or self._no_ahead or self._broken or (self._active and not self._walls_seen):
+            return stale
+        if self._process is not None and self._process.poll() is not None:  # it died: start another
+            self._stop_current()
+            self.restarts += 1
+        if self._process is None:
+            self._spawn()
+            if self._process is None:
+                return stale
+        try:
+            self._next = start_sandbox(self._send, datasets_dir, needs, self.memory_bytes, self.file_bytes, self.skip_walls, ahead=True, loaded=LOADED)
+        except (OSError, WorkerGone):
+            return stale
+        _discard_at_exit(self, self._next)
+        return stale
+
+    def _take_ready(self, job: Job) -> tuple[_Sandbox | None, _Sandbox | None]:
+        """With the lock held: the ready sandbox if it suits ``job``; else (None, the one to discard)."""
+        ready, self._next = self._next, None
+        if ready is not None and not ready.fits(job.datasets_dir, job.needs):
+            return None, ready
+        return ready, None
+
+    def _prepare_next(self, job: Job) -> None:
+        """Start the sandbox for the next run, like this one, if none is ready (see
+        :meth:`_prepare_locked` for when one may get ready while this job runs)."""
+        with self._lock:
+            if self._next is not None or self._process is None:
+                return
+            stale = self._prepare_locked(job.datasets_dir, job.needs)
+        if stale is not None:
+            discard_sandbox(stale)
+
+    def _after_run(self, job: Job, result: RunResult | None) -> None:
+        """Learn from the run's walls whether sandboxes may be started ahead here; if so, make
+        sure one is (the first run, or one whose next sandbox could not be started)."""
+        if result is not None and result.walls is not None:
+            missing = AHEAD_NEEDS - set(result.walls.get("held", ()))
+            if missing:
+                self._no_ahead = f"the sandbox had no {', '.join(sorted(missing))} here"
+                with self._lock:
+                    stale, self._next = self._next, None
+                if stale is not None:
+                    discard_sandbox(stale)
+            else:
+                self._walls_seen = True
+        self._prepare_next(job)
 
     # -- running
 
@@ -142,69 +251,70 @@ class WorkerRunner:
             self._runs += 1
             if job.datasets_dir is not None:
                 self._seen_datasets = Path(job.datasets_dir)
-            if self._broken or (self._process is None and self._runs <= self.cold_runs):
-                use_worker = False
-            else:
-                use_worker = True
+            self._seen_needs = job.needs
+            use_worker = not (self._broken or (self._process is None and self._runs <= self.cold_runs))
+            ready, stale = self._take_ready(job) if use_worker else (None, None)
+            self._active += use_worker
+        if stale is not None:
+            discard_sandbox(stale)
         if not use_worker:
             return self._oneshot.run(job)
-        for attempt in range(2):
-            try:
-                return run_supervised(job, self._launch, self.memory_bytes, self.file_bytes, self.skip_walls)
-            except WorkerGone as exc:
-                with self._lock:
-                    self._stop_current()
-                    self.restarts += 1
-                    if attempt == 1:
-                        self._broken = str(exc)
-        return self._oneshot.run(job)
-
-    def _launch(self, job_r: int, report_w: int, output_w: int) -> _Launch:
-        reply_r, reply_w = os.pipe()
+        result = None
         try:
-            with self._lock:
-                if self._process is None or self._process.poll() is not None:
-                    if self._process is not None:
+            for attempt in range(2):
+                try:
+                    sandbox = ready if ready is not None else self._fresh(job)
+                    ready = None
+                    # Once the job is handed over, the next sandbox starts to get ready beside it.
+                    result = run_in_sandbox(sandbox, job, lambda: self._fresh(job), lambda: self._prepare_next(job))
+                    return result
+                except SandboxUnavailable as exc:
+                    with self._lock:
                         self._stop_current()
                         self.restarts += 1
-                    self._spawn()
-                    if self._process is None:
-                        raise WorkerGone(self._broken)
-                if not self._ready:
-                    self._wait_ready()
-                try:
-                    socket.send_fds(self._socket, [b"run"], [job_r, report_w, output_w, reply_w])
-                except OSError as exc:
-                    raise WorkerGone(f"the worker is gone: {exc}") from exc
-            os.close(reply_w)
-            reply_w = -1
-            pid = _read_pid(reply_r)
+                        if attempt == 1:
+                            self._broken = str(exc)
+            result = self._oneshot.run(job)
+            return result
         finally:
+            if use_worker:
+                with self._lock:
+                    self._active -= 1
+                self._after_run(job, result)
+
+    def _fresh(self, job: Job) -> _Sandbox:
+        return start_sandbox(self._launch, job.datasets_dir, job.needs, self.memory_bytes, self.file_bytes, self.skip_walls, loaded=LOADED)
+
+    def _launch(self, job_r: int, report_w: int, output_w: int) -> _Launch:
+        """A sandbox forked for a run now: starts (or restarts) the worker and waits for it."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                if self._process is not None:
+                    self._stop_current()
+                    self.restarts += 1
+                self._spawn()
+                if self._process is None:
+                    raise WorkerGone(self._broken)
+            if not self._ready:
+                self._wait_ready()
+            return self._send(job_r, report_w, output_w)
+
+    def _send(self, job_r: int, report_w: int, output_w: int) -> _Launch:
+        """Ask the worker (with the lock held) to fork a sandbox supervisor with these pipe ends.
+
+        Does not wait: a worker still warming up forks it when it gets there, and writes the
+        supervisor's process id to the reply pipe (see :meth:`_Launch.resolve`).
+        """
+        assert self._socket is not None
+        reply_r, reply_w = os.pipe()
+        try:
+            socket.send_fds(self._socket, [b"run"], [job_r, report_w, output_w, reply_w])
+        except OSError as exc:
             os.close(reply_r)
-            if reply_w >= 0:
-                os.close(reply_w)
-        if pid is None:
-            raise WorkerGone("the worker did not start the run")
-        return _Launch(pid, lambda: None)  # the worker reaps its children
-
-
-def _read_pid(fd: int) -> int | None:
-    import select
-
-    data = b""
-    deadline = time.monotonic() + 30.0
-    while not data.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
-        chunk = os.read(fd, 64)
-        if not chunk:
-            return None
-        data += chunk
-    try:
-        return int(data)
-    except ValueError:
-        return None
+            raise WorkerGone(f"the worker is gone: {exc}") from exc
+        finally:
+            os.close(reply_w)
+        return _Launch(None, lambda: None, reply_r)  # the worker reaps its children
 
 
 def _stop(process: subprocess.Popen, sock: socket.socket) -> None:
@@ -228,18 +338,15 @@ def _stop(process: subprocess.Popen, sock: socket.socket) -> None:
 
 def warm(datasets: Path | None) -> None:
     """Load pandas' lazy parts and put the datasets' pages into the operating system's cache."""
-    import io
-
     try:
         import numpy  # noqa: F401
         import pandas as pd
     except ImportError:
         return
-    frame = pd.read_csv(io.StringIO("when,district,value\n2024-01-01,Almaly,1.5\n2024-01-02,Bostandyq,2.5\n"), parse_dates=["when"])
-    frame.groupby("district")["value"].agg(["mean", "median", "count"])
-    frame.sort_values("value").merge(frame, on="district").pivot_table(index="district", values="value_x")
-    frame.set_index("when").resample("D").mean(numeric_only=True)
-    frame.describe()
+    from .sandbox import warm_up_steps
+
+    for step in warm_up_steps(pd):
+        step()
     if datasets is not None and datasets.is_dir():
         for path in sorted(datasets.iterdir()):
             if path.is_file():
@@ -301,15 +408,7 @@ def _supervisor_child(control: socket.socket, job_r: int, report_w: int, output_
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        chunks = []
-        while True:
-            chunk = os.read(job_r, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(job_r)
-        job = json.loads(b"".join(chunks))
-        supervise(job, report_w, output_w)
+        supervise(job_r, report_w, output_w)
     finally:
         os._exit(70)
 

@@ -102,8 +102,9 @@ def _subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
-def descendants(allowed: set[int] | None = None) -> list[str]:
-    """Live processes below this one (orphans included, see _subreaper), minus ``allowed``."""
+def descendants(allowed: set[int] | None = None, below: set[int] | None = None) -> list[str]:
+    """Live processes below this one (orphans included, see _subreaper), minus ``allowed`` and
+    minus the processes ``below`` (and including) the ones in ``below``."""
     parents: dict[int, int] = {}
     lines: dict[int, str] = {}
     for entry in os.listdir("/proc"):
@@ -121,14 +122,61 @@ def descendants(allowed: set[int] | None = None) -> list[str]:
         lines[int(entry)] = cmdline[:100]
     me = os.getpid()
     found = []
+    skip = below or set()
     for pid in parents:
         chain, seen = pid, set()
-        while chain in parents and chain not in seen and chain != me:
+        while chain in parents and chain not in seen and chain != me and chain not in skip:
             seen.add(chain)
             chain = parents[chain]
         if chain == me and pid != me and pid not in (allowed or set()):
             found.append(f"{pid} {lines[pid]}")
     return sorted(found)
+
+
+def settled_descendants() -> list[str]:
+    """:func:`descendants` once nothing is starting or ending (a runner of another test may be
+    forking its ready sandbox just now): two looks 50 ms apart that agree, within a second."""
+    seen = descendants()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = descendants()
+        if now == seen:
+            break
+        seen = now
+    return seen
+
+
+def left_behind(before: list[str], wait: float = 2.0) -> set[str]:
+    """Processes below this test that were not there ``before``, after waiting up to ``wait``
+    seconds for them to end (a supervisor that has reported is still removing its folder)."""
+    deadline = time.monotonic() + wait
+    while True:
+        extra = set(descendants()) - set(before)
+        if not extra or time.monotonic() >= deadline:
+            return extra
+        time.sleep(0.05)
+
+
+def ready_sandbox(runner) -> int | None:
+    """The supervisor of the sandbox a runner keeps ready for its next job (None: no such sandbox)."""
+    prepared = getattr(runner, "prepared", None)
+    return prepared.launched.resolve() if prepared is not None else None
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie does not; one re-parented to this test is reaped here)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    if state == "Z":
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        return False
+    return True
 
 
 def sandbox_processes(worker_pid: int | None = None) -> list[str]:
@@ -148,6 +196,16 @@ def private_scratch(tmp_path_factory):
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def open_tmp():
+    """A temporary folder user nobody can reach. Not pytest's tmp_path: any other pytest run on
+    the machine resets /tmp/pytest-of-root to 0700, which would lock nobody out halfway."""
+    path = Path(tempfile.mkdtemp(prefix="qala-nobody-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def scratch_folders() -> set[str]:
     return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("qala-run-")}
 
@@ -164,6 +222,12 @@ class Arena:
     outside: Path  # a folder outside the sandbox that hostile code tries to reach
     before: dict = field(default_factory=dict)
 
+    def processes(self) -> tuple[int | None, list[str]]:
+        """The runner's ready sandbox (waiting for the next job: see docs/SECURITY.md), and every
+        other process below this test."""
+        ready = ready_sandbox(self.engine.runner)
+        return ready, descendants(below={ready} if ready else None)
+
     @property
     def datasets(self) -> Path:
         return self.course / "lessons" / "datasets"
@@ -178,6 +242,7 @@ class Arena:
 
     def snapshot(self) -> dict:
         progress = self.engine.progress_data()
+        ready, processes = self.processes()
         return {
             "xp": progress.xp,
             "badges": dict(progress.badges),
@@ -186,7 +251,9 @@ class Arena:
             "lesson": sha_of_tree(self.lesson_file.parent),
             "outside": sorted(p.name for p in self.outside.iterdir()),
             "scratch": scratch_folders(),
-            "processes": descendants(),
+            "ready": ready,
+            "ready_scratch": self.engine.runner.prepared.scratch.name if ready else None,
+            "processes": processes,
         }
 
     def check(self, code: str):
@@ -208,10 +275,16 @@ class Arena:
         deadline = time.monotonic() + 2.0
         while not set(after["processes"]) <= set(self.before["processes"]) and time.monotonic() < deadline:
             time.sleep(0.05)
-            after["processes"] = descendants()
+            after["processes"] = self.processes()[1]
         # Nothing new may be left; "before" may hold the previous run's supervisor, just exiting.
         assert set(after["processes"]) <= set(self.before["processes"]), "a process was left behind"
-        assert after["scratch"] == self.before["scratch"], "a scratch folder was left behind"
+        if self.before["ready"] is not None:
+            # The sandbox that was ready ran this check and is gone; the one ready now is new.
+            assert after["ready"] != self.before["ready"] and not alive(self.before["ready"]), "a ready sandbox was used twice"
+            assert self.before["ready_scratch"] not in after["scratch"]
+        # Scratch folders: the same as before, but for the ready sandbox's (a new one replaced the old).
+        expected = (self.before["scratch"] - {self.before["ready_scratch"]}) | ({after["ready_scratch"]} if after["ready"] else set())
+        assert after["scratch"] == expected, "a scratch folder was left behind"
         assert after["datasets"] == self.before["datasets"], "the datasets changed"
         assert after["lesson"] == self.before["lesson"], "the lesson files changed"
         assert after["outside"] == self.before["outside"], "something was written outside the sandbox"
