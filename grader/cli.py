@@ -10,133 +10,202 @@ import argparse
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
 from .errors import ContentError, QalaError, UsageError
-from .i18n import LANGUAGES, Translator, pick, resolve_language
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, pick, resolve_language
+
+
+@contextmanager
+def _argparse_speaks(tr: Translator):
+    """argparse's own words ("usage:", "options", "the following arguments are required: …") in
+    ``tr``'s language while the block runs.
+
+    argparse looks them up with the module-level ``_`` and ``ngettext`` it imported from
+    :mod:`gettext` (the default domain, which ships no translations); they are taken from Qala's
+    catalogs instead, where grader/locale/argparse_messages.py marks them. argparse fills their
+    %-fields itself, so the translation is handed over untouched.
+    """
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda message: tr.t(message) if isinstance(message, str) and message else message
+    argparse.ngettext = tr.ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error and exit code 2."""
+    """argparse with a one-line error, exit code 2, and every word in the user's language.
+
+    ``tr`` is set on the class that :func:`_parser_class` makes for a language, so that
+    subcommands' parsers (made by argparse from ``type(parser)``) speak it too.
+    """
+
+    tr = Translator(DEFAULT_LANGUAGE)
+
+    def __init__(self, *args, **kwargs):
+        with _argparse_speaks(self.tr):
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):
+        with _argparse_speaks(self.tr):
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with _argparse_speaks(self.tr):
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _argparse_speaks(self.tr):
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_speaks(self.tr):
+            return super().format_help()
 
     def error(self, message: str):  # type: ignore[override]
-        sys.stderr.write(f"qala: error: {message} (see `{self.prog} --help`)\n")
+        text = self.tr.t("{message} (see `{command} --help`)", message=_one_line(message), command=self.prog)
+        sys.stderr.write(f"qala: error: {text}\n")
         sys.exit(2)
 
 
-def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+def _parser_class(tr: Translator) -> type[_Parser]:
+    return type("_Parser", (_Parser,), {"tr": tr})
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool, tr: Translator) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--home", type=Path, default=default, help="folder for progress and caches (env QALA_HOME)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=default, help="language: en, ru or kk (env QALA_LANG)")
-    parser.add_argument("--course", type=Path, default=default, help="a course folder other than the bundled one")
+    parser.add_argument("--home", type=Path, default=default, metavar=tr.t("HOME"), help=tr.t("folder for progress and caches (env QALA_HOME)"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=tr.t("language: en, ru or kk (env QALA_LANG)"))
+    parser.add_argument("--course", type=Path, default=default, metavar=tr.t("COURSE"), help=tr.t("a course folder other than the bundled one"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="qala", description="Qala: learn to read your city's data. With no command, opens the terminal app.")
-    _global_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+def language_in(argv: Sequence[str]) -> str | None:
+    """The value of --lang in a command line, read before the parser exists (its help is in that language)."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
+    """The `qala` command line, its help in ``tr``'s language (by default: QALA_LANG, then the system's)."""
+    tr = tr or Translator(resolve_language())
+    parser_class = _parser_class(tr)
+    parser = parser_class(prog="qala", description=tr.t("Qala: learn to read your city's data. With no command, opens the terminal app."))
+    _global_options(parser, suppress=False, tr=tr)
+    commands = parser.add_subparsers(dest="command", metavar=tr.t("COMMAND"), parser_class=parser_class)
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        _global_options(sub, suppress=True)
+        _global_options(sub, suppress=True, tr=tr)
         return sub
 
-    sub = command("lessons", "the course: tracks, lessons and exercises")
-    sub.add_argument("--json", action="store_true", help="machine-readable output")
-    sub.add_argument("--with-solutions", action="store_true", help="add starter and solution code (for teachers)")
+    machine = tr.t("machine-readable output")
+
+    sub = command("lessons", tr.t("the course: tracks, lessons and exercises"))
+    sub.add_argument("--json", action="store_true", help=machine)
+    sub.add_argument("--with-solutions", action="store_true", help=tr.t("add starter and solution code (for teachers)"))
     sub.set_defaults(run=cmd_lessons)
 
-    sub = command("show", "print a lesson")
-    sub.add_argument("lesson")
+    sub = command("show", tr.t("print a lesson"))
+    sub.add_argument("lesson", metavar=tr.t("LESSON"), help=tr.t("a lesson id (`qala lessons` lists them)"))
     sub.set_defaults(run=cmd_show)
 
-    sub = command("check", "grade a file: exit 0 passed, 1 not passed, 2 bad usage or input")
-    sub.add_argument("lesson")
-    sub.add_argument("exercise")
-    sub.add_argument("file", help="your code; - reads it from standard input")
-    sub.add_argument("--json", action="store_true")
+    sub = command("check", tr.t("grade a file: exit 0 passed, 1 not passed, 2 bad usage or input"))
+    sub.add_argument("lesson", metavar=tr.t("LESSON"), help=tr.t("a lesson id (`qala lessons` lists them)"))
+    sub.add_argument("exercise", metavar=tr.t("EXERCISE"), help=tr.t("an exercise id of that lesson"))
+    sub.add_argument("file", metavar=tr.t("FILE"), help=tr.t("your code; - reads it from standard input"))
+    sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_check)
 
-    sub = command("hint", "the next hint for an exercise (hints cost a little XP)")
-    sub.add_argument("lesson")
-    sub.add_argument("exercise")
+    sub = command("hint", tr.t("the next hint for an exercise (hints cost a little XP)"))
+    sub.add_argument("lesson", metavar=tr.t("LESSON"), help=tr.t("a lesson id (`qala lessons` lists them)"))
+    sub.add_argument("exercise", metavar=tr.t("EXERCISE"), help=tr.t("an exercise id of that lesson"))
     sub.set_defaults(run=cmd_hint)
 
-    sub = command("progress", "XP, level, streak and badges")
-    sub.add_argument("--json", action="store_true")
+    sub = command("progress", tr.t("XP, level, streak and badges"))
+    sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_progress)
 
-    sub = command("datasets", "the city datasets: titles, rows, columns with units, sources")
-    sub.add_argument("--json", action="store_true")
+    sub = command("datasets", tr.t("the city datasets: titles, rows, columns with units, sources"))
+    sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_datasets)
 
-    sub = command("glossary", "the data words the lessons use, in English, Russian and Kazakh")
-    sub.add_argument("query", nargs="?", help="only terms whose name or definition contains this (in any language)")
-    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = command("glossary", tr.t("the data words the lessons use, in English, Russian and Kazakh"))
+    sub.add_argument("query", nargs="?", metavar=tr.t("WORD"), help=tr.t("only terms whose name or definition contains this (in any language)"))
+    sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_glossary)
 
-    sub = command("validate", "lint and self-test lessons; exit 1 with FILE:LINE: messages")
-    sub.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    sub.add_argument("--strict", action="store_true", help="count warnings (e.g. missing translations) as errors")
+    sub = command("validate", tr.t("lint and self-test lessons; exit 1 with FILE:LINE: messages"))
+    sub.add_argument("paths", nargs="*", type=Path, metavar=tr.t("PATH"), help=tr.t("lesson files or folders (default: the whole course)"))
+    sub.add_argument("--strict", action="store_true", help=tr.t("count warnings (e.g. missing translations) as errors"))
     sub.set_defaults(run=cmd_validate)
 
-    sub = command("export", "progress and submissions in one file, for a teacher")
-    sub.add_argument("--out", type=Path, help="where to write (default: qala-export-NAME.json)")
-    sub.add_argument("--name", help="your name as your teacher knows it")
+    sub = command("export", tr.t("progress and submissions in one file, for a teacher"))
+    sub.add_argument("--out", type=Path, metavar=tr.t("OUT"), help=tr.t("where to write (default: qala-export-NAME.json)"))
+    sub.add_argument("--name", metavar=tr.t("NAME"), help=tr.t("your name as your teacher knows it"))
     sub.set_defaults(run=cmd_export)
 
-    sub = command("new", "teachers: start a new lesson from a template that already validates")
-    kinds = sub.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser, required=True)
-    lesson_sub = kinds.add_parser("lesson", help="write lessons/TRACK/SLUG.md and list it in course.toml", description="write lessons/TRACK/SLUG.md (with comments that teach the format) and list it in course/course.toml")
-    _global_options(lesson_sub, suppress=True)
-    lesson_sub.add_argument("track", help="a track id of course/course.toml")
-    lesson_sub.add_argument("slug", help="the lesson id: lower-case letters, digits and '-'")
-    lesson_sub.add_argument("--title", help="the lesson's title (default: from the slug)")
+    sub = command("new", tr.t("teachers: start a new lesson from a template that already validates"))
+    kinds = sub.add_subparsers(dest="what", metavar=tr.t("WHAT"), parser_class=parser_class, required=True)
+    lesson_sub = kinds.add_parser("lesson", help=tr.t("write lessons/TRACK/SLUG.md and list it in course.toml"), description=tr.t("write lessons/TRACK/SLUG.md (with comments that teach the format) and list it in course/course.toml"))
+    _global_options(lesson_sub, suppress=True, tr=tr)
+    lesson_sub.add_argument("track", metavar="TRACK", help=tr.t("a track id of course/course.toml"))
+    lesson_sub.add_argument("slug", metavar="SLUG", help=tr.t("the lesson id: lower-case letters, digits and '-'"))
+    lesson_sub.add_argument("--title", metavar=tr.t("TITLE"), help=tr.t("the lesson's title (default: from the slug)"))
     lesson_sub.set_defaults(run=cmd_new_lesson)
-    course_sub = kinds.add_parser("course", help="copy a course (the bundled one, or --course) into DIR, to make it your own", description="copy a course (the bundled one, or --course) into DIR: course/course.toml, the lessons and the datasets")
-    _global_options(course_sub, suppress=True)
-    course_sub.add_argument("dir", type=Path, metavar="DIR")
+    course_sub = kinds.add_parser("course", help=tr.t("copy a course (the bundled one, or --course) into DIR, to make it your own"), description=tr.t("copy a course (the bundled one, or --course) into DIR: course/course.toml, the lessons and the datasets"))
+    _global_options(course_sub, suppress=True, tr=tr)
+    course_sub.add_argument("dir", type=Path, metavar="DIR", help=tr.t("a new folder for the course"))
     course_sub.set_defaults(run=cmd_new_course)
 
-    sub = command("import", "teachers: turn an nbgrader or otter-grader notebook into a lesson")
-    sub.add_argument("notebook", type=Path, metavar="NOTEBOOK.ipynb")
-    sub.add_argument("--track", required=True, help="the track the lesson joins")
-    sub.add_argument("--out", type=Path, help="where to write (default: lessons/TRACK/NOTEBOOK-NAME.md in the course)")
-    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = command("import", tr.t("teachers: turn an nbgrader or otter-grader notebook into a lesson"))
+    sub.add_argument("notebook", type=Path, metavar="NOTEBOOK.ipynb", help=tr.t("the assignment's notebook (with its solutions)"))
+    sub.add_argument("--track", required=True, metavar="TRACK", help=tr.t("the track the lesson joins"))
+    sub.add_argument("--out", type=Path, metavar=tr.t("OUT"), help=tr.t("where to write (default: lessons/TRACK/NOTEBOOK-NAME.md in the course)"))
+    sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_import)
 
-    sub = command("report", "teachers: regrade exported files and summarise the class")
-    sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    sub.add_argument("--html", type=Path, metavar="OUT", help="also write a self-contained web page with charts")
-    sub.add_argument("--json", action="store_true", help="machine-readable output")
-    sub.add_argument("--jobs", type=int, help="programs regraded at once (default: one per CPU core)")
+    sub = command("report", tr.t("teachers: regrade exported files and summarise the class"))
+    sub.add_argument("files", nargs="+", type=Path, metavar=tr.t("FILE"), help=tr.t("the learners' files from `qala export` or the browser's export()"))
+    sub.add_argument("--html", type=Path, metavar=tr.t("OUT"), help=tr.t("also write a self-contained web page with charts"))
+    sub.add_argument("--json", action="store_true", help=machine)
+    sub.add_argument("--jobs", type=int, metavar="N", help=tr.t("programs regraded at once (default: one per CPU core)"))
     sub.set_defaults(run=cmd_report)
 
-    sub = command("badges", "your earned badges; --open-badges writes them as Open Badges 3.0 credentials")
-    sub.add_argument("--open-badges", action="store_true", help="write each earned badge as an Open Badges 3.0 credential (JSON-LD)")
-    sub.add_argument("--out", type=Path, help="folder for the credentials (default: qala-badges)")
-    sub.add_argument("--name", help="your name as it should appear on the credentials")
-    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = command("badges", tr.t("your earned badges; --open-badges writes them as Open Badges 3.0 credentials"))
+    sub.add_argument("--open-badges", action="store_true", help=tr.t("write each earned badge as an Open Badges 3.0 credential (JSON-LD)"))
+    sub.add_argument("--out", type=Path, metavar=tr.t("OUT"), help=tr.t("folder for the credentials (default: qala-badges)"))
+    sub.add_argument("--name", metavar=tr.t("NAME"), help=tr.t("your name as it should appear on the credentials"))
+    sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_badges)
 
-    for name, register in _plugins():
-        register(commands, lambda sub: _global_options(sub, suppress=True))
+    for name, register in _plugins(tr):
+        register(commands, lambda sub: _global_options(sub, suppress=True, tr=tr), tr=tr)
     return parser
 
 
-def _plugins():
-    """Front-end subcommands, registered through the entry-point group qala.commands."""
+def _plugins(tr: Translator):
+    """Front-end subcommands, registered through the entry-point group qala.commands:
+    ``register(commands, add_globals, tr=Translator)``."""
     from importlib.metadata import entry_points
 
     for entry in sorted(entry_points(group="qala.commands"), key=lambda e: e.name):
         try:
             yield entry.name, entry.load()
         except ImportError as exc:  # e.g. Textual missing: the core commands still work
-            def unavailable(commands, add_globals, _name=entry.name, _exc=exc):
-                sub = commands.add_parser(_name, help=f"(unavailable: {_exc})")
+            def unavailable(commands, add_globals, tr, _name=entry.name, _exc=exc):
+                sub = commands.add_parser(_name, help=tr.t("(unavailable: {error})", error=_exc))
                 add_globals(sub)
-                sub.set_defaults(run=lambda args: _fail(f"`qala {_name}` is unavailable: {_exc}"))
+                sub.set_defaults(run=lambda args: _fail(tr.t("`qala {command}` is unavailable: {error}", command=_name, error=_exc)))
 
             yield entry.name, unavailable
 
@@ -147,14 +216,16 @@ def _fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    tr = Translator(resolve_language(language_in(argv)))
+    parser = build_parser(tr)
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(argv + ["tui"])
     try:
         return int(args.run(args) or 0)
     except QalaError as exc:
-        sys.stderr.write(f"qala: error: {_one_line(str(exc))}\n")
+        text = exc.render(tr) if isinstance(exc, ContentError) else str(exc)
+        sys.stderr.write(f"qala: error: {_one_line(text)}\n")
         return 2
     except KeyboardInterrupt:
         return 130
@@ -233,7 +304,7 @@ def cmd_lessons(args) -> int:
                     node.add(Syntax(exercise.solution, "python", theme="ansi_dark"))
     console.print(tree)
     for problem in engine.course.problems:
-        console.print(f"[yellow]{tr.t('Skipped a broken lesson:')}[/] {problem}")
+        console.print(f"[yellow]{tr.t('Skipped a broken lesson:')}[/] {_escape(_relative(problem, tr))}")
     return 0
 
 
@@ -266,7 +337,15 @@ def _read_source(path: str, tr: Translator) -> str:
 
 
 def cmd_check(args) -> int:
-    engine = engine_from(args)
+    from .runner import default_runner, prepare_for_lesson
+
+    # The sandbox first (its Python, the lesson's modules, its walls): it gets ready on another
+    # core while the course is read here, and the check hands it the code when it is.
+    runner = default_runner()
+    prepare_for_lesson(runner, args.course, args.lesson)
+    from .engine import Engine
+
+    engine = Engine(course_root=args.course, home=args.home, language=args.lang, runner=runner)
     lesson = engine.lesson(args.lesson)
     engine.exercise(lesson, args.exercise)
     source = _read_source(args.file, engine.tr)
@@ -341,7 +420,7 @@ def cmd_datasets(args) -> int:
     lang = resolve_language(args.lang)
     datasets, problems = load_datasets(Path(root) / "lessons" / "datasets")
     if args.json:
-        _print_json({"datasets": [d.as_json(lang) for d in datasets.values()], "problems": [str(p) for p in problems]})
+        _print_json({"datasets": [d.as_json(lang) for d in datasets.values()], "problems": [p.render(Translator(lang)) for p in problems]})
         return 0
     from rich.table import Table
 
@@ -355,7 +434,7 @@ def cmd_datasets(args) -> int:
         table.add_row(dataset.id, pick(dataset.title, lang), tr.number(dataset.rows), columns)
     console.print(table)
     for problem in problems:
-        console.print(f"[yellow]{problem}[/]")
+        console.print(f"[yellow]{_escape(_relative(problem, tr))}[/]")
     return 0
 
 
@@ -384,7 +463,7 @@ def cmd_glossary(args) -> int:
         console.print(Padding(Text(term.definition(lang)), (0, 0, 0, 2), expand=False))
     for problem in glossary.problems:
         if not problem.warning:
-            console.print(f"[yellow]{_escape(_relative(problem))}[/]")
+            console.print(f"[yellow]{_escape(_relative(problem, tr))}[/]")
     return 0
 
 
@@ -393,38 +472,47 @@ def cmd_validate(args) -> int:
     from .engine import default_home
     from .validate import find_course_root, validate
 
+    tr = Translator(resolve_language(args.lang))
     paths = args.paths or None
     if args.course:
         root = args.course
     elif paths:
         for path in paths:
             if not path.exists():
-                raise UsageError(f"no such file or folder: {path}")
+                raise UsageError(tr.t("no such file or folder: {path}", path=path))
         root = find_course_root(paths[0]) or bundled_course_root()
     else:
         root = bundled_course_root()
     home = args.home or default_home()
-    report = validate(Path(root), paths, cache_dir=Path(home) / "cache" / "reference")
+    report = validate(Path(root), paths, cache_dir=Path(home) / "cache" / "reference", language=tr.language)
     for problem in report.problems:
-        print(_relative(problem))
+        print(_relative(problem, tr))
     errors, warnings = len(report.errors), len(report.warnings)
+    # TRANSLATORS: the summary of `qala validate`; each field is a number with its noun, e.g. "3 lessons".
     print(
-        f"{report.lessons} lessons, {report.exercises} exercises, {report.cases} cases checked: "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+        tr.t(
+            "{lessons}, {exercises}, {cases} checked: {errors}, {warnings}",
+            lessons=tr.nt("{n} lesson", "{n} lessons", report.lessons),
+            exercises=tr.nt("{n} exercise", "{n} exercises", report.exercises),
+            cases=tr.nt("{n} case", "{n} cases", report.cases),
+            errors=tr.nt("{n} error", "{n} errors", errors),
+            warnings=tr.nt("{n} warning", "{n} warnings", warnings),
+        ),
         file=sys.stderr,
     )
     return 1 if errors or (args.strict and warnings) else 0
 
 
-def _relative(problem: ContentError) -> str:
+def _relative(problem: ContentError, tr: Translator) -> str:
+    """FILE:LINE: message in ``tr``'s language, the file relative to the current folder when it is inside it."""
     if problem.file:
         try:
             rel = os.path.relpath(problem.file)
             if not rel.startswith(".."):
-                problem = ContentError(problem.message, rel, problem.line, problem.warning)
+                problem = problem.with_file(rel)
         except ValueError:
             pass
-    return str(problem)
+    return problem.render(tr)
 
 
 def cmd_export(args) -> int:
@@ -457,10 +545,10 @@ def _teacher_course(args, near: Path | None = None) -> Path:
     return bundled_course_root()
 
 
-def _print_problems(problems, console) -> None:
+def _print_problems(problems, tr: Translator) -> None:
     """FILE:LINE: message, one per line and never wrapped, so editors can jump to them."""
     for problem in problems:
-        print(_relative(problem), flush=True)
+        print(_relative(problem, tr), flush=True)
 
 
 def cmd_new_lesson(args) -> int:
@@ -478,8 +566,8 @@ def cmd_new_lesson(args) -> int:
         console.print(tr.t("Listed {lesson} in the track {track} of {path}.", lesson=args.slug, track=args.track, path=toml_path))
     elif not made.listing.already:
         console.print(f"[yellow]{_escape(tr.t('Could not edit {path} safely; do it by hand: {instruction}', path=toml_path, instruction=made.listing.instruction))}[/]")
-    report = validate(root, [made.lesson], cache_dir=Path(args.home or default_home()) / "cache" / "reference")
-    _print_problems(report.problems, console)
+    report = validate(root, [made.lesson], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language)
+    _print_problems(report.problems, tr)
     if report.errors:
         console.print(f"[red]{tr.t('The new lesson does not validate: please report this as a bug.')}[/]")
         return 1
@@ -517,15 +605,15 @@ def cmd_import(args) -> int:
     result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
     in_course = result.path.resolve().parent == (root / "lessons" / args.track).resolve()
     listing = add_lesson_to_track(root / "course" / "course.toml", args.track, result.lesson_id) if in_course else None
-    report = validate(root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference") if in_course else None
+    report = validate(root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language) if in_course else None
     errors = report.errors if report else []
     if args.json:
         data = result.as_json() | {
             "listed": bool(listing and (listing.added or listing.already)),
             "list_by_hand": listing.instruction if listing else "",
             "validated": report is not None,
-            "errors": [str(p) for p in errors],
-            "warnings": [str(p) for p in report.warnings] if report else [],
+            "errors": [p.render(tr) for p in errors],
+            "warnings": [p.render(tr) for p in report.warnings] if report else [],
         }
         _print_json(data)
         return 1 if errors else 0
@@ -552,7 +640,7 @@ def cmd_import(args) -> int:
     if report is None:
         console.print(f"[yellow]{tr.t('Not validated: the file is not in lessons/{track}/ of a course. Move it there and run `qala validate` on it.', track=args.track)}[/]")
         return 0
-    _print_problems(report.problems, console)
+    _print_problems(report.problems, tr)
     todo = len(result.todos)
     if errors:
         console.print(f"[red]{tr.t('The lesson does not validate yet: fix the errors above (FILE:LINE), then run `qala validate {path}`.', path=_rel(result.path))}[/]")

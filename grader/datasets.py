@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from .errors import ContentError
+from .errors import ContentError, t
 from .i18n import pick
 from .lesson_file import _toml_line, _toml_message
 
@@ -63,42 +64,75 @@ class Dataset:
         }
 
 
-def load_datasets(datasets_dir: Path) -> tuple[dict[str, Dataset], list[ContentError]]:
-    """Every datasheet in the folder, and the problems found in them."""
+def load_datasets(datasets_dir: Path, languages: Sequence[str] = ()) -> tuple[dict[str, Dataset], list[ContentError]]:
+    """Every datasheet in the folder, and the problems found in them. With ``languages`` (the
+    course's), a text a datasheet does not give in one of them is a warning too."""
     found: dict[str, Dataset] = {}
     problems: list[ContentError] = []
     if not Path(datasets_dir).is_dir():
         return found, problems
     for sheet in sorted(Path(datasets_dir).glob("*.toml")):
         try:
-            data = tomllib.loads(sheet.read_text(encoding="utf-8"))
+            text = sheet.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(ContentError(t("the datasheet is not UTF-8 text"), sheet, 1))
+            continue
+        try:
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            problems.append(ContentError(f"datasheet is not valid TOML: {_toml_message(exc)}", sheet, _toml_line(exc)))
+            problems.append(ContentError(t("datasheet is not valid TOML: {error}"), sheet, _toml_line(exc), params={"error": _toml_message(exc)}))
             continue
         try:
             dataset = _dataset(sheet, data)
-        except (KeyError, TypeError, ValueError) as exc:
-            problems.append(ContentError(f"datasheet is incomplete: {exc}", sheet, 1))
+        except _Invalid as invalid:
+            problems.append(ContentError(invalid.message, sheet, _line_of(text, invalid.where), params=invalid.params))
+            continue
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a shape the checks above did not foresee
+            problems.append(ContentError(t("datasheet is incomplete: {error}"), sheet, 1, params={"error": str(exc)}))
             continue
         if not dataset.path.is_file():
-            problems.append(ContentError(f"the data file {dataset.path.name} is missing", sheet, 1))
+            problems.append(ContentError(t("the data file {name} is missing"), sheet, _line_of(text, "file"), params={"name": dataset.path.name}))
             continue
         found[dataset.id] = dataset
+        problems.extend(_untranslated(dataset, text, languages))
     return found, problems
 
 
+class _Invalid(Exception):
+    """What is wrong with a datasheet, as a message template, its fields and where to look (a key or a table)."""
+
+    def __init__(self, message: str, where: str = "", **params: object):
+        super().__init__(message)
+        self.message, self.where, self.params = message, where, params
+
+
+REQUIRED = ("id", "file", "rows", "title")
+
+
 def _dataset(sheet: Path, data: dict) -> Dataset:
+    for key in REQUIRED:
+        if key not in data:
+            raise _Invalid(t("datasheet is incomplete: {key!r} is missing"), key=key)
     dataset_id = data["id"]
     if dataset_id != sheet.stem:
-        raise ValueError(f"id {dataset_id!r} must equal the file name {sheet.stem!r}")
+        raise _Invalid(t("datasheet is incomplete: id {id!r} must equal the file name {name!r}"), "id", id=dataset_id, name=sheet.stem)
+    if not isinstance(data["file"], str) or not data["file"]:
+        raise _Invalid(t("the datasheet's {key!r} must be the name of its data file"), "file", key="file")
+    if isinstance(data["rows"], bool) or not isinstance(data["rows"], int) or data["rows"] < 0:
+        raise _Invalid(t("the datasheet's {key!r} must be a whole number of 0 or more"), "rows", key="rows")
     fmt = data.get("format", "csv")
     if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+        raise _Invalid(t("datasheet is incomplete: format must be one of {known}"), "format", known=", ".join(FORMATS))
+    raw_columns = data.get("column", [])
+    if not isinstance(raw_columns, list) or not all(isinstance(raw, dict) for raw in raw_columns):
+        raise _Invalid(t("the datasheet's columns must be [[column]] tables"), "[[column]]")
     columns = []
-    for raw in data.get("column", []):
+    for raw in raw_columns:
+        if not isinstance(raw.get("name"), str) or not raw["name"]:
+            raise _Invalid(t("each [[column]] of a datasheet needs a 'name'"), "[[column]]")
         if raw.get("type") not in TYPES:
-            raise ValueError(f"column {raw.get('name')!r}: type must be one of {', '.join(TYPES)}")
-        columns.append(DatasetColumn(raw["name"], raw["type"], raw.get("unit", ""), raw.get("description", {})))
+            raise _Invalid(t("datasheet is incomplete: column {column!r}: type must be one of {known}"), "[[column]]", column=raw.get("name"), known=", ".join(TYPES))
+        columns.append(DatasetColumn(raw["name"], raw["type"], raw.get("unit", ""), _texts(raw.get("description", {}))))
     return Dataset(
         id=dataset_id,
         path=sheet.parent / data["file"],
@@ -108,10 +142,66 @@ def _dataset(sheet: Path, data: dict) -> Dataset:
         licence=data.get("licence", ""),
         audience=data.get("audience", "both"),
         needs=tuple(data.get("needs", [])),
-        title=data["title"],
-        grain=data.get("grain", {}),
-        description=data.get("description", {}),
+        title=_texts(data["title"]),
+        grain=_texts(data.get("grain", {})),
+        description=_texts(data.get("description", {})),
         columns=tuple(columns),
         calibration=tuple(data.get("calibration", [])),
         flaws=tuple(data.get("flaw", [])),
     )
+
+
+def _texts(value: Any) -> Mapping[str, str]:
+    """A text given in several languages ({en = "…", ru = "…"}); a plain string is English."""
+    if isinstance(value, str):
+        return {"en": value}
+    if isinstance(value, Mapping):
+        return {k: v for k, v in value.items() if isinstance(v, str)}
+    return {}
+
+
+def _line_of(text: str, where: str) -> int:
+    """The line of a key (``rows = …``) or the first table (``[[column]]``) of a datasheet; 1 if it has none."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if where.startswith("[") and stripped == where:
+            return number
+        if where and not where.startswith("[") and re.match(rf"{re.escape(where)}\s*=", stripped):
+            return number
+    return 1
+
+
+def _untranslated(dataset: Dataset, text: str, languages: Sequence[str]) -> list[ContentError]:
+    """A warning for each text of the datasheet (title, grain, description, column and flaw
+    descriptions) that a language lacks: the learner sees it in English."""
+    warnings: list[ContentError] = []
+    lines = text.splitlines()
+    column_lines = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[column]]"]
+    flaw_lines = [n for n, line in enumerate(lines, start=1) if line.strip() == "[[flaw]]"]
+
+    def warn(line: int, message: str, **params: object) -> None:
+        warnings.append(ContentError(message, dataset.sheet, line, warning=True, params=params))
+
+    for language in languages:
+        if language == "en":
+            continue
+
+        def missing(value: Any) -> bool:
+            texts = _texts(value)
+            return bool(texts.get("en", "").strip()) and not texts.get(language, "").strip()
+
+        if missing(dataset.title):
+            warn(_line_of(text, "title"), t("{language}: the title of the datasheet is not translated"), language=language)
+        if missing(dataset.grain):
+            warn(_line_of(text, "grain"), t("{language}: the grain of the datasheet (what one row is) is not translated"), language=language)
+        if missing(dataset.description):
+            warn(_line_of(text, "description"), t("{language}: the description of the datasheet is not translated"), language=language)
+        for index, column in enumerate(dataset.columns):
+            if missing(column.description):
+                line = column_lines[index] if index < len(column_lines) else 1
+                warn(line, t("{language}: the description of column {column!r} is not translated"), language=language, column=column.name)
+        for index, flaw in enumerate(dataset.flaws):
+            if isinstance(flaw, Mapping) and missing(flaw.get("description")):
+                line = flaw_lines[index] if index < len(flaw_lines) else 1
+                warn(line, t("{language}: the description of flaw {number} is not translated"), language=language, number=index + 1)
+    return warnings

@@ -9,7 +9,15 @@ QalaError          anything Qala reports to a person instead of a traceback
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any, Mapping
+
+
+def t(message: str, /) -> str:
+    """Marks a message for extraction (Babel's keyword ``t``) where it is kept untranslated and
+    written in a language only when shown, as the key of a :class:`ContentError`."""
+    return message
 
 
 class QalaError(Exception):
@@ -17,24 +25,71 @@ class QalaError(Exception):
 
 
 class ContentError(QalaError):
-    """A course file is wrong; always says which file and line."""
+    """A course file is wrong; always says which file and line.
 
-    def __init__(self, message: str, file: str | Path | None = None, line: int | None = None, warning: bool = False):
+    The problem is kept as its English message template and fields, ``ContentError(t("unknown
+    dataset {name!r}"), path, 3, params={"name": "x"})``, and written in a language only when
+    shown: ``str(problem)`` and ``problem.message`` in English, ``problem.render(tr)`` in the
+    translator's language. The parser can so report problems before anyone knows who will read
+    them (a course loaded when the app starts), and the same problem reads in Russian or Kazakh
+    later. A finished text without ``params`` is a message too: it is shown as it is, translated
+    if the catalogs happen to have it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        file: str | Path | None = None,
+        line: int | None = None,
+        warning: bool = False,
+        params: Mapping[str, Any] | None = None,
+    ):
         super().__init__(message)
-        self.message = message
+        self.key = message  # the English template, the catalogs' msgid
+        self.params = dict(params or {})
         self.file = str(file) if file is not None else None
         self.line = line
         self.warning = warning  # worth fixing, but the lesson still works (e.g. a missing translation)
+
+    @property
+    def message(self) -> str:
+        """The message in English, without file and line."""
+        return self.text(_english())
+
+    def text(self, tr) -> str:
+        """The message in ``tr``'s language (a :class:`qala.grader.i18n.Translator`), without file and line."""
+        return tr.t(self.key, **self.params) if self.params else tr.t(self.key)
+
+    def render(self, tr) -> str:
+        """FILE:LINE: message, in ``tr``'s language: one line for a person."""
+        text = self.text(tr)
+        if self.warning:
+            text = tr.t("warning: {message}", message=text)
+        loc = self.location()
+        return f"{loc}: {text}" if loc else text
 
     def location(self) -> str:
         if self.file is None:
             return ""
         return f"{self.file}:{self.line or 1}"
 
+    def with_file(self, file: str | Path | None) -> ContentError:
+        """The same problem, said of ``file`` (e.g. the path relative to the current folder)."""
+        moved = copy.copy(self)
+        moved.file = str(file) if file is not None else None
+        return moved
+
     def __str__(self) -> str:
-        loc = self.location()
-        message = f"warning: {self.message}" if self.warning else self.message
-        return f"{loc}: {message}" if loc else message
+        return self.render(_english())
+
+    def __repr__(self) -> str:
+        return f"ContentError({self.key!r}, {self.file!r}, {self.line!r}, warning={self.warning!r}, params={self.params!r})"
+
+
+def _english():
+    from .i18n import Translator
+
+    return Translator("en")
 
 
 class UsageError(QalaError):

@@ -3,7 +3,9 @@
 Call sites write the English text with named fields, ``t("Expected {expected}.", expected=x)``,
 so a message translates whole; ``nt`` picks the right plural form for Russian and Kazakh too.
 Numbers and dates given as fields are written the way the language writes them (``1 234,5`` in
-Russian); pass them as ``int``/``float``/``datetime.date``, not as text you formatted yourself.
+Russian); pass them as ``int``/``float``/``datetime.date``, not as text you formatted yourself. A
+problem given as a field (a :class:`~qala.grader.errors.ContentError`, kept as its message key
+and fields) is written in this language too.
 
 The catalogs are the translators' ``.po`` files in ``locale/LANG/LC_MESSAGES/qala.po``, read as
 they are: nothing is compiled when Qala is built or installed, so a checkout, an editable
@@ -25,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from string import Formatter
 from typing import Mapping
+
+from .errors import ContentError
 
 LANGUAGES = ("en", "ru", "kk")
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
@@ -90,6 +94,10 @@ class Translator:
         text = self._catalog.ngettext(singular, plural, n)
         return self._fill(text, {"n": n, **params})
 
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        """The plural form for ``n``, its fields left as they are (for code that fills them itself, like argparse)."""
+        return self._catalog.ngettext(singular, plural, n)
+
     def number(self, value: float) -> str:
         """A number as this language writes it: 1,234.5 / 1 234,5."""
         return format_number(value, self.language)
@@ -105,6 +113,8 @@ class Translator:
     def _shown(self, value: object) -> object:
         if isinstance(value, bool):
             return value
+        if isinstance(value, ContentError):  # a problem, kept as its key and fields until shown
+            return value.render(self)
         if isinstance(value, (int, float)):
             return format_number(value, self.language)
         if isinstance(value, _dt.date):

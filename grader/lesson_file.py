@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError
+from .errors import ContentError, t
 from .model import CHECK_KINDS, Check, Exercise, ExerciseText, Lesson, LessonText, Mistake, Section
 
 EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$")
@@ -51,11 +51,12 @@ class Problems:
     items: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
 
-    def error(self, line: int, message: str) -> None:
-        self.items.append(ContentError(message, self.path, line))
+    def error(self, line: int, message: str, /, **params: object) -> None:
+        """A mistake at ``line``: ``message`` is the English template (marked ``t("…")``) of its fields."""
+        self.items.append(ContentError(message, self.path, line, params=params))
 
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ContentError(message, self.path, line, warning=True))
+    def warn(self, line: int, message: str, /, **params: object) -> None:
+        self.warnings.append(ContentError(message, self.path, line, warning=True, params=params))
 
 
 @dataclass
@@ -77,18 +78,18 @@ def read_front_matter(text: str, problems: Problems) -> tuple[dict[str, Any], li
     """The TOML between the opening and closing ``+++``; the body lines and their first line number."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "+++":
-        problems.error(1, "the file must start with front matter between two '+++' lines")
+        problems.error(1, t("the file must start with front matter between two '+++' lines"))
         return {}, lines, 1
     for end in range(1, len(lines)):
         if lines[end].strip() == "+++":
             break
     else:
-        problems.error(1, "front matter is not closed: add a '+++' line after it")
+        problems.error(1, t("front matter is not closed: add a '+++' line after it"))
         return {}, [], len(lines) + 1
     try:
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as exc:
-        problems.error(1 + _toml_line(exc), f"front matter is not valid TOML: {_toml_message(exc)}")
+        problems.error(1 + _toml_line(exc), t("front matter is not valid TOML: {error}"), error=_toml_message(exc))
         meta = {}
     return meta, lines[end + 1 :], end + 2
 
@@ -136,7 +137,7 @@ def split_sections(lines: list[str], first_line: int, problems: Problems) -> lis
             continue
         _prose_block(current, number).lines.append(raw)
     if fence is not None:
-        problems.error(fence[1].line, "a code block is never closed: add a closing ``` line")
+        problems.error(fence[1].line, t("a code block is never closed: add a closing ``` line"))
     return sections
 
 
@@ -189,7 +190,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            problems.error(1, "the file is not UTF-8 text")
+            problems.error(1, t("the file is not UTF-8 text"))
             return None, problems
     meta, body, first = read_front_matter(text, problems)
     if problems.items:
@@ -200,13 +201,13 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
     summary = _meta_str(meta, "summary", problems)
     audience = _meta_str(meta, "audience", problems) or "both"
     if audience not in AUDIENCES:
-        problems.error(_meta_line(text, "audience"), f"audience must be one of {', '.join(sorted(AUDIENCES))}, not {audience!r}")
+        problems.error(_meta_line(text, "audience"), t("audience must be one of {known}, not {audience!r}"), known=", ".join(sorted(AUDIENCES)), audience=audience)
     if lesson_id and not ID.match(lesson_id):
-        problems.error(_meta_line(text, "id"), f"lesson id {lesson_id!r} must be lower-case letters, digits and '-'")
+        problems.error(_meta_line(text, "id"), t("lesson id {lesson!r} must be lower-case letters, digits and '-'"), lesson=lesson_id)
     if lesson_id and path.name.split(".")[0] != lesson_id:
-        problems.error(_meta_line(text, "id"), f"lesson id {lesson_id!r} must match the file name {path.name!r}")
+        problems.error(_meta_line(text, "id"), t("lesson id {lesson!r} must match the file name {name!r}"), lesson=lesson_id, name=path.name)
     if track and track_folder and track != track_folder:
-        problems.error(_meta_line(text, "track"), f"track {track!r} does not match the folder {track_folder!r}")
+        problems.error(_meta_line(text, "track"), t("track {track!r} does not match the folder {folder!r}"), track=track, folder=track_folder)
     xp = _meta_int(meta, "xp", problems, text, default=0)
     minutes = _meta_int(meta, "minutes", problems, text, default=10)
     datasets = _meta_list(meta, "datasets", problems, text)
@@ -215,7 +216,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
     known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires"}
     for key in meta:
         if key not in known:
-            problems.error(_meta_line(text, key), f"unknown front-matter key {key!r} (known: {', '.join(sorted(known))})")
+            problems.error(_meta_line(text, key), t("unknown front-matter key {key!r} (known: {known})"), key=key, known=", ".join(sorted(known)))
 
     sections = split_sections(body, first, problems)
     intro = _intro_text(sections[0])
@@ -227,10 +228,10 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
             if raw.heading and raw.heading.lower().startswith("## exercise"):
-                problems.error(raw.line, "an exercise heading must read '## Exercise some-id: Title'")
+                problems.error(raw.line, t("an exercise heading must read '## Exercise some-id: Title'"))
             for block in raw.blocks:
                 if block.role is not None:
-                    problems.error(block.line, f"a '{block.role}' code block must be inside an exercise section")
+                    problems.error(block.line, t("a '{role}' code block must be inside an exercise section"), role=block.role)
             outline.append(("section", len(prose_sections)))
             prose_sections.append(Section(SECTION_HEADING.match(raw.heading).group(1), _block_text(raw), raw.line))
             continue
@@ -239,13 +240,13 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
             continue
         exercise, ex_text = parsed
         if exercise.id in exercise_texts:
-            problems.error(raw.line, f"duplicate exercise id {exercise.id!r}")
+            problems.error(raw.line, t("duplicate exercise id {exercise!r}"), exercise=exercise.id)
             continue
         exercises.append(exercise)
         exercise_texts[exercise.id] = ex_text
         outline.append(("exercise", exercise.id))
     if not exercises and not problems.items:
-        problems.error(first, "a lesson needs at least one exercise ('## Exercise some-id: Title')")
+        problems.error(first, t("a lesson needs at least one exercise ('## Exercise some-id: Title')"))
     if problems.items:
         return None, problems
     english = LessonText("en", title, summary, intro, tuple(prose_sections), exercise_texts, path)
@@ -290,29 +291,29 @@ def _numbered_prose(section: _RawSection) -> list[tuple[int, str]]:
 
 def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, problems: Problems):
     if not ID.match(ex_id):
-        problems.error(raw.line, f"exercise id {ex_id!r} must be lower-case letters, digits and '-'")
+        problems.error(raw.line, t("exercise id {exercise!r} must be lower-case letters, digits and '-'"), exercise=ex_id)
     if not title:
-        problems.error(raw.line, f"exercise {ex_id!r} needs a title after the colon")
+        problems.error(raw.line, t("exercise {exercise!r} needs a title after the colon"), exercise=ex_id)
     code: dict[str, _Block] = {}
     for block in raw.blocks:
         if block.role is None:
             continue
         if block.role in code:
-            problems.error(block.line, f"exercise {ex_id!r} has two '{block.role}' blocks")
+            problems.error(block.line, t("exercise {exercise!r} has two '{role}' blocks"), exercise=ex_id, role=block.role)
         expected_lang = "toml" if block.role == "checks" else "python"
         if block.info != expected_lang:
-            problems.error(block.line, f"a '{block.role}' block must be written as ```{expected_lang} {block.role}")
+            problems.error(block.line, t("a '{role}' block must be written as ```{language} {role}"), role=block.role, language=expected_lang)
         code[block.role] = block
     for role in ("starter", "solution", "checks"):
         if role not in code:
-            problems.error(raw.line, f"exercise {ex_id!r} has no '{role}' block (```{'toml' if role == 'checks' else 'python'} {role})")
+            problems.error(raw.line, t("exercise {exercise!r} has no '{role}' block (```{language} {role})"), exercise=ex_id, role=role, language="toml" if role == "checks" else "python")
     prose, special = _split_subsections(_numbered_prose(raw))
     hints_lines = special.get("hints", [])
     hints = _list_items(hints_lines, LIST_ITEM)
     if not hints:
-        problems.error(hints_lines[0][0] if hints_lines else raw.line, f"exercise {ex_id!r} needs at least one hint (a numbered list under '### Hints')")
+        problems.error(hints_lines[0][0] if hints_lines else raw.line, t("exercise {exercise!r} needs at least one hint (a numbered list under '### Hints')"), exercise=ex_id)
     if "feedback" in special:
-        problems.error(special["feedback"][0][0], "'### Feedback' belongs in translation files; write English feedback as 'message' in the checks block")
+        problems.error(special["feedback"][0][0], t("'### Feedback' belongs in translation files; write English feedback as 'message' in the checks block"))
     for number, source in ((b.line, _text(b.lines)) for b in code.values() if b.info == "python"):
         _check_syntax(source, number, problems)
     if "checks" not in code or "solution" not in code or "starter" not in code:
@@ -340,7 +341,7 @@ def _check_syntax(source: str, fence_line: int, problems: Problems) -> None:
     try:
         compile(source, "<lesson>", "exec", dont_inherit=True)
     except SyntaxError as exc:
-        problems.error(fence_line + (exc.lineno or 1), f"Python syntax error in the code block: {exc.msg}")
+        problems.error(fence_line + (exc.lineno or 1), t("Python syntax error in the code block: {error}"), error=exc.msg)
 
 
 EXERCISE_SETTINGS = {"xp", "timeout"}
@@ -361,23 +362,23 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(block.line + _toml_line(exc), f"the checks block is not valid TOML: {_toml_message(exc)}")
+        problems.error(block.line + _toml_line(exc), t("the checks block is not valid TOML: {error}"), error=_toml_message(exc))
         return {}, []
     header_lines = [block.line + 1 + i for i, line in enumerate(block.lines) if line.strip() == "[[check]]"]
     settings = {k: v for k, v in data.items() if k != "check"}
     for key in settings:
         if key not in EXERCISE_SETTINGS:
-            problems.error(block.line, f"unknown key {key!r} in the checks block (known: check, {', '.join(sorted(EXERCISE_SETTINGS))})")
+            problems.error(block.line, t("unknown key {key!r} in the checks block (known: {known})"), key=key, known=", ".join(["check", *sorted(EXERCISE_SETTINGS)]))
     if "xp" in settings and not (isinstance(settings["xp"], int) and settings["xp"] >= 0):
-        problems.error(block.line, "xp must be a whole number of 0 or more")
+        problems.error(block.line, t("xp must be a whole number of 0 or more"))
     if "timeout" in settings and not (isinstance(settings["timeout"], (int, float)) and 0 < settings["timeout"] <= 120):
-        problems.error(block.line, "timeout must be a number of seconds between 0 and 120")
+        problems.error(block.line, t("timeout must be a number of seconds between 0 and 120"))
     raw_checks = data.get("check", [])
     if not isinstance(raw_checks, list):
-        problems.error(block.line, "checks must be written as [[check]] tables")
+        problems.error(block.line, t("checks must be written as [[check]] tables"))
         return settings, []
     if not raw_checks:
-        problems.error(block.line, f"exercise {ex_id!r} has no [[check]] in its checks block")
+        problems.error(block.line, t("exercise {exercise!r} has no [[check]] in its checks block"), exercise=ex_id)
     checks: list[Check] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_checks):
@@ -386,7 +387,7 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
         if check is None:
             continue
         if check.id in seen:
-            problems.error(line, f"two checks in exercise {ex_id!r} have the id {check.id!r}; give one an 'id'")
+            problems.error(line, t("two checks in exercise {exercise!r} have the id {check!r}; give one an 'id'"), exercise=ex_id, check=check.id)
             continue
         seen.add(check.id)
         checks.append(check)
@@ -396,73 +397,73 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
 def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
     kinds = [k for k in CHECK_KINDS if k in raw]
     if len(kinds) != 1:
-        problems.error(line, f"each [[check]] needs exactly one of: {', '.join(CHECK_KINDS)}")
+        problems.error(line, t("each [[check]] needs exactly one of: {kinds}"), kinds=", ".join(CHECK_KINDS))
         return None
     kind = kinds[0]
     target = raw[kind]
     allowed = CHECK_OPTIONS[kind] | {kind, "id", "message", "mistake"}
     for key in raw:
         if key not in allowed:
-            problems.error(line, f"unknown key {key!r} for a {kind} check (known: {', '.join(sorted(allowed - {kind}))})")
+            problems.error(line, t("unknown key {key!r} for a {kind} check (known: {known})"), key=key, kind=kind, known=", ".join(sorted(allowed - {kind})))
     if kind in ("value", "function", "no_hardcoded"):
         if not (isinstance(target, str) and target.isidentifier()):
-            problems.error(line, f"{kind} must name a Python variable or function, not {target!r}")
+            problems.error(line, t("{kind} must name a Python variable or function, not {target!r}"), kind=kind, target=target)
             return None
     elif kind in ("uses", "forbids"):
         if isinstance(target, str):
             target = [target]
         if not (isinstance(target, list) and target and all(isinstance(t, str) and t for t in target)):
-            problems.error(line, f"{kind} must be a list of names, e.g. {kind} = [\"for\", \"sum\"]")
+            problems.error(line, t('{kind} must be a list of names, e.g. {kind} = ["for", "sum"]'), kind=kind)
             return None
         target = tuple(target)
     elif kind == "assert":
         if not isinstance(target, str):
-            problems.error(line, "assert must be a Python expression in a string")
+            problems.error(line, t("assert must be a Python expression in a string"))
             return None
         try:
             compile(target, "<assert>", "eval", dont_inherit=True)
         except SyntaxError as exc:
-            problems.error(line, f"assert is not a valid Python expression: {exc.msg}")
+            problems.error(line, t("assert is not a valid Python expression: {error}"), error=exc.msg)
             return None
         if not raw.get("message"):
-            problems.error(line, "an assert check needs a 'message' saying what went wrong")
+            problems.error(line, t("an assert check needs a 'message' saying what went wrong"))
     elif kind == "output":
         match = raw.get("match", "lines")
         if target is not True:
-            problems.error(line, "write 'output = true' to compare printed output with the solution's")
+            problems.error(line, t("write 'output = true' to compare printed output with the solution's"))
             return None
         if match not in OUTPUT_MATCHES:
-            problems.error(line, f"match must be one of {', '.join(sorted(OUTPUT_MATCHES))}")
+            problems.error(line, t("match must be one of {known}"), known=", ".join(sorted(OUTPUT_MATCHES)))
     if kind == "function":
         calls = raw.get("calls")
         if not (isinstance(calls, list) and calls and all(isinstance(c, str) for c in calls)):
-            problems.error(line, "a function check needs calls = [\"f(1, 2)\", ...]: the hidden inputs")
+            problems.error(line, t('a function check needs calls = ["f(1, 2)", ...]: the hidden inputs'))
             return None
         for call in calls:
             try:
                 compile(call, "<call>", "eval", dont_inherit=True)
             except SyntaxError as exc:
-                problems.error(line, f"call {call!r} is not a valid Python expression: {exc.msg}")
+                problems.error(line, t("call {call!r} is not a valid Python expression: {error}"), call=call, error=exc.msg)
                 return None
     for key in ("tolerance", "rel_tolerance"):
         if key in raw and not (isinstance(raw[key], (int, float)) and raw[key] >= 0):
-            problems.error(line, f"{key} must be a number of 0 or more")
+            problems.error(line, t("{key} must be a number of 0 or more"), key=key)
     check_id = raw.get("id") or _default_check_id(kind, target)
     if not isinstance(check_id, str) or not ID.match(check_id.replace("_", "-").lower()):
-        problems.error(line, f"check id {check_id!r} must be letters, digits, '-' or '_'")
+        problems.error(line, t("check id {check!r} must be letters, digits, '-' or '_'"), check=check_id)
         return None
     mistakes = []
     raw_mistakes = raw.get("mistake", [])
     if raw_mistakes and kind not in ("value", "function", "output"):
-        problems.error(line, "mistakes can only be given for value, function and output checks")
+        problems.error(line, t("mistakes can only be given for value, function and output checks"))
     for n, m in enumerate(raw_mistakes if isinstance(raw_mistakes, list) else [], start=1):
         if not (isinstance(m, dict) and isinstance(m.get("code"), str) and isinstance(m.get("message"), str)):
-            problems.error(line, "each [[check.mistake]] needs 'code' (a wrong program) and 'message'")
+            problems.error(line, t("each [[check.mistake]] needs 'code' (a wrong program) and 'message'"))
             continue
         try:
             compile(m["code"], "<mistake>", "exec", dont_inherit=True)
         except SyntaxError as exc:
-            problems.error(line, f"mistake {n}'s code has a syntax error: {exc.msg}")
+            problems.error(line, t("mistake {number}'s code has a syntax error: {error}"), number=n, error=exc.msg)
             continue
         mistakes.append(Mistake(str(m.get("id", n)), m["code"].strip("\n"), m["message"], line))
     options = {k: v for k, v in raw.items() if k not in (kind, "id", "message", "mistake")}
@@ -475,7 +476,7 @@ def _default_check_id(kind: str, target: Any) -> str:
     if kind == "no_hardcoded":
         return f"computed-{target}"
     if kind in ("uses", "forbids"):
-        return f"{kind}-" + "-".join(re.sub(r"[^A-Za-z0-9_]+", "", t) or "x" for t in target)
+        return f"{kind}-" + "-".join(re.sub(r"[^A-Za-z0-9_]+", "", name) or "x" for name in target)
     return kind
 
 
@@ -490,10 +491,10 @@ def _meta_str(meta: dict, key: str, problems: Problems, required: bool = False) 
     value = meta.get(key)
     if value is None:
         if required:
-            problems.error(1, f"front matter needs '{key}'")
+            problems.error(1, t("front matter needs '{key}'"), key=key)
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        problems.error(1, f"front matter '{key}' must be a non-empty string")
+        problems.error(1, t("front matter '{key}' must be a non-empty string"), key=key)
         return ""
     return value.strip()
 
@@ -501,7 +502,7 @@ def _meta_str(meta: dict, key: str, problems: Problems, required: bool = False) 
 def _meta_int(meta: dict, key: str, problems: Problems, text: str, default: int) -> int:
     value = meta.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        problems.error(_meta_line(text, key), f"front matter '{key}' must be a whole number of 0 or more")
+        problems.error(_meta_line(text, key), t("front matter '{key}' must be a whole number of 0 or more"), key=key)
         return default
     return value
 
@@ -509,7 +510,7 @@ def _meta_int(meta: dict, key: str, problems: Problems, text: str, default: int)
 def _meta_list(meta: dict, key: str, problems: Problems, text: str) -> list[str]:
     value = meta.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.error(_meta_line(text, key), f"front matter '{key}' must be a list of strings, e.g. {key} = [\"a\", \"b\"]")
+        problems.error(_meta_line(text, key), t('front matter \'{key}\' must be a list of strings, e.g. {key} = ["a", "b"]'), key=key)
         return []
     return value
 
@@ -523,44 +524,44 @@ def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[Lesson
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        problems.error(1, "the file is not UTF-8 text")
+        problems.error(1, t("the file is not UTF-8 text"))
         return None, problems
     meta, body, first = read_front_matter(text, problems)
     if problems.items:
         return None, problems
     for key in meta:
         if key not in ("title", "summary"):
-            problems.error(_meta_line(text, key), f"a translation's front matter has only 'title' and 'summary', not {key!r}")
+            problems.error(_meta_line(text, key), t("a translation's front matter has only 'title' and 'summary', not {key!r}"), key=key)
     english = lesson.texts["en"]
     title = meta.get("title", "") if isinstance(meta.get("title"), str) else ""
     summary = meta.get("summary", "") if isinstance(meta.get("summary"), str) else ""
     if not title:
-        problems.warn(1, f"{language}: the title is not translated")
+        problems.warn(1, t("{language}: the title is not translated"), language=language)
     if english.summary and not summary:
-        problems.warn(1, f"{language}: the summary is not translated")
+        problems.warn(1, t("{language}: the summary is not translated"), language=language)
     sections = split_sections(body, first, problems)
     intro = _intro_text(sections[0])
     if english.intro and not intro:
-        problems.warn(first, f"{language}: the introduction is not translated")
+        problems.warn(first, t("{language}: the introduction is not translated"), language=language)
     prose: list[Section] = []
     exercises: dict[str, ExerciseText] = {}
     for raw in sections[1:]:
         for block in raw.blocks:
             if block.role is not None:
-                problems.error(block.line, f"code blocks belong in the lesson file only, not in a translation ('{block.role}')")
+                problems.error(block.line, t("code blocks belong in the lesson file only, not in a translation ('{role}')"), role=block.role)
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
             body = _block_text(raw)
             en_section = english.sections[len(prose)] if len(prose) < len(english.sections) else None
             if not body and en_section is not None and en_section.body:
-                problems.warn(raw.line, f"{language}: the section {en_section.title!r} is not translated")
+                problems.warn(raw.line, t("{language}: the section {section!r} is not translated"), language=language, section=en_section.title)
                 body = en_section.body  # shown in English rather than empty
             prose.append(Section(SECTION_HEADING.match(raw.heading).group(1), body, raw.line))
             continue
         ex_id, ex_title = heading.group(1), heading.group(2)
         en_ex = english.exercises.get(ex_id)
         if en_ex is None:
-            problems.error(raw.line, f"exercise {ex_id!r} is not in the lesson {lesson.id!r}")
+            problems.error(raw.line, t("exercise {exercise!r} is not in the lesson {lesson!r}"), exercise=ex_id, lesson=lesson.id)
             continue
         task_lines, special = _split_subsections(_numbered_prose(raw))
         hints = [h for _, h in _list_items(special.get("hints", []), LIST_ITEM)]
@@ -569,28 +570,31 @@ def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[Lesson
             key, sep, message = item.partition(":")
             key = key.strip().strip("`")
             if not sep or key not in en_ex.feedback:
-                problems.error(number, f"feedback item must be '- check-id: message' with a check id of {ex_id!r} that has a message (known: {', '.join(sorted(en_ex.feedback)) or 'none'})")
+                if en_ex.feedback:
+                    problems.error(number, t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message (known: {known})"), exercise=ex_id, known=", ".join(sorted(en_ex.feedback)))
+                else:
+                    problems.error(number, t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message, but none of its checks has one"), exercise=ex_id)
                 continue
             if not message.strip():  # reported below as not translated; English is shown
                 continue
             feedback[key] = message.strip()
         if not ex_title:
-            problems.warn(raw.line, f"{language}: the title of exercise {ex_id!r} is not translated")
+            problems.warn(raw.line, t("{language}: the title of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
         if any(not hint.strip() for hint in hints):
-            problems.warn(raw.line, f"{language}: exercise {ex_id!r} has an empty hint")
+            problems.warn(raw.line, t("{language}: exercise {exercise!r} has an empty hint"), language=language, exercise=ex_id)
         if len(hints) != len(en_ex.hints):
-            problems.warn(raw.line, f"{language}: exercise {ex_id!r} has {len(hints)} hints, the lesson has {len(en_ex.hints)}")
+            problems.warn(raw.line, t("{language}: exercise {exercise!r} has {hints} hints, the lesson has {expected}"), language=language, exercise=ex_id, hints=len(hints), expected=len(en_ex.hints))
         for key in en_ex.feedback:
             if key not in feedback:
-                problems.warn(raw.line, f"{language}: feedback {key!r} of exercise {ex_id!r} is not translated")
+                problems.warn(raw.line, t("{language}: feedback {key!r} of exercise {exercise!r} is not translated"), language=language, key=key, exercise=ex_id)
         if not _text(task_lines) and en_ex.task:
-            problems.warn(raw.line, f"{language}: the task of exercise {ex_id!r} is not translated")
+            problems.warn(raw.line, t("{language}: the task of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
         exercises[ex_id] = ExerciseText(ex_title, _text(task_lines), tuple(hints), feedback, raw.line)
     for ex_id in english.exercises:
         if ex_id not in exercises:
-            problems.warn(first, f"{language}: exercise {ex_id!r} is not translated")
+            problems.warn(first, t("{language}: exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
     if len(prose) != len(english.sections):
-        problems.warn(first, f"{language}: {len(prose)} prose sections, the lesson has {len(english.sections)} (they are matched in order)")
+        problems.warn(first, t("{language}: {sections} prose sections, the lesson has {expected} (they are matched in order)"), language=language, sections=len(prose), expected=len(english.sections))
     if problems.items:
         return None, problems
     return LessonText(language, title, summary, intro, tuple(prose), exercises, path), problems

@@ -15,28 +15,33 @@ from qala.grader.errors import UsageError
 DEFAULT_OUT = Path("_site")
 
 
-def register(commands, add_globals) -> None:
-    """Add `qala web build` and `qala web serve` to the core's subcommands."""
-    web = commands.add_parser("web", help="the browser build: a static JupyterLite site that works offline",
-                              description="the browser build: a static JupyterLite site that works offline")
+def register(commands, add_globals, tr=None) -> None:
+    """Add `qala web build` and `qala web serve` to the core's subcommands; ``tr`` (a
+    qala.grader.i18n.Translator) is the language of their help."""
+    if tr is None:
+        from qala.grader.i18n import Translator, resolve_language
+
+        tr = Translator(resolve_language())
+    about = tr.t("the browser build: a static JupyterLite site that works offline")
+    web = commands.add_parser("web", help=about, description=about)
     add_globals(web)
     parser_class = type(web)
-    actions = web.add_subparsers(dest="web_command", metavar="WHAT", parser_class=parser_class, required=True)
+    actions = web.add_subparsers(dest="web_command", metavar=tr.t("WHAT"), parser_class=parser_class, required=True)
 
-    build = actions.add_parser("build", help="build the site (offline by default)",
-                               description="Build the course as a static site: one notebook per lesson and language, a landing "
-                                           "page with the course map, and Pyodide with the grader. Offline by default (the "
-                                           "vendored Pyodide core: no pandas); --pyodide names a full Pyodide distribution.")
+    build = actions.add_parser("build", help=tr.t("build the site (offline by default)"),
+                               description=tr.t("Build the course as a static site: one notebook per lesson and language, a landing "
+                                                "page with the course map, and Pyodide with the grader. Offline by default (the "
+                                                "vendored Pyodide core: no pandas); --pyodide names a full Pyodide distribution."))
     add_globals(build)
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to write the site (default: {DEFAULT_OUT})")
-    build.add_argument("--pyodide", metavar="DIR_OR_URL", help="a full Pyodide distribution (a folder, or an http(s) URL such as a CDN's)")
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar=tr.t("OUT"), help=tr.t("where to write the site (default: {path})", path=DEFAULT_OUT))
+    build.add_argument("--pyodide", metavar="DIR_OR_URL", help=tr.t("a full Pyodide distribution (a folder, or an http(s) URL such as a CDN's)"))
     build.set_defaults(run=run_build)
 
-    serve = actions.add_parser("serve", help="serve a built site on 127.0.0.1",
-                               description="Serve a built site on 127.0.0.1 (Ctrl+C stops).")
+    serve = actions.add_parser("serve", help=tr.t("serve a built site on 127.0.0.1"),
+                               description=tr.t("Serve a built site on 127.0.0.1 (Ctrl+C stops)."))
     add_globals(serve)
-    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--dir", type=Path, default=DEFAULT_OUT, help=f"the built site (default: {DEFAULT_OUT})")
+    serve.add_argument("--port", type=int, default=8000, metavar=tr.t("PORT"), help=tr.t("the port (default: 8000; 0 picks a free one)"))
+    serve.add_argument("--dir", type=Path, default=DEFAULT_OUT, metavar="DIR", help=tr.t("the built site (default: {path})", path=DEFAULT_OUT))
     serve.set_defaults(run=run_serve)
 
 

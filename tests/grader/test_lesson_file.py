@@ -122,7 +122,8 @@ def test_missing_translations_are_warnings_and_strict_makes_them_errors(tmp_path
     make_course(tmp_path, {"sums": lesson_text()})
     report = validate(tmp_path, cache_dir=tmp_path / "cache")
     assert report.errors == []
-    assert {p.message for p in report.warnings} == {"ru: no translation file sums.ru.md", "kk: no translation file sums.kk.md"}
+    # the fixture's course.toml is in English only: its texts are warned about too (not this test's business)
+    assert {p.message for p in report.warnings if p.file.endswith(".md")} == {"ru: no translation file sums.ru.md", "kk: no translation file sums.kk.md"}
     relaxed = run_qala("validate", "--course", str(tmp_path), home=home)
     strict = run_qala("validate", "--course", str(tmp_path), "--strict", home=home)
     assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
