@@ -68,8 +68,13 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         text = self.tr.t("{message} (see `{command} --help`)", message=_one_line(message), command=self.prog)
-        sys.stderr.write(f"qala: error: {text}\n")
+        sys.stderr.write(_error_line(self.tr, text))
         sys.exit(2)
+
+
+def _error_line(tr: Translator, text: str) -> str:
+    """One line on stderr for a person: ``qala: error: …`` in their language."""
+    return tr.t("qala: error: {message}", message=_one_line(text)) + "\n"
 
 
 def _parser_class(tr: Translator) -> type[_Parser]:
@@ -225,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except QalaError as exc:
         text = exc.render(tr) if isinstance(exc, ContentError) else str(exc)
-        sys.stderr.write(f"qala: error: {_one_line(text)}\n")
+        sys.stderr.write(_error_line(tr, text))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -669,7 +674,7 @@ def cmd_report(args) -> int:
         runner.close()
     if not report.learners and report.problems:
         for file, error in report.problems:
-            sys.stderr.write(f"qala: error: {_one_line(file)}: {_one_line(error)}\n")
+            sys.stderr.write(_error_line(tr, f"{_one_line(file)}: {error}"))
         return 2
     if args.html:
         args.html.write_text(render_html(report, tr), encoding="utf-8")

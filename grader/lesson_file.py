@@ -183,18 +183,28 @@ def _list_items(lines: list[tuple[int, str]], pattern: re.Pattern) -> list[tuple
     return [(number, "\n".join(parts).strip()) for number, parts in items]
 
 
-def parse_lesson(path: Path, text: str | None = None, track_folder: str | None = None) -> tuple[Lesson | None, Problems]:
-    """Parse a lesson file. Returns (lesson or None, problems); never raises for content mistakes."""
-    problems = Problems(path)
+def _read_head(path: Path, text: str | None, problems: Problems) -> tuple[str, dict[str, Any], list[str], int] | None:
+    """A lesson or translation file's text (read from ``path`` unless given), front matter, body
+    lines and the body's first line number; None, with the problem recorded, if it cannot be read."""
     if text is None:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             problems.error(1, t("the file is not UTF-8 text"))
-            return None, problems
+            return None
     meta, body, first = read_front_matter(text, problems)
     if problems.items:
+        return None
+    return text, meta, body, first
+
+
+def parse_lesson(path: Path, text: str | None = None, track_folder: str | None = None) -> tuple[Lesson | None, Problems]:
+    """Parse a lesson file. Returns (lesson or None, problems); never raises for content mistakes."""
+    problems = Problems(path)
+    head = _read_head(path, text, problems)
+    if head is None:
         return None, problems
+    text, meta, body, first = head
     lesson_id = _meta_str(meta, "id", problems, required=True)
     track = _meta_str(meta, "track", problems, required=True)
     title = _meta_str(meta, "title", problems, required=True)
@@ -521,14 +531,10 @@ def _meta_list(meta: dict, key: str, problems: Problems, text: str) -> list[str]
 def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[LessonText | None, Problems]:
     """Parse ``LESSON.LANG.md`` against its lesson; report what is missing or does not match."""
     problems = Problems(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.error(1, t("the file is not UTF-8 text"))
+    head = _read_head(path, None, problems)
+    if head is None:
         return None, problems
-    meta, body, first = read_front_matter(text, problems)
-    if problems.items:
-        return None, problems
+    text, meta, body, first = head
     for key in meta:
         if key not in ("title", "summary"):
             problems.error(_meta_line(text, key), t("a translation's front matter has only 'title' and 'summary', not {key!r}"), key=key)

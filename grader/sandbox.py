@@ -114,7 +114,7 @@ def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[di
     out = _Capped(int(job.get("max_output", MAX_OUTPUT)))
     real_stdout, real_stderr = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = out
-    tracer = _step_tracer(step_budget) if step_budget else None
+    tracer = step_tracer(step_budget) if step_budget else None
     encode = evidence.encode  # taken before learner code runs
     try:
         if job.get("setup"):
@@ -182,8 +182,9 @@ def _finish(result: dict, out: _Capped, started: float) -> dict:
     return result
 
 
-def _step_tracer(budget: int):
-    """A trace function that stops learner code after ``budget`` lines, and keeps stopping it."""
+def step_tracer(budget: int):
+    """A trace function that stops learner code after ``budget`` lines, and keeps stopping it
+    (for ``sys.settrace``: the grader in Pyodide, and the notebook's own run of checked code)."""
     left = [budget]
 
     def trace(frame, event, arg):

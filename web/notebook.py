@@ -30,7 +30,7 @@ from pathlib import Path
 
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
-from qala.grader.sandbox import StepBudgetExceeded
+from qala.grader.sandbox import step_tracer
 
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
@@ -748,21 +748,12 @@ def _run_in_notebook(current: Session, exercise, code: str) -> None:
     except ImportError:
         shell = None
     namespace = shell.user_ns if shell is not None else {"__name__": "__main__"}
-    left = [STEP_BUDGET]
-
-    def trace(frame, event, arg):
-        if event == "line":
-            left[0] -= 1
-            if left[0] < 0:
-                raise StepBudgetExceeded()
-        return trace
-
     cwd = os.getcwd()
     lessons = current.engine.course_root / "lessons"
     try:
         if lessons.is_dir():
             os.chdir(lessons)
-        sys.settrace(trace)
+        sys.settrace(step_tracer(STEP_BUDGET))
         if exercise.setup:
             exec(compile(exercise.setup, "<setup>", "exec"), namespace)
         exec(compile(code, "<your code>", "exec"), namespace)

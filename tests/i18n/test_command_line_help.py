@@ -101,21 +101,21 @@ def test_every_help_is_translated(command):
 def test_a_missing_argument_is_one_line_in_russian():
     result = run_qala("--lang", "ru", "check", "monthly-air")
     assert result.returncode == 2
-    assert result.stderr == "qala: error: нужны следующие аргументы: УПРАЖНЕНИЕ, ФАЙЛ (см. `qala check --help`)\n"
+    assert result.stderr == "qala: ошибка: нужны следующие аргументы: УПРАЖНЕНИЕ, ФАЙЛ (см. `qala check --help`)\n"
 
 
 def test_an_invalid_choice_is_one_line_in_kazakh():
     result = run_qala("--lang=kk", "frobnicate")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
-    assert result.stderr.startswith("qala: error: КОМАНДА аргументі: жарамсыз мән: 'frobnicate' (мыналардан таңдаңыз: 'lessons',")
+    assert result.stderr.startswith("qala: қате: КОМАНДА аргументі: жарамсыз мән: 'frobnicate' (мыналардан таңдаңыз: 'lessons',")
     assert result.stderr.endswith(" (`qala --help` қараңыз)\n")
 
 
 def test_the_system_locale_chooses_when_nothing_else_does():
     result = run_qala("progress", "--bogus", env={"QALA_LANG": "", "LC_ALL": "", "LANG": "ru_RU.UTF-8"})
-    assert result.stderr == "qala: error: нераспознанные аргументы: --bogus (см. `qala --help`)\n"
+    assert result.stderr == "qala: ошибка: нераспознанные аргументы: --bogus (см. `qala --help`)\n"
     wrong = run_qala("--lang", "fr", "progress", env={"QALA_LANG": "", "LC_ALL": "", "LANG": "ru_RU.UTF-8"})
-    assert wrong.stderr.startswith("qala: error: аргумент --lang: недопустимое значение: 'fr' (выберите из 'en', 'ru', 'kk')")
+    assert wrong.stderr.startswith("qala: ошибка: аргумент --lang: недопустимое значение: 'fr' (выберите из 'en', 'ru', 'kk')")
 
 
 def test_english_stays_as_it_was():

@@ -142,7 +142,7 @@ def test_the_feedback_a_problem_quotes_is_in_the_readers_language(tmp_path, home
 def test_a_path_that_does_not_exist_is_said_in_russian(tmp_path, home):
     result = run_qala("validate", str(tmp_path / "nowhere.md"), "--lang", "ru", home=home)
     assert result.returncode == 2
-    assert result.stderr == f"qala: error: нет такого файла или папки: {tmp_path / 'nowhere.md'}\n"
+    assert result.stderr == f"qala: ошибка: нет такого файла или папки: {tmp_path / 'nowhere.md'}\n"
 
 
 def test_an_unusable_course_toml_is_one_line_in_kazakh(tmp_path, home):
@@ -150,7 +150,7 @@ def test_an_unusable_course_toml_is_one_line_in_kazakh(tmp_path, home):
     (tmp_path / "course" / "course.toml").write_text("[course\n", encoding="utf-8")
     result = run_qala("progress", "--course", str(tmp_path), "--lang", "kk", home=home)
     assert result.returncode == 2
-    assert result.stderr.startswith("qala: error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("qala: қате: ") and result.stderr.count("\n") == 1
     assert "course.toml:1: course.toml — жарамсыз TOML:" in result.stderr
 
 
