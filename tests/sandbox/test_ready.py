@@ -264,14 +264,12 @@ def test_prepare_for_lesson_reads_only_what_it_needs(course, tmp_path):
         runner.close()
 
 
-def test_the_engine_prepares_a_sandbox_for_a_lesson(course, tmp_path):
+def test_the_engines_check_runs_in_the_prepared_sandbox(course, tmp_path):
     from qala.grader.engine import Engine
 
     engine = Engine(course_root=course, home=tmp_path / "home", language="en", runner=ProcessRunner())
     try:
-        engine.prepare_for("no-such-lesson")
-        assert engine.runner.prepared is None
-        engine.prepare_for("city-air")
+        prepare_for_lesson(engine.runner, course, "city-air")
         prepared = engine.runner.prepared
         assert prepared is not None and prepared.loaded == {"pandas"}
         assert engine.check("city-air", "mean", SOLUTION + "\n# mine\n").passed  # the reference's run, then the learner's
