@@ -154,6 +154,11 @@ def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--strict", action="store_true", help=tr.t("count warnings (e.g. missing translations) as errors"))
     sub.set_defaults(run=cmd_validate)
 
+    sub = command("translated", tr.t("teachers: mark a lesson's translations as up to date with its English text"))
+    sub.add_argument("lesson", metavar=tr.t("LESSON"), help=tr.t("a lesson id (`qala lessons` lists them)"))
+    sub.add_argument("languages", nargs="*", metavar=tr.t("LANGUAGE"), help=tr.t("ru, kk (default: every translation the lesson has)"))
+    sub.set_defaults(run=cmd_translated)
+
     sub = command("export", tr.t("progress and submissions in one file, for a teacher"))
     sub.add_argument("--out", type=Path, metavar=tr.t("OUT"), help=tr.t("where to write (default: qala-export-NAME.json)"))
     sub.add_argument("--name", metavar=tr.t("NAME"), help=tr.t("your name as your teacher knows it"))
@@ -518,6 +523,40 @@ def _relative(problem: ContentError, tr: Translator) -> str:
         except ValueError:
             pass
     return problem.render(tr)
+
+
+def cmd_translated(args) -> int:
+    """Write the English text's fingerprint into the lesson's translation files, so that validate
+    can tell when the English changes after them."""
+    from .course_file import load_course
+    from .i18n import LANGUAGES
+    from .lesson_file import english_fingerprint, mark_translated
+
+    tr = Translator(resolve_language(args.lang))
+    course, _ = load_course(_teacher_course(args))
+    lesson = course.lesson(args.lesson)
+    if lesson is None:
+        raise UsageError(tr.t("there is no lesson {lesson!r}; `qala lessons` lists them", lesson=args.lesson))
+    for language in args.languages:
+        if language not in LANGUAGES or language == "en":
+            raise UsageError(tr.t("{language!r} is not a language of translations (ru, kk)", language=language))
+    languages = args.languages or [lang for lang in LANGUAGES if lang != "en" and lesson.path.with_name(f"{lesson.id}.{lang}.md").is_file()]
+    if not languages:
+        raise UsageError(tr.t("{lesson} has no translation files yet ({name})", lesson=args.lesson, name=f"{lesson.id}.ru.md"))
+    fingerprint = english_fingerprint(lesson)
+    for language in languages:
+        path = lesson.path.with_name(f"{lesson.id}.{language}.md")
+        if not path.is_file():
+            raise UsageError(tr.t("no such file or folder: {path}", path=_rel(path)))
+        try:
+            changed = mark_translated(path, fingerprint)
+        except ValueError:
+            raise UsageError(tr.t("{path} has no front matter between two '+++' lines", path=_rel(path))) from None
+        if changed:
+            print(tr.t("{path}: marked as the translation of the English text as it is now ({fingerprint}).", path=_rel(path), fingerprint=fingerprint))
+        else:
+            print(tr.t("{path}: already marked as up to date ({fingerprint}).", path=_rel(path), fingerprint=fingerprint))
+    return 0
 
 
 def cmd_export(args) -> int:

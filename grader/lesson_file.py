@@ -14,11 +14,15 @@
     1. First hint.
 
 A translation (``monthly-air.ru.md``) has the same headings with prose only, plus
-``### Feedback`` lists (``- check-id: message``) under exercises. See docs/authoring.md.
+``### Feedback`` lists (``- check-id: message``) under exercises, and in its front matter the
+fingerprint of the English words it translates (``translated_from``, written by ``qala
+translated``), so that validate can tell when the English changed after it. See docs/authoring.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -528,6 +532,61 @@ def _meta_list(meta: dict, key: str, problems: Problems, text: str) -> list[str]
 # ---------------------------------------------------------------- translations
 
 
+TRANSLATION_KEYS = ("title", "summary", "translated_from")
+TRANSLATED_FROM = re.compile(r"^translated_from\s*=")
+
+
+def english_fingerprint(lesson: Lesson) -> str:
+    """Twelve hex digits that change whenever the English words a translation carries change
+    (titles, summary, prose, tasks, hints, feedback); code, checks and line numbers do not count."""
+    english = lesson.texts["en"]
+    words = {
+        "title": english.title,
+        "summary": english.summary,
+        "intro": english.intro,
+        "sections": [[section.title, section.body] for section in english.sections],
+        "exercises": {
+            ex_id: [text.title, text.task, list(text.hints), dict(text.feedback)] for ex_id, text in english.exercises.items()
+        },
+    }
+    data = json.dumps(words, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _check_translated_from(value: Any, line: int, lesson: Lesson, language: str, problems: Problems) -> None:
+    """Warn when a translation does not say which English it follows, or follows an older one."""
+    if value is None:
+        problems.warn(1, t("{language}: the translation does not say which English text it follows: once it is up to date, run `qala translated {lesson} {language}`"), language=language, lesson=lesson.id)
+    elif not isinstance(value, str):
+        problems.error(line, t("translated_from must be the text `qala translated` writes, e.g. translated_from = \"3f2a91c0b7d4\""))
+    elif value != english_fingerprint(lesson):
+        problems.warn(line, t("{language}: the English of the lesson changed after this translation was made: bring it up to date, then run `qala translated {lesson} {language}`"), language=language, lesson=lesson.id)
+
+
+def mark_translated(path: Path, fingerprint: str) -> bool:
+    """Write ``translated_from = "FINGERPRINT"`` into a translation file's front matter (replacing
+    the one there, or as its last line); the rest of the file stays byte for byte. Returns whether
+    the file changed. Raises ValueError if the file has no front matter between '+++' lines."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "+++":
+        raise ValueError("no front matter")
+    end = next((n for n in range(1, len(lines)) if lines[n].strip() == "+++"), None)
+    if end is None:
+        raise ValueError("front matter is not closed")
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    stamp = f'translated_from = "{fingerprint}"{newline}'
+    at = next((n for n in range(1, end) if TRANSLATED_FROM.match(lines[n])), None)
+    if at is not None:
+        if lines[at] == stamp:
+            return False
+        lines[at] = stamp
+    else:
+        lines.insert(end, stamp)
+    path.write_text("".join(lines), encoding="utf-8", newline="")
+    return True
+
+
 def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[LessonText | None, Problems]:
     """Parse ``LESSON.LANG.md`` against its lesson; report what is missing or does not match."""
     problems = Problems(path)
@@ -536,8 +595,9 @@ def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[Lesson
         return None, problems
     text, meta, body, first = head
     for key in meta:
-        if key not in ("title", "summary"):
-            problems.error(_meta_line(text, key), t("a translation's front matter has only 'title' and 'summary', not {key!r}"), key=key)
+        if key not in TRANSLATION_KEYS:
+            problems.error(_meta_line(text, key), t("a translation's front matter has only 'title', 'summary' and 'translated_from', not {key!r}"), key=key)
+    _check_translated_from(meta.get("translated_from"), _meta_line(text, "translated_from"), lesson, language, problems)
     english = lesson.texts["en"]
     title = meta.get("title", "") if isinstance(meta.get("title"), str) else ""
     summary = meta.get("summary", "") if isinstance(meta.get("summary"), str) else ""
