@@ -429,3 +429,42 @@ def test_the_engine_never_imports_textual():
 def test_the_app_starts_without_pandas():
     code = "import sys, qala.tui.app, qala.tui.command; assert 'pandas' not in sys.modules, 'pandas imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_keys_that_arrive_together_edit_in_the_order_they_were_typed(make_app):
+    """A slow machine reads several keys at once from the terminal. Textual runs a TextArea's
+    bound keys (arrows, End, Backspace) only once they bubble up to the app, after the letters
+    behind them were typed in (Textual issue #6605); the lesson's editor runs its own keys at once."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = await open_first_exercise(pilot)
+        starter = screen.editor.text
+        assert starter.splitlines()[1] == "january = ..."
+        burst = [("down", None), ("end", None), ("backspace", None), ("backspace", None), ("backspace", None)]
+        burst += [(character, character) for character in "pm25[0"] + [("left", None), ("right", None), ("right_square_bracket", "]")]
+        for key, character in burst:  # all queued before the app handles the first one
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen.editor.text.splitlines()
+        assert lines[0] == starter.splitlines()[0] and lines[1] == "january = pm25[0]", lines[:2]
+
+
+async def test_code_typed_just_before_the_app_is_closed_is_kept(make_app, home):
+    """Closed at once after typing (not through ctrl+q, which saves first): the lesson screen
+    saves the draft as it is taken down, without touching its widgets, which may be gone."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = await open_first_exercise(pilot)
+        await answer_january(pilot, "7")
+        typed = screen.editor.text
+        assert screen._dirty  # the draft's one-second timer has not fired
+    other = Engine(course_root=app.engine.course_root, home=home)
+    try:
+        assert other.code_for("monthly-air", "january") == typed
+    finally:
+        other.close()

@@ -253,8 +253,9 @@ class LessonScreen(QalaScreen):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
 
-    def save_draft(self, wait: bool = False) -> None:
-        """Keep what is in the editor (it comes back after a restart)."""
+    def save_draft(self, wait: bool = False, show: bool = True) -> None:
+        """Keep what is in the editor (it comes back after a restart); ``show`` says so on the
+        status line (not while the screen is being taken down: its widgets may be gone)."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
@@ -265,11 +266,11 @@ class LessonScreen(QalaScreen):
         self._dirty = False
         self._saved_text = code
         self.app.write_when_free(partial(self.app.engine.save_draft, lesson_id, exercise_id, code), wait=wait)
-        if self.is_current and not self.checking:
+        if show and self.is_current and not self.checking:
             self._update_status()
 
     def on_unmount(self) -> None:
-        self.save_draft(wait=True)
+        self.save_draft(wait=True, show=False)
 
     # -- checking
 
