@@ -156,7 +156,7 @@ class Engine:
         self.course_root = Path(course_root) if course_root else bundled_course_root()
         self.course, self.problems = load_course(self.course_root)
         self.store = store if store is not None else SQLiteStore(self.home / "progress.sqlite")
-        self.runner = runner if runner is not None else default_runner()
+        self.runner = runner if runner is not None else default_runner(one_at_a_time=True)  # a learner checks one thing at a time
         self.grader = Grader(self.course, self.runner, self.home / "cache" / "reference")
         self.clock = clock
         self.tr = Translator(resolve_language(language, saved=self.store.setting("language")))

@@ -271,9 +271,13 @@ def _datasets_key(datasets_dir: Path | str | None) -> str | None:
     return str(Path(datasets_dir).resolve()) if datasets_dir is not None and Path(datasets_dir).is_dir() else None
 
 
-def sandbox_params(scratch: Path, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int, skip_walls: tuple[str, ...] = ()) -> dict:
+def sandbox_params(
+    scratch: Path, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int,
+    skip_walls: tuple[str, ...] = (), warm_after: float | None = None,
+) -> dict:
     """The first message a sandbox supervisor reads: where and under which limits it will run,
-    and which modules to load before its walls go up. Nothing of any job."""
+    and which modules to load before its walls go up. Nothing of any job. ``warm_after``: how
+    long a sandbox waiting for its job stays idle before it warms up (see sandbox.WARM_UP_AFTER)."""
     datasets = _datasets_key(datasets_dir)
     hide = []
     if datasets:
@@ -286,7 +290,7 @@ def sandbox_params(scratch: Path, datasets_dir: Path | None, needs: tuple[str, .
         "limits": {"memory_bytes": memory_bytes, "file_bytes": file_bytes},
         "skip_walls": list(skip_walls),
         "preload": list(needs),
-    }
+    } | ({"warm_after": float(warm_after)} if warm_after is not None else {})
 
 
 def sandbox_job(job: Job) -> dict:
@@ -296,7 +300,7 @@ def sandbox_job(job: Job) -> dict:
 
 def start_sandbox(
     launch, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int,
-    skip_walls: tuple[str, ...] = (), ahead: bool = False, loaded: tuple[str, ...] = (),
+    skip_walls: tuple[str, ...] = (), ahead: bool = False, loaded: tuple[str, ...] = (), warm_after: float | None = None,
 ) -> _Sandbox:
     """Start a sandbox supervisor through ``launch(job_r, report_w, output_w) -> _Launch``.
 
@@ -313,7 +317,7 @@ def start_sandbox(
         report_r, report_w = os.pipe()
         output_r, output_w = os.pipe()
         fds = [job_r, job_w, report_r, report_w, output_r, output_w]
-        params = sandbox_params(scratch, datasets_dir, needs, memory_bytes, file_bytes, skip_walls)
+        params = sandbox_params(scratch, datasets_dir, needs, memory_bytes, file_bytes, skip_walls, warm_after)
         _write_fully(job_w, json.dumps(params).encode("utf-8") + b"\n")  # a few hundred bytes: the pipe holds them
         try:
             launched = launch(job_r, report_w, output_w)
@@ -780,14 +784,16 @@ class InProcessRunner:
         pass
 
 
-def default_runner(warm: bool | None = None) -> Runner:
+def default_runner(warm: bool | None = None, one_at_a_time: bool = False) -> Runner:
     """The runner for this platform.
 
     In Pyodide, the in-process runner. Elsewhere, a :class:`~qala.grader.worker.WorkerRunner`:
     its first run is one-shot (a single ``qala check`` from the shell is fastest that way) and
     the warm worker starts from the second run on — the terminal app, ``qala validate`` and
     ``qala report`` all get there at once. ``warm=True`` starts the worker now; ``warm=False``
-    (or ``QALA_RUNNER=oneshot``) never does.
+    (or ``QALA_RUNNER=oneshot``) never does. ``one_at_a_time``: runs come one at a time (a
+    learner's checks), so with two cores or more the sandbox kept ready for the next one warms
+    up at once, on the core the current run leaves free.
     """
     if sys.platform == "emscripten":
         return InProcessRunner()
@@ -796,7 +802,7 @@ def default_runner(warm: bool | None = None) -> Runner:
         return ProcessRunner()
     from .worker import WorkerRunner
 
-    runner = WorkerRunner()
+    runner = WorkerRunner(warm_after=0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None)
     if warm or choice == "warm":
         runner.warm_up()
     return runner

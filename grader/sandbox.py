@@ -440,7 +440,7 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
         ready = _frame(b"R", dumps({"walls": walls.as_json()}).encode())
         # Every wall is up; only the CPU limit waits for the job's time limit. A sandbox started
         # ahead of its job waits here (warming pandas in its own memory meanwhile).
-        job = _await_job(job_fd)
+        job = _await_job(job_fd, float(params.get("warm_after", WARM_UP_AFTER)))
         if job is None:  # end-of-file instead of a job: the sandbox is being taken down
             os._exit(0)
         confine.limit_cpu(float(job.get("timeout", 10.0)) + 1.0)  # a lowering: the guard allows it
@@ -471,9 +471,9 @@ def _preload(modules: list[str]) -> None:
                 pass  # the learner's own import will say what is wrong
 
 
-def _await_job(fd: int) -> dict | None:
+def _await_job(fd: int, warm_after: float = WARM_UP_AFTER) -> dict | None:
     """The job, read from the supervisor up to end-of-file; None if it sends none."""
-    _warm_while_waiting(fd)
+    _warm_while_waiting(fd, warm_after)
     chunks = []
     while True:
         chunk = os.read(fd, 1 << 16)
@@ -484,20 +484,21 @@ def _await_job(fd: int) -> dict | None:
     return json.loads(b"".join(chunks)) if chunks else None
 
 
-def _warm_while_waiting(fd: int) -> None:
+def _warm_while_waiting(fd: int, after: float = WARM_UP_AFTER) -> None:
     """Until the job arrives, run :func:`warm_up_steps` and a trivial job of Qala's own here.
 
     The warm worker ran the same steps before it forked, but a fresh fork pays again for the
     memory its first run touches; paying now, while nothing waits, takes that off the next
-    check. Only when nothing waits: a job that comes within WARM_UP_AFTER (checks one after
-    another, as in a regrade) finds this process idle and runs at once, and the warm-up's
-    CPU time is not taken from the run beside it. It stops between steps as soon as the job
-    (or end-of-file) is there.
+    check. By default only when nothing waits: a job that comes within ``after`` (checks one
+    after another, as in a regrade) finds this process idle and runs at once, and the warm-up's
+    CPU time is not taken from the runs beside it. A learner's checks come one at a time, so with
+    a core to spare the grader asks for ``after=0`` (see runner.default_runner). It stops
+    between steps as soon as the job (or end-of-file) is there.
     """
     import select
     import warnings
 
-    if select.select([fd], [], [], WARM_UP_AFTER)[0]:
+    if select.select([fd], [], [], after)[0]:
         return
 
     pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")

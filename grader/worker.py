@@ -63,6 +63,7 @@ class WorkerRunner:
     cold_runs: int = 1  # runs done one-shot before the worker is worth starting
     skip_walls: tuple[str, ...] = ()  # for tests only, as in ProcessRunner
     ahead: bool = True  # keep a sandbox ready for the next run
+    warm_after: float | None = None  # idle seconds before the ready sandbox warms up (None: sandbox.WARM_UP_AFTER)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _process: subprocess.Popen | None = field(default=None, repr=False)
     _socket: socket.socket | None = field(default=None, repr=False)
@@ -206,7 +207,10 @@ class WorkerRunner:
             if self._process is None:
                 return stale
         try:
-            self._next = start_sandbox(self._send, datasets_dir, needs, self.memory_bytes, self.file_bytes, self.skip_walls, ahead=True, loaded=LOADED)
+            self._next = start_sandbox(
+                self._send, datasets_dir, needs, self.memory_bytes, self.file_bytes, self.skip_walls,
+                ahead=True, loaded=LOADED, warm_after=self.warm_after,
+            )
         except (OSError, WorkerGone):
             return stale
         _discard_at_exit(self, self._next)

@@ -276,3 +276,43 @@ def test_the_engines_check_runs_in_the_prepared_sandbox(course, tmp_path):
         assert engine.runner.prepared is None and not prepared.scratch.exists()
     finally:
         engine.close()
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU time a process has used, in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_a_ready_sandbox_warms_up_at_once_only_when_told(course):
+    """A learner's checks come one at a time, so the engine's runner has the ready sandbox warm
+    pandas up at once (on the core the current run leaves free); a regrade's keeps it idle until
+    it has waited a while, so that its warm-up never takes CPU from the runs beside it."""
+    from qala.grader.engine import Engine
+
+    spent = {}
+    for after in (0.0, 60.0):
+        runner = WorkerRunner(cold_runs=0, warm_after=after, datasets_dir=course / "lessons" / "datasets")
+        try:
+            runner.warm_up()
+            supervisor = ready_sandbox(runner)
+            assert supervisor is not None
+            deadline = time.monotonic() + 30
+            while not children(supervisor) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            learner = children(supervisor)[0]
+            time.sleep(1.0)  # walls up, and a warm-up (if any) done
+            settled = cpu_ticks(learner)
+            time.sleep(1.0)
+            spent[after] = (settled, cpu_ticks(learner) - settled)
+        finally:
+            runner.close()
+    (warmed, _), (idle, idle_later) = spent[0.0], spent[60.0]
+    assert idle_later == 0, spent  # waiting for its job, it uses no CPU at all
+    assert warmed > idle, spent  # the warm-up: pandas operations, some 20–30 ms (ticks of 10 ms)
+    engine = Engine(course_root=course, language="en")
+    try:
+        if isinstance(engine.runner, WorkerRunner):
+            assert engine.runner.warm_after == (0.0 if (os.cpu_count() or 1) >= 2 else None)
+    finally:
+        engine.close()
