@@ -166,3 +166,22 @@ async def test_the_glossary_of_a_course_without_one_says_so(make_app, screen_tex
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, MapScreen)
+
+
+async def test_the_glossary_search_takes_keys_that_arrive_together_in_order(make_app, course):
+    """As the lesson's editor (test_app.py): a slow machine reads several keys at once."""
+    from textual import events
+
+    (course / "course" / "glossary.toml").write_text(GLOSSARY, encoding="utf-8")
+    app = make_app(course_root=course)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        burst = [(c, c) for c in "medx"] + [("backspace", None), ("left", None), ("right", None)] + [(c, c) for c in "ian"]
+        for key, character in burst:  # all queued before the app handles the first one
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#glossary-search", Input).value == "median"

@@ -14,6 +14,7 @@ from qala.grader.glossary import Glossary, Term, load_glossary
 from qala.grader.i18n import LANGUAGE_NAMES
 
 from ..i18n import t
+from ..widgets.keys import SearchBox
 from .base import QalaScreen
 
 
@@ -32,7 +33,7 @@ class GlossaryScreen(QalaScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Input(id="glossary-search")
+        yield SearchBox(id="glossary-search")
         with Horizontal(id="glossary-body"):
             yield OptionList(id="terms")
             with VerticalScroll(id="term-detail"):
