@@ -405,7 +405,9 @@ no_hardcoded = "total_rides"  # the total must be computed from the list, not ty
 <!--
   More exercises: copy the whole "## Exercise ..." section (down to its hints) and give it a
   new id. Translations go in @@SLUG@@.ru.md and @@SLUG@@.kk.md (prose only): see
-  docs/authoring.md. Until they exist, `qala validate` warns and learners read English.
+  docs/authoring.md. Until they exist, `qala validate` warns and learners read English; once
+  one is done, `qala translated @@SLUG@@` marks it, so validate can tell you when this English
+  changes after it.
 -->
 
 ## What you learned
