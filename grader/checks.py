@@ -293,6 +293,12 @@ def _crash_mistake(exercise: Exercise, evidence: Evidence, feedback: dict[str, s
     return feedback.get(chosen[0], chosen[1]) if chosen else None
 
 
+def reveals(check: Check) -> bool:
+    """Whether a failing check may show its expected values, inputs or expression (``reveal =
+    false`` keeps them hidden, e.g. for an exam or an nbgrader notebook's hidden tests)."""
+    return check.option("reveal", True) is not False
+
+
 def _compose(main: str, mistake: str | None, advice: str) -> str:
     extra = mistake or advice
     return f"{main} {extra}".strip() if extra else main
@@ -314,6 +320,8 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
         return name in run.values and compare(run.values[name], values[name], EXACT if exact else tol) is None
 
     mistake = _mistake_message(check, evidence, feedback, same_as)
+    if not reveals(check):
+        return False, _compose(tr.t("{subject} is not right yet.", subject=subject), mistake, feedback.get(check.id, check.message))
     return False, _compose(difference_message(diff, tr, subject), mistake, feedback.get(check.id, check.message))
 
 
@@ -332,21 +340,31 @@ def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, fee
             for t, m in zip(theirs, learner)
         )
 
+    hidden, name = not reveals(check), check.target
     for call, mine, ref in zip(calls, learner, reference):
         if mine.error is not None:
             if mine.error.type == "NameError" and check.target in mine.error.message:
                 return False, tr.t("Your code does not define a function named `{name}`. Check the spelling, and that it starts with def {name}(", name=check.target)
             if mine.error.type == "Timeout":
+                if hidden:
+                    return False, tr.t("`{name}` took too long on one of the hidden inputs. Is there a loop that never ends?", name=name)
                 return False, tr.t("`{call}` took too long. Is there a loop that never ends?", call=call)
             if ref.error is not None and ref.error.type == mine.error.type:
                 continue  # the reference raises here too, on purpose
-            main = tr.t("`{call}` stopped with {error}: {message}.", call=call, error=mine.error.type, message=mine.error.message) + " " + error_advice(tr, mine.error.type)
+            if hidden:
+                main = tr.t("`{name}` stopped with {error} on one of the hidden inputs.", name=name, error=mine.error.type)
+            else:
+                main = tr.t("`{call}` stopped with {error}: {message}.", call=call, error=mine.error.type, message=mine.error.message)
+            main += " " + error_advice(tr, mine.error.type)
             return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
         if ref.error is not None:
+            if hidden:
+                return False, _compose(tr.t("`{name}` should stop with an error on one of the hidden inputs, but it returns a value.", name=name), None, advice)
             return False, tr.t("`{call}` should stop with {error}, but it returned {actual}.", call=call, error=ref.error.type, actual=describe(mine.value))
         diff = compare(ref.value, mine.value, tol)
         if diff is not None:
-            return False, _compose(difference_message(diff, tr, f"`{call}`"), _mistake_message(check, evidence, feedback, same_as), advice)
+            main = tr.t("`{name}` gives a wrong answer for one of the hidden inputs.", name=name) if hidden else difference_message(diff, tr, f"`{call}`")
+            return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
     return True, tr.nt("`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target)
 
 
@@ -401,6 +419,8 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
         return True, tr.t("What your code prints is right.")
     if not actual.strip():
         main = tr.t("Your code printed nothing. Use print(...) to show the result.")
+    elif not reveals(check):
+        main = tr.t("What your code prints is not right yet.")
     elif "line" in why:
         number, e, a = why["line"]
         main = tr.t("Line {number} of what you print should be “{expected}”, but it is “{actual}”.", number=number, expected=e[:80], actual=a[:80])
@@ -579,11 +599,16 @@ def _assert(check: Check, run: RunResult, tr: Translator) -> tuple[bool, str]:
     if missing:
         return False, tr.t("Your code does not create {names}.", names=", ".join(f"`{n}`" for n in missing))
     scope = {n: rehydrate(run.values[n]) for n in names}
+    hidden = not reveals(check)
     try:
         verdict = eval(compile(check.target, "<assert>", "eval", dont_inherit=True), {"__builtins__": SAFE_BUILTINS}, scope)
         passed = bool(verdict) and verdict is not NotImplemented
     except Exception as exc:
+        if hidden:
+            return False, tr.t("A hidden check could not be applied to your values.")
         return False, tr.t("This check could not be applied to your values ({error}).", error=f"{type(exc).__name__}: {exc}"[:120])
+    if hidden:
+        return (True, tr.t("A hidden check passed.")) if passed else (False, tr.t("A hidden check failed."))
     if passed:
         return True, tr.t("Check passed: {what}", what=f"`{check.target}`")
     return False, tr.t("Check failed: {what}", what=f"`{check.target}`")

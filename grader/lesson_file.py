@@ -360,13 +360,13 @@ def _check_syntax(source: str, fence_line: int, problems: Problems) -> None:
 
 EXERCISE_SETTINGS = {"xp", "timeout"}
 CHECK_OPTIONS = {
-    "value": {"tolerance", "rel_tolerance", "ordered", "ignore_case", "strip"},
-    "function": {"calls", "tolerance", "rel_tolerance", "ordered"},
-    "output": {"match", "tolerance"},
+    "value": {"tolerance", "rel_tolerance", "ordered", "ignore_case", "strip", "reveal"},
+    "function": {"calls", "tolerance", "rel_tolerance", "ordered", "reveal"},
+    "output": {"match", "tolerance", "reveal"},
     "uses": set(),
     "forbids": set(),
     "no_hardcoded": set(),
-    "assert": set(),
+    "assert": {"reveal"},
 }
 OUTPUT_MATCHES = {"lines", "exact", "numbers", "contains"}
 
@@ -419,6 +419,8 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
     for key in raw:
         if key not in allowed:
             problems.error(line, t("unknown key {key!r} for a {kind} check (known: {known})"), key=key, kind=kind, known=", ".join(sorted(allowed - {kind})))
+    if "reveal" in raw and not isinstance(raw["reveal"], bool):
+        problems.error(line, t("reveal must be true or false (false: a failing check does not show its expected values)"))
     if kind in ("value", "function", "no_hardcoded"):
         if not (isinstance(target, str) and target.isidentifier()):
             problems.error(line, t("{kind} must name a Python variable or function, not {target!r}"), kind=kind, target=target)

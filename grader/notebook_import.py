@@ -672,6 +672,7 @@ class CheckDraft:
     fallback: "CheckDraft | None" = None  # what to write instead if the probes disagree
     calls: list[str] = field(default_factory=list)
     resolve: Any = None  # otter expression tests: value from the solution -> the real draft
+    reveal: bool = True  # False for a hidden test: a failing check shows no expected values
 
 
 @dataclass
@@ -1196,6 +1197,11 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
             if test.hidden:
                 any_hidden.append(test.cell.number)
             made, not_made = convert_test(test, names, model.tool, notes)
+            if test.hidden:
+                for draft in made:
+                    draft.reveal = False
+                    if draft.fallback is not None:
+                        draft.fallback.reveal = False
             drafts.extend(made)
             if not_made:
                 kept.append((test.cell.number, not_made))
@@ -1216,7 +1222,7 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
             notes.append(Note(question.cells[0], "todo", tr.nt("exercise {exercise}: {n} assert check got a generated message: say what the learner should look at", "exercise {exercise}: {n} assert checks got a generated message: say what the learner should look at", len(generated), exercise=exercise_id), marker=f"TODO: a message for exercise {exercise_id}"))
         notes.append(Note(question.cells[0], "todo", tr.t("exercise {exercise}: hints are required; a TODO hint was written", exercise=exercise_id), marker=f"## Exercise {exercise_id}:", then=TODO_HINT))
     if any_hidden:
-        notes.append(Note(any_hidden[0], "info", tr.t("hidden tests (cells {cells}) became ordinary checks: learners never see a check's code, but a failing check says what was expected", cells=", ".join(map(str, sorted(set(any_hidden)))))))
+        notes.append(Note(any_hidden[0], "info", tr.t("hidden tests (cells {cells}) became checks with reveal = false: learners never see their code, and a failing one does not show what was expected", cells=", ".join(map(str, sorted(set(any_hidden)))))))
     title = _lesson_title(model.intro) or title_from_slug(lesson_id)
     for image in _local_images("\n".join(model.intro) + "".join(e.task for e in exercises)):
         notes.append(Note(None, "todo", tr.t("the text shows a local image {image}: copy it beside the lesson file, or remove it", image=repr(image))))
@@ -1323,6 +1329,9 @@ def _verify(drafts: list[CheckDraft], kept: list[tuple[int, list[str]]], setup: 
                 drafts.remove(draft)
             else:
                 made.origin = [f"{draft.target}  (the notebook's solution gives {got.value!r})"]
+                made.reveal = draft.reveal
+                if made.fallback is not None:
+                    made.fallback.reveal = draft.reveal
                 drafts[drafts.index(draft)] = made
     if not drafts:
         return
@@ -1492,6 +1501,8 @@ def _render_check(draft: CheckDraft, ids: set[str], exercise_id: str) -> list[st
         out.append(f"assert = {toml_string(draft.target)}")
     for key, value in draft.options.items():
         out.append(f"{key} = {value!r}")
+    if not draft.reveal:
+        out.append("reveal = false  # a hidden test: a failing check does not show what was expected")
     if draft.message:
         out.append(f"message = {toml_string(draft.message)}")
     return out

@@ -223,3 +223,35 @@ def test_a_deliberately_naive_starter_still_hears_about_its_mistake(tmp_path):
     starter = "numbers = [1, 2, 3]\ntotal = len(numbers)"
     result = grade(tmp_path, starter, checks=checks, starter=starter)
     assert feedback(result, "total").endswith("len() counts the numbers; sum() adds them.")
+
+
+def test_a_check_with_reveal_false_never_shows_what_was_expected(tmp_path):
+    """For an exam, or a notebook's hidden tests: a failing check says which name is wrong and
+    the teacher's message, never the expected value, the hidden input or the check's expression."""
+    value = grade(tmp_path, "numbers = [1, 2, 3]\ntotal = 30", checks='[[check]]\nvalue = "total"\nreveal = false\nmessage = "Add the numbers up."')
+    assert feedback(value, "total") == "`total` is not right yet. Add the numbers up."
+
+    solution, starter = "def double(x):\n    return x * 2", "def double(x):\n    return x"
+    checks = '[[check]]\nfunction = "double"\ncalls = ["double(2)", "double(-1.5)"]\nreveal = false'
+    wrong = grade(tmp_path, "def double(x):\n    return x ** 2", solution=solution, starter=starter, checks=checks)
+    assert feedback(wrong, "double") == "`double` gives a wrong answer for one of the hidden inputs."
+    crash = grade(tmp_path, "def double(x):\n    return 1 / (x - 2)", solution=solution, starter=starter, checks=checks)
+    assert feedback(crash, "double").startswith("`double` stopped with ZeroDivisionError on one of the hidden inputs.")
+    assert grade(tmp_path, "double = lambda x: x + x", solution=solution, starter=starter, checks=checks).passed
+
+    output = grade(tmp_path, "print('Mean: 23.7')", solution="print('Mean: 23.8')", starter="", checks='[[check]]\noutput = true\nreveal = false')
+    assert feedback(output, "output") == "What your code prints is not right yet."
+
+    asserted = '[[check]]\nassert = "total == 6"\nreveal = false\nmessage = "Keep all three numbers."'
+    assert feedback(grade(tmp_path, "numbers = [1, 2]\ntotal = 3", checks=asserted), "assert") == "A hidden check failed. Keep all three numbers."
+    passed = grade(tmp_path, "numbers = [1, 2, 3]\ntotal = sum(numbers)", checks=asserted)
+    assert passed.passed and feedback(passed, "assert") == "A hidden check passed."
+    for result in (value, wrong, crash, output):
+        text = " ".join(f.message for f in result.feedback)
+        assert not any(secret in text for secret in ("6", "-3", "double(2)", "double(-1.5)", "23.8")), text
+
+
+def test_reveal_must_be_true_or_false(tmp_path):
+    make_course(tmp_path, {"sums": lesson_text(exercises=exercise_text(checks='[[check]]\nvalue = "total"\nreveal = "no"'))})
+    _, problems = load_course(tmp_path)
+    assert any("reveal must be true or false" in p.message and not p.warning for p in problems), [str(p) for p in problems]

@@ -84,6 +84,8 @@ def test_an_nbgrader_notebook_becomes_a_lesson_that_validates(course, home):
     assert 'id = "category-negative"' in text and 'calls = ["category(-1)"]' in text  # a raise test
     assert "assert = \"0 <= unhealthy_months <= len(pm25)\"" in text
     assert "Part D" in text.split("-->")[1]  # the hand-graded question is kept, in a comment
+    # The cell with hidden tests became one check that never shows what it expected.
+    assert text.count("\nreveal = false") == 1 and '"category(35.5)",\n]\nreveal = false' in text
 
 
 def test_what_nbgrader_cannot_convert_is_reported_with_its_cell(course, home):
@@ -154,6 +156,10 @@ def test_an_otter_notebook_becomes_a_lesson_that_validates(course, home):
     notes = {(n["cell"], n["kind"]) for n in data["notes"]}
     assert (27, "kept") in notes and (40, "kept") in notes  # the manual question; the for-loop test
     assert (4, "info") in notes  # otter's own cell, left out with a word
+    # Otter's hidden tests (`hidden: true`) never show what they expected; the public ones do.
+    blocks = {block.split("\n", 1)[0]: block for block in text.split('[[check]]\nid = "')[1:]}
+    assert {name for name, block in blocks.items() if "\nreveal = false" in block} == {'q1-hidden-2"', 'q2-hidden-2"'}, blocks.keys()
+    assert any("hidden tests" in n["message"] and "reveal = false" in n["message"] for n in data["notes"])
 
 
 def test_otter_checks_pass_the_notebooks_solution_and_fail_its_student_version(course, home):
