@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import ContentError, t
 from .i18n import LANGUAGES
-from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, parse_lesson, parse_translation
+from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, english_fingerprint, parse_lesson, parse_translation
 from .model import Badge, Course, CourseInfo, Level, Track, XpRules
 
 BADGE_RULES = {
@@ -237,6 +237,7 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
             course.problems.append(error)
             continue
         texts = dict(lesson.texts)
+        fingerprint = None  # of the English its translations follow: computed once, if there are any
         for language in languages or info.languages:
             if language == "en":
                 continue
@@ -244,7 +245,8 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
             if not tr_path.is_file():
                 warnings.append(ContentError(t("{language}: no translation file {name}"), path, 1, warning=True, params={"language": language, "name": tr_path.name}))
                 continue
-            text, tr_found = parse_translation(tr_path, lesson, language)
+            fingerprint = fingerprint or english_fingerprint(lesson)
+            text, tr_found = parse_translation(tr_path, lesson, language, fingerprint)
             problems.extend(tr_found.items)
             warnings.extend(tr_found.warnings)
             if text is not None:

@@ -555,13 +555,13 @@ def english_fingerprint(lesson: Lesson) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def _check_translated_from(value: Any, line: int, lesson: Lesson, language: str, problems: Problems) -> None:
+def _check_translated_from(value: Any, line: int, lesson: Lesson, language: str, problems: Problems, fingerprint: str | None = None) -> None:
     """Warn when a translation does not say which English it follows, or follows an older one."""
     if value is None:
         problems.warn(1, t("{language}: the translation does not say which English text it follows: once it is up to date, run `qala translated {lesson} {language}`"), language=language, lesson=lesson.id)
     elif not isinstance(value, str):
         problems.error(line, t("translated_from must be the text `qala translated` writes, e.g. translated_from = \"3f2a91c0b7d4\""))
-    elif value != english_fingerprint(lesson):
+    elif value != (fingerprint or english_fingerprint(lesson)):
         problems.warn(line, t("{language}: the English of the lesson changed after this translation was made: bring it up to date, then run `qala translated {lesson} {language}`"), language=language, lesson=lesson.id)
 
 
@@ -589,8 +589,9 @@ def mark_translated(path: Path, fingerprint: str) -> bool:
     return True
 
 
-def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[LessonText | None, Problems]:
-    """Parse ``LESSON.LANG.md`` against its lesson; report what is missing or does not match."""
+def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: str | None = None) -> tuple[LessonText | None, Problems]:
+    """Parse ``LESSON.LANG.md`` against its lesson; report what is missing or does not match.
+    ``fingerprint``: the lesson's :func:`english_fingerprint`, if already known (one per lesson)."""
     problems = Problems(path)
     head = _read_head(path, None, problems)
     if head is None:
@@ -599,7 +600,7 @@ def parse_translation(path: Path, lesson: Lesson, language: str) -> tuple[Lesson
     for key in meta:
         if key not in TRANSLATION_KEYS:
             problems.error(_meta_line(text, key), t("a translation's front matter has only 'title', 'summary' and 'translated_from', not {key!r}"), key=key)
-    _check_translated_from(meta.get("translated_from"), _meta_line(text, "translated_from"), lesson, language, problems)
+    _check_translated_from(meta.get("translated_from"), _meta_line(text, "translated_from"), lesson, language, problems, fingerprint)
     english = lesson.texts["en"]
     title = meta.get("title", "") if isinstance(meta.get("title"), str) else ""
     summary = meta.get("summary", "") if isinstance(meta.get("summary"), str) else ""

@@ -1,8 +1,8 @@
 """Run under Pyodide (by test_grader_in_pyodide.py): the grader's own tests, with pytest.
 
-Pyodide has no processes and no threads, so two things of the terminal are swapped for what the
-browser uses: the checks' tests get the in-process runner (the one `default_runner()` picks in
-Pyodide), and `qala validate` runs its self-tests one after another. A test that starts a process
+Pyodide has no processes, so the checks' tests get the in-process runner (the one
+`default_runner()` picks in Pyodide); `qala validate` runs its self-tests one after another there
+by itself (no threads in Pyodide). A test that starts a process
 itself (`qala` on the command line, a second Python) is reported as skipped, with that reason.
 Prints one line: QALA-RESULT {nodeid: {"outcome", "message"}}.
 """
@@ -16,28 +16,8 @@ sys.path[:0] = [os.environ["QALA_PYTEST_LIB"], os.environ["QALA_REPO"]]
 os.chdir(os.environ["QALA_REPO"])
 
 import qala.grader.runner as runner  # noqa: E402
-import qala.grader.validate as validate  # noqa: E402
 
 runner.ProcessRunner = runner.InProcessRunner
-
-
-class OneAfterAnother:
-    """concurrent.futures' pool, without threads."""
-
-    def __init__(self, max_workers=None):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def map(self, function, *iterables):
-        return list(map(function, *iterables))
-
-
-validate.ThreadPoolExecutor = OneAfterAnother
 
 import pytest  # noqa: E402
 
