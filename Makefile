@@ -42,11 +42,16 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 # Debian's chromium (driven by Playwright), Node.js (runs the grader under real Pyodide) and
 # gettext (msgfmt checks the translation catalogs).
 system-deps:
-	@if command -v chromium >/dev/null && command -v node >/dev/null && command -v msgfmt >/dev/null; then exit 0; fi; \
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm gettext >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "note: install chromium, nodejs, npm and gettext (e.g. sudo apt-get install chromium nodejs npm gettext) for the browser and catalog tests"; \
+		echo "note: install$$missing (e.g. sudo apt-get install$$missing) for the browser and catalog tests"; \
 	fi
 
 # The pinned, checksummed pieces of the offline browser build (Pyodide from npm, kernel wheels from PyPI).

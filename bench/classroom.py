@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qala.grader.course_file import load_course
-from qala.grader.model import Course, Exercise, Lesson
+from qala.grader.content.course_file import load_course
+from qala.grader.content.model import Course, Exercise, Lesson
 
 #: pandas lessons on real datasets, with value checks that translate into plain asserts.
 LESSONS = ("pandas-groupby-districts", "air-fair-comparison")
@@ -309,7 +309,7 @@ def fill_nbgrader_release(release: dict, lesson: Lesson, answers: dict[str, str]
 
 
 def load(course_root: Path | None = None) -> Course:
-    from qala.grader.course_file import bundled_course_root
+    from qala.grader.content.course_file import bundled_course_root
 
     course, _ = load_course(course_root or bundled_course_root())
     return course

@@ -19,7 +19,7 @@ def run(ctx: Context) -> list[Figure]:
     folder = ctx.tempdir("cold-check")
     home = folder / "home"
     solution = folder / "answer.py"
-    from qala.grader.course_file import bundled_course_root, load_course
+    from qala.grader.content.course_file import bundled_course_root, load_course
 
     course, _ = load_course(bundled_course_root())
     solution.write_text(learners_copy(course.lesson(lesson).exercise(exercise).solution), encoding="utf-8")

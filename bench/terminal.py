@@ -130,7 +130,7 @@ def app_checks(cmd: Sequence[str], env: dict, reps: int, warmup: int = 3) -> dic
             terminal.wait_for("Exercise 2 of")
             terminal.send(F7)
             terminal.wait_for("Exercise 1 of")
-        workers = [p for p in descendants(terminal.pid) if b"qala.grader.worker" in _cmdline(p)]
+        workers = [p for p in descendants(terminal.pid) if b"qala.grader.run.worker" in _cmdline(p)]
         memory = {
             "app_peak_rss_kib": peak_rss_kib(terminal.pid),
             "worker_pid": workers[0] if workers else None,

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, rewards
-from .course_file import bundled_course_root, load_course
-from .errors import ContentError, UsageError
-from .grading import Grade, Grader
+from . import __version__
+from .content.course_file import bundled_course_root, load_course
+from .content.model import Badge, Exercise, Lesson, Level, Track
+from .errors import UsageError
 from .i18n import Translator, pick, resolve_language
-from .model import Badge, Course, Exercise, Lesson, Level, Track
-from .runner import Runner, default_runner
-from .store import Attempt, ProgressStore, SQLiteStore
+from .judge.grading import Grade, Grader
+from .progress import rewards
+from .progress.store import Attempt, ProgressStore, SQLiteStore
+from .run.jobs import Runner
+from .run.runners import default_runner
 
 Clock = Callable[[], _dt.datetime]
 

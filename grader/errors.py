@@ -13,6 +13,8 @@ import copy
 from pathlib import Path
 from typing import Any, Mapping
 
+from .i18n import Translator
+
 
 def t(message: str, /) -> str:
     """Marks a message for extraction (Babel's keyword ``t``) where it is kept untranslated and
@@ -56,11 +58,11 @@ class ContentError(QalaError):
         """The message in English, without file and line."""
         return self.text(_english())
 
-    def text(self, tr) -> str:
+    def text(self, tr: Translator) -> str:
         """The message in ``tr``'s language (a :class:`qala.grader.i18n.Translator`), without file and line."""
         return tr.t(self.key, **self.params) if self.params else tr.t(self.key)
 
-    def render(self, tr) -> str:
+    def render(self, tr: Translator) -> str:
         """FILE:LINE: message, in ``tr``'s language: one line for a person."""
         text = self.text(tr)
         if self.warning:
@@ -86,9 +88,7 @@ class ContentError(QalaError):
         return f"ContentError({self.key!r}, {self.file!r}, {self.line!r}, warning={self.warning!r}, params={self.params!r})"
 
 
-def _english():
-    from .i18n import Translator
-
+def _english() -> Translator:
     return Translator("en")
 
 

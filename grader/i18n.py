@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from string import Formatter
-from typing import Mapping
+from typing import Mapping, Protocol, runtime_checkable
 
-from .errors import ContentError
 
 LANGUAGES = ("en", "ru", "kk")
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
@@ -75,6 +74,14 @@ def resolve_language(
     return DEFAULT_LANGUAGE
 
 
+@runtime_checkable
+class Renderable(Protocol):
+    """Something kept as a message key and fields until shown, such as a
+    :class:`~qala.grader.errors.ContentError`: it writes itself in a translator's language."""
+
+    def render(self, tr: Translator) -> str: ...
+
+
 @dataclass
 class Translator:
     """Interface strings in one language, falling back to the English text itself."""
@@ -113,12 +120,12 @@ class Translator:
     def _shown(self, value: object) -> object:
         if isinstance(value, bool):
             return value
-        if isinstance(value, ContentError):  # a problem, kept as its key and fields until shown
-            return value.render(self)
         if isinstance(value, (int, float)):
             return format_number(value, self.language)
         if isinstance(value, _dt.date):
             return format_date(value, self.language)
+        if isinstance(value, Renderable):  # a problem (ContentError), kept as its key and fields until shown
+            return value.render(self)
         return value
 
 

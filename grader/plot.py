@@ -286,7 +286,7 @@ def _show_svg(draw) -> None:
 
 def _being_checked() -> bool:
     """Whether the printed output is being captured by the checker (sandbox.execute)."""
-    sandbox = sys.modules.get("qala.grader.sandbox")
+    sandbox = sys.modules.get("qala.grader.run.sandbox")
     capture = getattr(sandbox, "_Capped", None)
     return isinstance(capture, type) and isinstance(sys.stdout, capture)
 

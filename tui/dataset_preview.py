@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterator
 
-from qala.grader.datasets import Dataset
+from qala.grader.content.datasets import Dataset
 
 NUMERIC = ("int", "float")
 TIME = ("date", "datetime")

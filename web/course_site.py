@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from qala.grader.course_file import bundled_course_root, load_course
+from qala.grader.content.course_file import bundled_course_root, load_course
 from qala.grader.engine import Engine
 from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
-from qala.grader.markdown import exercise_markdown
-from qala.grader.model import Course, Lesson
-from qala.grader.runner import InProcessRunner
-from qala.grader.store import JsonStore
+from qala.grader.content.markdown import exercise_markdown
+from qala.grader.content.model import Course, Lesson
+from qala.grader.run.runners import InProcessRunner
+from qala.grader.progress.store import JsonStore
 
 from . import vendor
 from .kernel_wheel import STARTUP_FILE, build_kernel_wheel

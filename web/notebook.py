@@ -30,7 +30,7 @@ from pathlib import Path
 
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
-from qala.grader.sandbox import step_tracer
+from qala.grader.run.sandbox import step_tracer
 
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
@@ -201,9 +201,9 @@ class Session:
             self._enter_lesson()
 
     def _new_engine(self):
-        from qala.grader.course_file import bundled_course_root
+        from qala.grader.content.course_file import bundled_course_root
         from qala.grader.engine import Engine
-        from qala.grader.store import JsonStore
+        from qala.grader.progress.store import JsonStore
 
         if self.course_root is None:
             self.course_root = bundled_course_root()
@@ -212,7 +212,7 @@ class Session:
         return Engine(self.course_root, home=self.work_home, language=self.language, store=JsonStore(self.progress_path))
 
     def _reload(self) -> None:
-        from qala.grader.store import JsonStore
+        from qala.grader.progress.store import JsonStore
 
         self._engine.store = JsonStore(self.progress_path)
 
@@ -460,7 +460,7 @@ def not_ready(session: Session) -> Message:
 
 
 def _level_line(session: Session, xp: int) -> str:
-    from qala.grader import rewards
+    from qala.grader.progress import rewards
 
     engine = session.engine
     tr = engine.tr

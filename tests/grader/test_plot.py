@@ -183,7 +183,7 @@ def test_importing_it_loads_nothing_heavy():
 
 
 def test_it_draws_inside_the_in_process_runner_as_in_the_browser(monkeypatch):
-    from qala.grader.sandbox import execute
+    from qala.grader.run.sandbox import execute
 
     shown = fake_ipython(monkeypatch)  # the browser's kernel
     source = "from qala.grader.plot import bar_chart\nbar_chart(['Medeu', 'Turksib'], [16, 31], unit='µg/m³')\n"

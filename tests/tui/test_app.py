@@ -9,7 +9,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Markdown, OptionList, Static, TextArea
 
-from qala.grader.cli import main as qala
+from qala.grader.cli.main import main as qala
 from qala.grader.engine import Engine
 from qala.tui.screens.data import DataScreen
 from qala.tui.screens.lesson import LessonScreen

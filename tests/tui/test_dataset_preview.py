@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qala.grader.datasets import load_datasets
+from qala.grader.content.datasets import load_datasets
 from qala.tui import dataset_preview
 
 SHEET = """

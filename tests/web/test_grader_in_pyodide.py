@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from qala.grader.course_file import bundled_course_root
+from qala.grader.content.course_file import bundled_course_root
 from qala.grader.engine import Engine
 from qala.grader.i18n import Translator
-from qala.grader.store import JsonStore
+from qala.grader.progress.store import JsonStore
 from qala.web import pyodide_node
 from qala.web.kernel_wheel import build_kernel_wheel
 
@@ -30,13 +30,13 @@ RESULT = "QALA-RESULT "
 #: comes from the vendored kernel wheels). Copied, not mounted: the rest of site-packages is CPython's.
 PYTEST_PACKAGES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "py")
 #: The grader's tests that matter in the browser. The terminal's SQLite store and the command line
-#: are left out; tests/grader/test_progress.py has one test of the browser's JSON store.
+#: are left out; tests/grader/progress/test_progress.py has one test of the browser's JSON store.
 GRADER_TESTS = [
-    "tests/grader/test_checks.py",
-    "tests/grader/test_rewards.py",
-    "tests/grader/test_evidence.py",
-    "tests/grader/test_lesson_file.py",
-    "tests/grader/test_progress.py::test_the_browser_store_keeps_the_same_things",
+    "tests/grader/judge/test_checks.py",
+    "tests/grader/progress/test_rewards.py",
+    "tests/grader/run/test_evidence.py",
+    "tests/grader/content/test_lesson_file.py",
+    "tests/grader/progress/test_progress.py::test_the_browser_store_keeps_the_same_things",
 ]
 MUST_ALL_PASS = ("test_checks.py", "test_rewards.py", "test_evidence.py")
 #: The learner's session runs in Russian: what it shows is compared with the same catalog's words.

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, Select, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from qala.grader.datasets import Dataset, load_datasets
+from qala.grader.content.datasets import Dataset, load_datasets
 from qala.grader.i18n import pick
 
 from .. import dataset_preview

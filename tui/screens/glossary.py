@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qala.grader.glossary import Glossary, Term, load_glossary
+from qala.grader.content.glossary import Glossary, Term, load_glossary
 from qala.grader.i18n import LANGUAGE_NAMES
 
 from ..i18n import t

@@ -26,8 +26,8 @@ from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
 from qala.grader.engine import CheckOutcome, HintOutcome
 from qala.grader.errors import QalaError
-from qala.grader.markdown import exercise_markdown
-from qala.grader.model import Exercise, Lesson
+from qala.grader.content.markdown import exercise_markdown
+from qala.grader.content.model import Exercise, Lesson
 
 from ..i18n import t
 from ..widgets.editor import CodeEditor
