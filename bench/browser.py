@@ -67,13 +67,24 @@ def run(ctx: Context) -> list[Figure]:
     build_site(empty, {"empty.ipynb": notebook([])}, [])
     site_bytes, empty_bytes = _size(site), _size(empty)
     pyodide_bytes = _size(site / "static" / "pyodide") if (site / "static" / "pyodide").is_dir() else 0
-    figures = [Figure(
-        "browser.site_size", "browser build: the site on disk (offline)", site_bytes / 1e6, "MB",
-        "empty JupyterLite site, same Pyodide", empty_bytes / 1e6,
-        notes=f"as .tar.gz {_gzipped(site) / 1e6:.1f} MB; Pyodide core + wheels {pyodide_bytes / 1e6:.1f} MB; built in {build.seconds:.1f} s",
-        details={"site_bytes": site_bytes, "empty_site_bytes": empty_bytes, "pyodide_bytes": pyodide_bytes, "build_seconds": build.seconds,
-                 "files": sum(1 for p in site.rglob("*") if p.is_file())},
-    )]
+    figures = [
+        Figure(
+            "browser.site_size",
+            "browser build: the site on disk (offline)",
+            site_bytes / 1e6,
+            "MB",
+            "empty JupyterLite site, same Pyodide",
+            empty_bytes / 1e6,
+            notes=f"as .tar.gz {_gzipped(site) / 1e6:.1f} MB; Pyodide core + wheels {pyodide_bytes / 1e6:.1f} MB; built in {build.seconds:.1f} s",
+            details={
+                "site_bytes": site_bytes,
+                "empty_site_bytes": empty_bytes,
+                "pyodide_bytes": pyodide_bytes,
+                "build_seconds": build.seconds,
+                "files": sum(1 for p in site.rglob("*") if p.is_file()),
+            },
+        )
+    ]
     figures.extend(_first_check(ctx, site))
     return figures
 
@@ -99,12 +110,17 @@ def _first_check(ctx: Context, site: Path) -> list[Figure]:
             browser.close()
     best = sorted(runs, key=lambda r: r["result_s"])[len(runs) // 2]  # the median run (of 1 or 2: the first)
     return [
-        Figure("browser.first_check", f"browser: open a lesson → first check result ({LESSON}/{EXERCISE})",
-               best["result_s"], "s", "of which loading Pyodide", best["pyodide_s"],
-               baseline_is_part=True,
-               notes=f"kernel session at {best['kernel_s']:.1f} s; "
-                     f"the check cell itself {best['check_cell_s']:.2f} s; fresh browser profile",
-               details={"runs": runs}),
+        Figure(
+            "browser.first_check",
+            f"browser: open a lesson → first check result ({LESSON}/{EXERCISE})",
+            best["result_s"],
+            "s",
+            "of which loading Pyodide",
+            best["pyodide_s"],
+            baseline_is_part=True,
+            notes=f"kernel session at {best['kernel_s']:.1f} s; the check cell itself {best['check_cell_s']:.2f} s; fresh browser profile",
+            details={"runs": runs},
+        ),
     ]
 
 
@@ -140,7 +156,12 @@ def _open_and_check(browser, browsing, server, solution: str) -> dict:
         if "pyodide.mjs" not in requested:
             raise RuntimeError("the page never requested pyodide.mjs")
         traffic.assert_clean()
-        return {"result_s": result_s, "kernel_s": kernel_s, "check_cell_s": check_cell_s,
-                "pyodide_s": (started_at_ms - requested["pyodide.mjs"]) / 1000, "requests": len(traffic.urls)}
+        return {
+            "result_s": result_s,
+            "kernel_s": kernel_s,
+            "check_cell_s": check_cell_s,
+            "pyodide_s": (started_at_ms - requested["pyodide.mjs"]) / 1000,
+            "requests": len(traffic.urls),
+        }
     finally:
         context.close()

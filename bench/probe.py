@@ -108,8 +108,12 @@ def engine_check(lesson_id: str, exercise_id: str, reps: str, home: str) -> None
     runner = engine.runner
     worker = getattr(runner, "pid", None)
     data = {
-        "samples": samples, "first_three": first, "passed": all(passed), "grade_duration_ms": inner,
-        "runner": type(runner).__name__, "worker_pid": worker,
+        "samples": samples,
+        "first_three": first,
+        "passed": all(passed),
+        "grade_duration_ms": inner,
+        "runner": type(runner).__name__,
+        "worker_pid": worker,
         "worker_peak_rss_kib": _status_kib(worker, "VmHWM") if worker else None,
         "worker_rss_kib": _status_kib(worker, "VmRSS") if worker else None,
     }

@@ -17,8 +17,8 @@ import struct
 import subprocess
 import termios
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 COLUMNS, LINES = 120, 40
 DOWN = b"\x1b[B"
@@ -98,7 +98,7 @@ class Terminal:
             self.process.wait()
         os.close(self.master)
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         return self
 
     def __exit__(self, *exc) -> None:

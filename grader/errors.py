@@ -10,8 +10,9 @@ QalaError          anything Qala reports to a person instead of a traceback
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .i18n import Translator
 

@@ -28,9 +28,9 @@ import re
 import sys
 from pathlib import Path
 
+from qala.grader.engine import step_budget
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
-from qala.grader.run.sandbox import step_tracer
 
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
@@ -201,20 +201,16 @@ class Session:
             self._enter_lesson()
 
     def _new_engine(self):
-        from qala.grader.content.course_file import bundled_course_root
         from qala.grader.engine import Engine
-        from qala.grader.progress.store import JsonStore
 
-        if self.course_root is None:
-            self.course_root = bundled_course_root()
         # The home is a memory-only folder, not the progress folder: reference runs cached there
         # would be persisted, and reused by a rebuilt site whose lessons changed.
-        return Engine(self.course_root, home=self.work_home, language=self.language, store=JsonStore(self.progress_path))
+        engine = Engine(self.course_root, home=self.work_home, language=self.language, progress_file=self.progress_path)
+        self.course_root = engine.course_root
+        return engine
 
     def _reload(self) -> None:
-        from qala.grader.progress.store import JsonStore
-
-        self._engine.store = JsonStore(self.progress_path)
+        self._engine.reread_progress()
 
     def _changed_elsewhere(self) -> None:
         asyncio.ensure_future(self._refresh())
@@ -274,7 +270,7 @@ class Session:
         """The lesson's language for every message, and its folder as the working folder."""
         engine = self._engine
         if self.language and self.language != engine.language:
-            remember = engine.store.setting("language") != self.language
+            remember = engine.settings.language != self.language
             engine.set_language(self.language, remember=remember)
             if remember:
                 self._save_soon()
@@ -329,9 +325,9 @@ class Session:
                 if code.strip() == exercise.starter.strip():
                     return Message(tr.t("This is still the starting code: change it to solve the exercise, then run the cell again."), kind="info")
                 await self.load_needs(lesson, code)
-                if self.engine.grader.missing_modules(lesson):
+                if self.engine.missing_modules(lesson):
                     # The engine's own kind message, and no attempt kept: it is not the learner's doing.
-                    grade = self.engine.grader.grade(lesson, exercise, code, tr)
+                    grade = self.engine.try_without_keeping(lesson.id, exercise.id, code)
                     return CheckResultView(self, lesson, exercise, grade=grade)
                 outcome = self.engine.check(lesson.id, exercise.id, code)
                 await self._save()
@@ -359,7 +355,7 @@ class Session:
         tr = self.engine.tr
         if not isinstance(name, str) or not name.strip():
             return Message(tr.t("Write your name in the brackets, as your teacher knows it: export(\"Aigerim S.\")"), kind="info")
-        self.engine.store.set_setting("learner_name", name.strip())
+        self.engine.change_settings(learner_name=name.strip())
         self._save_soon()
         return ExportView(self, self.engine.export(name.strip()))
 
@@ -460,11 +456,9 @@ def not_ready(session: Session) -> Message:
 
 
 def _level_line(session: Session, xp: int) -> str:
-    from qala.grader.progress import rewards
-
     engine = session.engine
     tr = engine.tr
-    level, following = rewards.level_for(engine.course.info.levels, xp)
+    level, following = engine.level_for(xp)
     parts = [f"⭐ <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
              html.escape(tr.t("{xp} XP", xp=xp))]
     if following:
@@ -518,11 +512,12 @@ class CheckResultView(View):
         return bool(self.grade.feedback) and self.grade.feedback[0].passed
 
     def html(self) -> str:
+        from qala.grader.outcomes import Line
+
         engine = self.session.engine
         tr = engine.tr
-        lang = engine.language
         items = []
-        for item in self.grade.feedback:
+        for item in self.grade.feedback:  # as in CheckOutcome.verdict's check lines
             mark, colour = ("✔", GREEN) if item.passed else ("✘", RED)
             items.append(f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
                          f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>')
@@ -530,20 +525,23 @@ class CheckResultView(View):
         outcome = self.outcome
         if outcome is None:  # not checkable here (a missing module): nothing was kept
             return f'<div data-qala="check" data-passed="false" style="{BOX}border-left:6px solid {AMBER};background:#fff8e1">{feedback}</div>'
+        head, extra = "", []
+        for line in outcome.verdict(tr):
+            if line.kind is Line.PASSED:
+                head = (f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">🎉 {html.escape(line.text)} '
+                        f'<span data-qala="xp">{html.escape(line.detail)}</span></div>')
+            elif line.kind is Line.NOT_PASSED:
+                head = (f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(line.text)}</div>'
+                        f'<div>{html.escape(line.detail)}</div>')
+            elif line.kind is Line.LEVEL_UP:
+                extra.append(f'<div style="font-weight:600;color:#6a1b9a">🚀 {html.escape(line.text)} {html.escape(line.detail)}</div>')
+            elif line.kind is Line.BADGE:
+                extra.append(f'<div data-qala="badge" data-badge="{html.escape(line.badge)}" style="font-weight:600;color:{AMBER}">'
+                             f'<span style="font-size:1.4em">{html.escape(line.icon)}</span> {html.escape(line.text)}</div>')
         if outcome.passed:
-            gained = tr.t("+{xp} XP", xp=outcome.xp_gained) if outcome.xp_gained else tr.t("(already passed before: no new XP)")
-            head = f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">🎉 {html.escape(tr.t("Passed!"))} <span data-qala="xp">{html.escape(gained)}</span></div>'
-            extra = []
-            if outcome.level_up:
-                extra.append(f'<div style="font-weight:600;color:#6a1b9a">🚀 {html.escape(tr.t("Level up! You are now level {level}: {title}", level=outcome.level.number, title=pick(outcome.level.title, lang)))}</div>')
-            for badge in outcome.new_badges:
-                extra.append(f'<div data-qala="badge" data-badge="{html.escape(badge.id)}" style="font-weight:600;color:{AMBER}">'
-                             f'<span style="font-size:1.4em">{html.escape(badge.icon)}</span> {html.escape(tr.t("New badge: {title}", title=pick(badge.title, lang)))}</div>')
             colour, background = GREEN, "#f1f8e9"
         else:
-            head = (f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(tr.t("Not passed yet."))}</div>'
-                    f'<div>{html.escape(tr.t("Fix what is marked ✘ and check again."))}</div>')
-            extra = [self._hint_offer()]
+            extra.append(self._hint_offer())
             colour, background = RED, "#fff5f5"
         level = f'<div style="margin-top:4px">{_level_line(self.session, outcome.total_xp)}{_course_map_link(self.session)}</div>'
         return (f'<div data-qala="check" data-passed="{str(outcome.passed).lower()}" style="{BOX}border-left:6px solid {colour};background:{background}">'
@@ -564,7 +562,8 @@ class CheckResultView(View):
         tr = self.session.engine.tr
         lines = [("✔ " if f.passed else "✘ ") + f.message for f in self.grade.feedback]
         if self.outcome is not None:
-            lines.append(tr.t("Passed!") + " " + tr.t("+{xp} XP", xp=self.outcome.xp_gained) if self.passed else tr.t("Not passed yet."))
+            head = self.outcome.verdict(tr)[0]
+            lines.append(f"{head.text} {head.detail}")
         return "\n".join(lines)
 
 
@@ -691,7 +690,7 @@ class Welcome(View):
                  f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
                  f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
                  f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter: the checker tells you what is right and what to fix."))}</div>']
-        missing = engine.grader.missing_modules(lesson)
+        missing = engine.missing_modules(lesson)
         if missing:
             needs = tr.t("This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.", modules=", ".join(missing))
             parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">⚠ {html.escape(needs)}</div>')
@@ -753,7 +752,7 @@ def _run_in_notebook(current: Session, exercise, code: str) -> None:
     try:
         if lessons.is_dir():
             os.chdir(lessons)
-        sys.settrace(step_tracer(STEP_BUDGET))
+        sys.settrace(step_budget(STEP_BUDGET))
         if exercise.setup:
             exec(compile(exercise.setup, "<setup>", "exec"), namespace)
         exec(compile(code, "<your code>", "exec"), namespace)

@@ -7,9 +7,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..i18n import LANGUAGES, Translator, pick, resolve_language
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+    from ..outcomes import CheckOutcome
+
 from .output import (
     engine_from,
     escape_markup,
@@ -20,6 +26,7 @@ from .output import (
 )
 
 STATUS_MARKS = {"done": "✔", "in_progress": "◐", "available": "○", "locked": "🔒"}
+
 
 def cmd_lessons(args) -> int:
     engine = engine_from(args)
@@ -35,15 +42,28 @@ def cmd_lessons(args) -> int:
                 text = lv.lesson.text(lang)
                 exercises = []
                 for exercise in lv.lesson.exercises:
-                    item = {"id": exercise.id, "title": text.exercises[exercise.id].title, "passed": (lv.lesson.id, exercise.id) in passed, "hints": exercise.hint_count}
+                    item = {
+                        "id": exercise.id,
+                        "title": text.exercises[exercise.id].title,
+                        "passed": (lv.lesson.id, exercise.id) in passed,
+                        "hints": exercise.hint_count,
+                    }
                     if args.with_solutions:
                         item |= {"starter": exercise.starter, "solution": exercise.solution, "setup": exercise.setup}
                     exercises.append(item)
-                lessons.append({
-                    "id": lv.lesson.id, "title": text.title, "summary": text.summary, "status": lv.status,
-                    "audience": lv.lesson.audience, "minutes": lv.lesson.minutes, "datasets": list(lv.lesson.datasets),
-                    "needs": list(lv.lesson.needs), "exercises": exercises,
-                })
+                lessons.append(
+                    {
+                        "id": lv.lesson.id,
+                        "title": text.title,
+                        "summary": text.summary,
+                        "status": lv.status,
+                        "audience": lv.lesson.audience,
+                        "minutes": lv.lesson.minutes,
+                        "datasets": list(lv.lesson.datasets),
+                        "needs": list(lv.lesson.needs),
+                        "exercises": exercises,
+                    }
+                )
             tracks.append({"id": view.track.id, "title": view.track.title_in(lang), "description": pick(view.track.description, lang), "lessons": lessons})
         print_json({"course": engine.course.info.id, "language": lang, "tracks": tracks})
         return 0
@@ -68,6 +88,7 @@ def cmd_lessons(args) -> int:
         console.print(f"[yellow]{tr.t('Skipped a broken lesson:')}[/] {escape_markup(problem_line(problem, tr))}")
     return 0
 
+
 def cmd_show(args) -> int:
     from rich.markdown import Markdown
 
@@ -81,6 +102,7 @@ def cmd_show(args) -> int:
     console.print(f"\n[dim]{engine.tr.t('Exercises: {ids}. Check one with: qala check {lesson} EXERCISE FILE', ids=ids, lesson=lesson.id)}[/]")
     return 0
 
+
 def _read_source(path: str, tr: Translator) -> str:
     if path == "-":
         return sys.stdin.read()
@@ -93,6 +115,7 @@ def _read_source(path: str, tr: Translator) -> str:
         raise UsageError(tr.t("{path} is not UTF-8 text", path=path)) from None
     except OSError as exc:
         raise UsageError(tr.t("cannot read {path}: {error}", path=path, error=exc.strerror)) from None
+
 
 def cmd_check(args) -> int:
     from ..run.runners import default_runner, prepare_for_lesson
@@ -114,20 +137,26 @@ def cmd_check(args) -> int:
         _print_outcome(outcome, engine)
     return 0 if outcome.passed else 1
 
-def _print_outcome(outcome, engine) -> None:
+
+def _print_outcome(outcome: CheckOutcome, engine: Engine) -> None:
+    """The verdict's lines (engine-composed), styled for a terminal: checks first, then the news."""
+    from ..outcomes import Line
+
     console = rich_console()
-    tr = engine.tr
-    for item in outcome.grade.feedback:
-        mark = "[green]✔[/]" if item.passed else "[red]✘[/]"
-        console.print(f"{mark} {escape_markup(item.message)}")
-    if outcome.passed:
-        console.print(f"\n[bold green]{tr.t('Passed!')}[/] " + (tr.t("+{xp} XP", xp=outcome.xp_gained) if outcome.xp_gained else tr.t("(already passed before: no new XP)")))
-        if outcome.level_up:
-            console.print(f"[bold magenta]{tr.t('Level up! You are now level {level}: {title}', level=outcome.level.number, title=pick(outcome.level.title, engine.language))}[/]")
-        for badge in outcome.new_badges:
-            console.print(f"[bold yellow]{badge.icon} {tr.t('New badge: {title}', title=pick(badge.title, engine.language))}[/]")
-    else:
-        console.print(f"\n[bold red]{tr.t('Not passed yet.')}[/] {tr.t('Fix what is marked ✘ and check again; `qala hint` gives a hint.')}")
+    lines = outcome.verdict(engine.tr)
+    for line in lines:
+        if line.kind is Line.CHECK:
+            mark = "[green]✔[/]" if line.passed else "[red]✘[/]"
+            console.print(f"{mark} {escape_markup(line.text)}")
+    for line in lines:
+        if line.kind is Line.PASSED:
+            console.print(f"\n[bold green]{escape_markup(line.text)}[/] {escape_markup(line.detail)}")
+        elif line.kind is Line.LEVEL_UP:
+            console.print(f"[bold magenta]{escape_markup(line.text)} {escape_markup(line.detail)}[/]")
+        elif line.kind is Line.BADGE:
+            console.print(f"[bold yellow]{line.icon} {escape_markup(line.text)}[/]")
+        elif line.kind is Line.NOT_PASSED:
+            console.print(f"\n[bold red]{escape_markup(line.text)}[/] {escape_markup(line.detail)} {engine.tr.t('`qala hint` gives a hint.')}")
 
 
 def cmd_hint(args) -> int:
@@ -141,6 +170,7 @@ def cmd_hint(args) -> int:
     console.print(Markdown(hint.text))
     return 0
 
+
 def cmd_progress(args) -> int:
     engine = engine_from(args)
     view = engine.progress()
@@ -150,7 +180,10 @@ def cmd_progress(args) -> int:
         print_json(view.as_json(lang))
         return 0
     console = rich_console()
-    console.print(f"[bold]{tr.t('Level {level}: {title}', level=view.level.number, title=pick(view.level.title, lang))}[/]  {view.xp} XP" + (f"  [dim]({tr.t('{xp} XP to the next level', xp=view.next_level.xp - view.xp)})[/]" if view.next_level else ""))
+    console.print(
+        f"[bold]{tr.t('Level {level}: {title}', level=view.level.number, title=pick(view.level.title, lang))}[/]  {view.xp} XP"
+        + (f"  [dim]({tr.t('{xp} XP to the next level', xp=view.next_level.xp - view.xp)})[/]" if view.next_level else "")
+    )
     console.print(tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + "  " + tr.t("(longest: {days})", days=view.longest_streak))
     console.print(tr.t("Exercises passed: {done} of {total}", done=view.exercises_done, total=view.exercises_total))
     for badge_view in view.badges:
@@ -160,6 +193,7 @@ def cmd_progress(args) -> int:
         else:
             console.print(f"  [dim]· {pick(badge.title, lang)} — {pick(badge.description, lang)}[/]")
     return 0
+
 
 def cmd_datasets(args) -> int:
     from ..content.course_file import bundled_course_root
@@ -185,6 +219,7 @@ def cmd_datasets(args) -> int:
     for problem in problems:
         console.print(f"[yellow]{escape_markup(problem_line(problem, tr))}[/]")
     return 0
+
 
 def cmd_glossary(args) -> int:
     from ..content.course_file import bundled_course_root
@@ -214,14 +249,51 @@ def cmd_glossary(args) -> int:
             console.print(f"[yellow]{escape_markup(problem_line(problem, tr))}[/]")
     return 0
 
+
 def cmd_export(args) -> int:
     engine = engine_from(args)
-    name = args.name or engine.store.setting("learner_name")
+    name = args.name or engine.settings.learner_name
     if not name:
-        raise UsageError(engine.tr.t("say who you are: qala export --name \"Your Name\""))
-    engine.store.set_setting("learner_name", name)
+        raise UsageError(engine.tr.t('say who you are: qala export --name "Your Name"'))
+    engine.change_settings(learner_name=name)
     data = engine.export(name)
     out = args.out or Path(f"qala-export-{file_slug(name)}.json")
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     print(engine.tr.t("Wrote {path}: {n} attempts.", path=out, n=len(data["attempts"])))
+    return 0
+
+
+def cmd_badges(args) -> int:
+    from ..progress.open_badges import write_credentials
+
+    engine = engine_from(args)
+    tr = engine.tr
+    lang = engine.language
+    earned = [(b.badge, b.earned_at) for b in engine.progress().badges if b.earned_at]
+    if not args.open_badges:
+        if args.json:
+            print_json({"badges": [{"id": b.id, "title": pick(b.title, lang), "icon": b.icon, "earned_at": at} for b, at in earned]})
+            return 0
+        console = rich_console()
+        if not earned:
+            console.print(tr.t("No badges yet: pass an exercise to earn the first one."))
+        for badge, at in earned:
+            console.print(
+                f"{badge.icon} [bold]{escape_markup(pick(badge.title, lang))}[/] [dim]{tr.date(at[:10])}[/] — {escape_markup(pick(badge.description, lang))}"
+            )
+        return 0
+    name = args.name or engine.settings.learner_name
+    if not name:
+        raise UsageError(tr.t('say who you are: qala badges --open-badges --name "Your Name"'))
+    engine.change_settings(learner_name=name)
+    out = args.out or Path("qala-badges")
+    written = write_credentials(engine.course.info, earned, name, lang, out)
+    if args.json:
+        print_json({"written": [str(p) for p in written], "signed": False})
+        return 0
+    if not written:
+        print(tr.t("No badges yet, so no credentials were written."))
+        return 0
+    print(tr.nt("Wrote {n} Open Badges 3.0 credential to {path}.", "Wrote {n} Open Badges 3.0 credentials to {path}.", len(written), path=out))
+    print(tr.t("They are not signed (Qala has no keys): a wallet shows them as self-asserted until your school signs them."))
     return 0

@@ -1,10 +1,9 @@
-"""``qala``: one entry point, one line of error in the reader's language, never a traceback.
-"""
+"""``qala``: one entry point, one line of error in the reader's language, never a traceback."""
 
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import ContentError, QalaError
 from ..i18n import Translator, resolve_language
@@ -31,4 +30,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, resolve_language
 from .learners import (
+    cmd_badges,
     cmd_check,
     cmd_datasets,
     cmd_export,
@@ -27,7 +28,6 @@ from .output import (
     one_line,
 )
 from .teachers import (
-    cmd_badges,
     cmd_import,
     cmd_new_course,
     cmd_new_lesson,
@@ -54,6 +54,7 @@ def _argparse_speaks(tr: Translator):
         yield
     finally:
         argparse._, argparse.ngettext = saved
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error, exit code 2, and every word in the user's language.
@@ -93,11 +94,13 @@ class _Parser(argparse.ArgumentParser):
 def _parser_class(tr: Translator) -> type[_Parser]:
     return type("_Parser", (_Parser,), {"tr": tr})
 
+
 def _global_options(parser: argparse.ArgumentParser, suppress: bool, tr: Translator) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--home", type=Path, default=default, metavar=tr.t("HOME"), help=tr.t("folder for progress and caches (env QALA_HOME)"))
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=tr.t("language: en, ru or kk (env QALA_LANG)"))
     parser.add_argument("--course", type=Path, default=default, metavar=tr.t("COURSE"), help=tr.t("a course folder other than the bundled one"))
+
 
 def language_in(argv: Sequence[str]) -> str | None:
     """The value of --lang in a command line, read before the parser exists (its help is in that language)."""
@@ -109,6 +112,7 @@ def language_in(argv: Sequence[str]) -> str | None:
         if arg.startswith("--lang="):
             return arg.partition("=")[2]
     return None
+
 
 def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
     """The `qala` command line, its help in ``tr``'s language (by default: QALA_LANG, then the system's)."""
@@ -176,13 +180,21 @@ def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
 
     sub = command("new", tr.t("teachers: start a new lesson from a template that already validates"))
     kinds = sub.add_subparsers(dest="what", metavar=tr.t("WHAT"), parser_class=parser_class, required=True)
-    lesson_sub = kinds.add_parser("lesson", help=tr.t("write lessons/TRACK/SLUG.md and list it in course.toml"), description=tr.t("write lessons/TRACK/SLUG.md (with comments that teach the format) and list it in course/course.toml"))
+    lesson_sub = kinds.add_parser(
+        "lesson",
+        help=tr.t("write lessons/TRACK/SLUG.md and list it in course.toml"),
+        description=tr.t("write lessons/TRACK/SLUG.md (with comments that teach the format) and list it in course/course.toml"),
+    )
     _global_options(lesson_sub, suppress=True, tr=tr)
     lesson_sub.add_argument("track", metavar="TRACK", help=tr.t("a track id of course/course.toml"))
     lesson_sub.add_argument("slug", metavar="SLUG", help=tr.t("the lesson id: lower-case letters, digits and '-'"))
     lesson_sub.add_argument("--title", metavar=tr.t("TITLE"), help=tr.t("the lesson's title (default: from the slug)"))
     lesson_sub.set_defaults(run=cmd_new_lesson)
-    course_sub = kinds.add_parser("course", help=tr.t("copy a course (the bundled one, or --course) into DIR, to make it your own"), description=tr.t("copy a course (the bundled one, or --course) into DIR: course/course.toml, the lessons and the datasets"))
+    course_sub = kinds.add_parser(
+        "course",
+        help=tr.t("copy a course (the bundled one, or --course) into DIR, to make it your own"),
+        description=tr.t("copy a course (the bundled one, or --course) into DIR: course/course.toml, the lessons and the datasets"),
+    )
     _global_options(course_sub, suppress=True, tr=tr)
     course_sub.add_argument("dir", type=Path, metavar="DIR", help=tr.t("a new folder for the course"))
     course_sub.set_defaults(run=cmd_new_course)
@@ -208,9 +220,10 @@ def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_badges)
 
-    for name, register in _plugins(tr):
+    for _name, register in _plugins(tr):
         register(commands, lambda sub: _global_options(sub, suppress=True, tr=tr), tr=tr)
     return parser
+
 
 def _plugins(tr: Translator):
     """Front-end subcommands, registered through the entry-point group qala.commands:
@@ -221,6 +234,7 @@ def _plugins(tr: Translator):
         try:
             yield entry.name, entry.load()
         except ImportError as exc:  # e.g. Textual missing: the core commands still work
+
             def unavailable(commands, add_globals, tr, _name=entry.name, _exc=exc):
                 sub = commands.add_parser(_name, help=tr.t("(unavailable: {error})", error=_exc))
                 add_globals(sub)

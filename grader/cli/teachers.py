@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ..i18n import LANGUAGES, Translator, pick, resolve_language
+from ..i18n import LANGUAGES, Translator, resolve_language
 from .output import (
-    engine_from,
     error_line,
     escape_markup,
     one_line,
@@ -236,38 +235,5 @@ def cmd_report(args) -> int:
         if args.html:
             console.print(tr.t("Wrote {path}.", path=_rel(args.html)))
     return 1 if report.problems else 0
-
-def cmd_badges(args) -> int:
-    from ..progress.open_badges import write_credentials
-
-    engine = engine_from(args)
-    tr = engine.tr
-    lang = engine.language
-    earned = [(b.badge, b.earned_at) for b in engine.progress().badges if b.earned_at]
-    if not args.open_badges:
-        if args.json:
-            print_json({"badges": [{"id": b.id, "title": pick(b.title, lang), "icon": b.icon, "earned_at": at} for b, at in earned]})
-            return 0
-        console = rich_console()
-        if not earned:
-            console.print(tr.t("No badges yet: pass an exercise to earn the first one."))
-        for badge, at in earned:
-            console.print(f"{badge.icon} [bold]{escape_markup(pick(badge.title, lang))}[/] [dim]{tr.date(at[:10])}[/] — {escape_markup(pick(badge.description, lang))}")
-        return 0
-    name = args.name or engine.store.setting("learner_name")
-    if not name:
-        raise UsageError(tr.t("say who you are: qala badges --open-badges --name \"Your Name\""))
-    engine.store.set_setting("learner_name", name)
-    out = args.out or Path("qala-badges")
-    written = write_credentials(engine.course.info, earned, name, lang, out)
-    if args.json:
-        print_json({"written": [str(p) for p in written], "signed": False})
-        return 0
-    if not written:
-        print(tr.t("No badges yet, so no credentials were written."))
-        return 0
-    print(tr.nt("Wrote {n} Open Badges 3.0 credential to {path}.", "Wrote {n} Open Badges 3.0 credentials to {path}.", len(written), path=out))
-    print(tr.t("They are not signed (Qala has no keys): a wallet shows them as self-asserted until your school signs them."))
-    return 0
 
 

@@ -80,7 +80,9 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
     languages = tuple(course.get("languages", ["en"]))
     for language in languages:
         if language not in LANGUAGES:
-            problems.error(_meta_line(text, "languages"), t("unknown language {language!r} (Qala speaks {known})"), language=language, known=", ".join(LANGUAGES))
+            problems.error(
+                _meta_line(text, "languages"), t("unknown language {language!r} (Qala speaks {known})"), language=language, known=", ".join(LANGUAGES)
+            )
 
     tracks = []
     track_lines = table_lines("track")
@@ -92,7 +94,7 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
             continue
         _need_english(raw.get("title"), "title", line, problems)
         lessons = raw.get("lessons", [])
-        if not isinstance(lessons, list) or not all(isinstance(l, str) for l in lessons):
+        if not isinstance(lessons, list) or not all(isinstance(name, str) for name in lessons):
             problems.error(line, t("track {track!r}: lessons must be a list of lesson ids"), track=track_id)
             lessons = []
         tracks.append(Track(track_id, _localized(raw.get("title")), _localized(raw.get("description")), tuple(lessons), tuple(raw.get("requires", [])), line))
@@ -120,7 +122,7 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
         levels.append(Level(number, int(raw.get("xp", 0)), _localized(raw.get("title"))))
     if not levels:
         levels = [Level(1, 0, {"en": "Level 1"})]
-    if [l.xp for l in levels] != sorted(l.xp for l in levels) or levels[0].xp != 0:
+    if [level.xp for level in levels] != sorted(level.xp for level in levels) or levels[0].xp != 0:
         problems.error(_meta_line(text, "[[level]]"), t("levels must start at 0 XP and rise"))
 
     badges = []
@@ -158,7 +160,7 @@ def _warn_untranslated(info: CourseInfo, problems: Problems, title_line: int, le
         if language == "en" or language not in LANGUAGES:
             continue
 
-        def missing(text: dict[str, str]) -> bool:
+        def missing(text: dict[str, str], language: str = language) -> bool:
             return bool(text.get("en", "").strip()) and not text.get(language, "").strip()
 
         if missing(info.title):
@@ -205,7 +207,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt in graph and nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -241,7 +243,9 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
             course.problems.extend(found.items)
             continue
         if lesson.id in course.lessons:
-            error = ContentError(t("duplicate lesson id {lesson!r} (also {path})"), path, 1, params={"lesson": lesson.id, "path": course.lessons[lesson.id].path})
+            error = ContentError(
+                t("duplicate lesson id {lesson!r} (also {path})"), path, 1, params={"lesson": lesson.id, "path": course.lessons[lesson.id].path}
+            )
             problems.append(error)
             course.problems.append(error)
             continue
@@ -252,7 +256,9 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
                 continue
             tr_path = path.with_name(f"{lesson.id}.{language}.md")
             if not tr_path.is_file():
-                warnings.append(ContentError(t("{language}: no translation file {name}"), path, 1, warning=True, params={"language": language, "name": tr_path.name}))
+                warnings.append(
+                    ContentError(t("{language}: no translation file {name}"), path, 1, warning=True, params={"language": language, "name": tr_path.name})
+                )
                 continue
             fingerprint = fingerprint or english_fingerprint(lesson)
             text, tr_found = parse_translation(tr_path, lesson, language, fingerprint)
@@ -262,18 +268,47 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
                 texts[language] = text
         course.lessons[lesson.id] = _with_texts(lesson, texts)
         if lesson.id not in listed:
-            warnings.append(ContentError(t("lesson {lesson!r} is not listed in any track of course.toml, so learners will not see it"), path, 1, warning=True, params={"lesson": lesson.id}))
+            warnings.append(
+                ContentError(
+                    t("lesson {lesson!r} is not listed in any track of course.toml, so learners will not see it"),
+                    path,
+                    1,
+                    warning=True,
+                    params={"lesson": lesson.id},
+                )
+            )
     for track in info.tracks:
         for lesson_id in track.lessons:
             if lesson_id not in course.lessons and not any(p.file and Path(p.file).stem == lesson_id for p in course.problems):
-                problems.append(ContentError(t("track {track!r} lists a lesson {lesson!r} that does not exist"), info.path, track.line, params={"track": track.id, "lesson": lesson_id}))
+                problems.append(
+                    ContentError(
+                        t("track {track!r} lists a lesson {lesson!r} that does not exist"),
+                        info.path,
+                        track.line,
+                        params={"track": track.id, "lesson": lesson_id},
+                    )
+                )
     for lesson in course.lessons.values():
         for required in lesson.requires:
             if required not in course.lessons:
-                problems.append(ContentError(t("requires an unknown lesson {lesson!r}"), lesson.path, _meta_line(lesson.path.read_text(encoding="utf-8"), "requires"), params={"lesson": required}))
+                problems.append(
+                    ContentError(
+                        t("requires an unknown lesson {lesson!r}"),
+                        lesson.path,
+                        _meta_line(lesson.path.read_text(encoding="utf-8"), "requires"),
+                        params={"lesson": required},
+                    )
+                )
         if lesson.track not in {track.id for track in info.tracks}:
-            problems.append(ContentError(t("unknown track {track!r} (tracks: {known})"), lesson.path, 1, params={"track": lesson.track, "known": ", ".join(track.id for track in info.tracks)}))
-    cycle = _find_cycle({l.id: list(l.requires) for l in course.lessons.values()})
+            problems.append(
+                ContentError(
+                    t("unknown track {track!r} (tracks: {known})"),
+                    lesson.path,
+                    1,
+                    params={"track": lesson.track, "known": ", ".join(track.id for track in info.tracks)},
+                )
+            )
+    cycle = _find_cycle({lesson.id: list(lesson.requires) for lesson in course.lessons.values()})
     if cycle:
         first = course.lessons[cycle[0]]
         problems.append(ContentError(t("lessons require each other in a circle: {cycle}"), first.path, 1, params={"cycle": " → ".join(cycle)}))

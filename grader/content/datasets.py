@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import ContentError, t
 from ..i18n import pick
@@ -131,7 +132,9 @@ def _dataset(sheet: Path, data: dict) -> Dataset:
         if not isinstance(raw.get("name"), str) or not raw["name"]:
             raise _Invalid(t("each [[column]] of a datasheet needs a 'name'"), "[[column]]")
         if raw.get("type") not in TYPES:
-            raise _Invalid(t("datasheet is incomplete: column {column!r}: type must be one of {known}"), "[[column]]", column=raw.get("name"), known=", ".join(TYPES))
+            raise _Invalid(
+                t("datasheet is incomplete: column {column!r}: type must be one of {known}"), "[[column]]", column=raw.get("name"), known=", ".join(TYPES)
+            )
         columns.append(DatasetColumn(raw["name"], raw["type"], raw.get("unit", ""), _texts(raw.get("description", {}))))
     return Dataset(
         id=dataset_id,
@@ -186,7 +189,7 @@ def _untranslated(dataset: Dataset, text: str, languages: Sequence[str]) -> list
         if language == "en":
             continue
 
-        def missing(value: Any) -> bool:
+        def missing(value: Any, language: str = language) -> bool:
             texts = _texts(value)
             return bool(texts.get("en", "").strip()) and not texts.get(language, "").strip()
 

@@ -8,9 +8,9 @@ and reported in :attr:`Glossary.problems`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from ..errors import ContentError
 from ..i18n import LANGUAGES, pick
@@ -125,9 +125,13 @@ def load_glossary(course_root: Path) -> Glossary:
         seen.add(term_id)
         names = {lang: raw[lang].strip() for lang in LANGUAGES if isinstance(raw.get(lang), str) and raw[lang].strip()}
         definition = raw.get("definition", {})
-        definitions = {lang: text.strip() for lang, text in definition.items() if lang in LANGUAGES and isinstance(text, str) and text.strip()} if isinstance(definition, dict) else {}
+        definitions = (
+            {lang: text.strip() for lang, text in definition.items() if lang in LANGUAGES and isinstance(text, str) and text.strip()}
+            if isinstance(definition, dict)
+            else {}
+        )
         if "en" not in names or "en" not in definitions:
-            problems.append(ContentError(f"term {term_id!r} needs at least an English name and definition: en = \"…\", definition = {{ en = \"…\" }}", path, line))
+            problems.append(ContentError(f'term {term_id!r} needs at least an English name and definition: en = "…", definition = {{ en = "…" }}', path, line))
             continue
         for lang in LANGUAGES[1:]:
             if lang not in names:

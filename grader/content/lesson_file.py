@@ -32,7 +32,9 @@ from typing import Any
 from ..errors import ContentError, t
 from .model import (
     CHECK_KINDS,
+    CHECK_SPECS,
     Check,
+    CheckKind,
     Exercise,
     ExerciseText,
     Lesson,
@@ -368,15 +370,6 @@ def _check_syntax(source: str, fence_line: int, problems: Problems) -> None:
 
 
 EXERCISE_SETTINGS = {"xp", "timeout"}
-CHECK_OPTIONS = {
-    "value": {"tolerance", "rel_tolerance", "ordered", "ignore_case", "strip", "reveal"},
-    "function": {"calls", "tolerance", "rel_tolerance", "ordered", "reveal"},
-    "output": {"match", "tolerance", "reveal"},
-    "uses": set(),
-    "forbids": set(),
-    "no_hardcoded": set(),
-    "assert": {"reveal"},
-}
 OUTPUT_MATCHES = {"lines", "exact", "numbers", "contains"}
 
 
@@ -422,26 +415,27 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
     if len(kinds) != 1:
         problems.error(line, t("each [[check]] needs exactly one of: {kinds}"), kinds=", ".join(CHECK_KINDS))
         return None
-    kind = kinds[0]
+    kind = CheckKind(kinds[0])
+    spec = CHECK_SPECS[kind]
     target = raw[kind]
-    allowed = CHECK_OPTIONS[kind] | {kind, "id", "message", "mistake"}
+    allowed = spec.options | {kind, "id", "message", "mistake"}
     for key in raw:
         if key not in allowed:
             problems.error(line, t("unknown key {key!r} for a {kind} check (known: {known})"), key=key, kind=kind, known=", ".join(sorted(allowed - {kind})))
     if "reveal" in raw and not isinstance(raw["reveal"], bool):
         problems.error(line, t("reveal must be true or false (false: a failing check does not show its expected values)"))
-    if kind in ("value", "function", "no_hardcoded"):
+    if spec.target == "name":
         if not (isinstance(target, str) and target.isidentifier()):
             problems.error(line, t("{kind} must name a Python variable or function, not {target!r}"), kind=kind, target=target)
             return None
-    elif kind in ("uses", "forbids"):
+    elif spec.target == "names":
         if isinstance(target, str):
             target = [target]
         if not (isinstance(target, list) and target and all(isinstance(t, str) and t for t in target)):
             problems.error(line, t('{kind} must be a list of names, e.g. {kind} = ["for", "sum"]'), kind=kind)
             return None
         target = tuple(target)
-    elif kind == "assert":
+    elif spec.target == "expression":
         if not isinstance(target, str):
             problems.error(line, t("assert must be a Python expression in a string"))
             return None
@@ -452,14 +446,14 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
             return None
         if not raw.get("message"):
             problems.error(line, t("an assert check needs a 'message' saying what went wrong"))
-    elif kind == "output":
+    elif spec.target == "true":
         match = raw.get("match", "lines")
         if target is not True:
             problems.error(line, t("write 'output = true' to compare printed output with the solution's"))
             return None
         if match not in OUTPUT_MATCHES:
             problems.error(line, t("match must be one of {known}"), known=", ".join(sorted(OUTPUT_MATCHES)))
-    if kind == "function":
+    if spec.captures == "calls":
         calls = raw.get("calls")
         if not (isinstance(calls, list) and calls and all(isinstance(c, str) for c in calls)):
             problems.error(line, t('a function check needs calls = ["f(1, 2)", ...]: the hidden inputs'))
@@ -479,7 +473,7 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
         return None
     mistakes = []
     raw_mistakes = raw.get("mistake", [])
-    if raw_mistakes and kind not in ("value", "function", "output"):
+    if raw_mistakes and not spec.takes_mistakes:
         problems.error(line, t("mistakes can only be given for value, function and output checks"))
     for n, m in enumerate(raw_mistakes if isinstance(raw_mistakes, list) else [], start=1):
         if not (isinstance(m, dict) and isinstance(m.get("code"), str) and isinstance(m.get("message"), str)):
@@ -495,12 +489,12 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
     return Check(check_id, kind, target, options, raw.get("message", ""), tuple(mistakes), line)
 
 
-def _default_check_id(kind: str, target: Any) -> str:
-    if kind in ("value", "function"):
+def _default_check_id(kind: CheckKind, target: Any) -> str:
+    if kind in (CheckKind.VALUE, CheckKind.FUNCTION):
         return str(target)
-    if kind == "no_hardcoded":
+    if kind is CheckKind.NO_HARDCODED:
         return f"computed-{target}"
-    if kind in ("uses", "forbids"):
+    if CHECK_SPECS[kind].target == "names":
         return f"{kind}-" + "-".join(re.sub(r"[^A-Za-z0-9_]+", "", name) or "x" for name in target)
     return kind
 

@@ -6,15 +6,63 @@ A lesson's code (starter, solution, checks) exists once; its words exist per lan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..i18n import DEFAULT_LANGUAGE, pick
 
 Localized = Mapping[str, str]
 
-CHECK_KINDS = ("value", "function", "output", "uses", "forbids", "no_hardcoded", "assert")
+
+class CheckKind(StrEnum):
+    """What a ``[[check]]`` compares. Each kind has one :class:`KindSpec` in :data:`CHECK_SPECS`
+    (what a lesson may write) and one judge in ``judge/checks.py`` (``JUDGES``); a test holds the
+    three together."""
+
+    VALUE = "value"  # a variable against the reference solution's
+    FUNCTION = "function"  # a function called on hidden inputs
+    OUTPUT = "output"  # printed text
+    USES = "uses"  # code structure: names or keywords that must appear
+    FORBIDS = "forbids"  # ... that must not
+    NO_HARDCODED = "no_hardcoded"  # the answer was computed, not typed in
+    ASSERT = "assert"  # a Python expression over the learner's variables
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One check kind, as a lesson file writes it and as the grader runs it.
+
+    ``target``: what the kind's own key holds — ``"name"`` (a variable or function), ``"names"``
+    (a list of names), ``"expression"`` (Python, in a string) or ``"true"`` (``output = true``).
+    ``options``: the other keys it takes. ``captures``: what the run must bring back for it —
+    the named variable (``"target"``), the names an expression reads (``"expression-names"``),
+    the results of hidden calls (``"calls"``) or nothing. ``compares_with_reference``: judged
+    against the reference solution's run. ``takes_mistakes``: may list typical wrong programs.
+    ``reads_code_only``: judged on the source itself, even when the code does not run.
+    """
+
+    target: str
+    options: frozenset[str] = frozenset()
+    captures: str | None = None
+    compares_with_reference: bool = False
+    takes_mistakes: bool = False
+    reads_code_only: bool = False
+
+
+_NUMBERS = frozenset({"tolerance", "rel_tolerance"})
+CHECK_SPECS: Mapping[CheckKind, KindSpec] = {
+    CheckKind.VALUE: KindSpec("name", _NUMBERS | {"ordered", "ignore_case", "strip", "reveal"}, "target", True, True),
+    CheckKind.FUNCTION: KindSpec("name", _NUMBERS | {"calls", "ordered", "reveal"}, "calls", True, True),
+    CheckKind.OUTPUT: KindSpec("true", frozenset({"match", "tolerance", "reveal"}), None, True, True),
+    CheckKind.USES: KindSpec("names", reads_code_only=True),
+    CheckKind.FORBIDS: KindSpec("names", reads_code_only=True),
+    CheckKind.NO_HARDCODED: KindSpec("name", captures="target", compares_with_reference=True),
+    CheckKind.ASSERT: KindSpec("expression", frozenset({"reveal"}), "expression-names"),
+}
+CHECK_KINDS = tuple(kind.value for kind in CheckKind)  # in the order a lesson's error message lists them
 
 
 @dataclass(frozen=True)
@@ -37,7 +85,7 @@ class Check:
     """
 
     id: str
-    kind: str
+    kind: CheckKind
     target: Any
     options: Mapping[str, Any]
     message: str
@@ -111,18 +159,14 @@ class Lesson:
         other = self.texts.get(language)
         if other is None or language == DEFAULT_LANGUAGE:
             return english
-        sections = tuple(
-            other.sections[i] if i < len(other.sections) else s for i, s in enumerate(english.sections)
-        )
+        sections = tuple(other.sections[i] if i < len(other.sections) else s for i, s in enumerate(english.sections))
         exercises = {}
         for ex_id, en_ex in english.exercises.items():
             tr = other.exercises.get(ex_id)
             if tr is None:
                 exercises[ex_id] = en_ex
                 continue
-            hints = tuple(
-                tr.hints[i] if i < len(tr.hints) and tr.hints[i] else h for i, h in enumerate(en_ex.hints)
-            )
+            hints = tuple(tr.hints[i] if i < len(tr.hints) and tr.hints[i] else h for i, h in enumerate(en_ex.hints))
             exercises[ex_id] = ExerciseText(
                 title=tr.title or en_ex.title,
                 task=tr.task or en_ex.task,
@@ -222,7 +266,7 @@ class Course:
 
     def ordered_lessons(self) -> list[Lesson]:
         """Lessons in course order, skipping any that failed to load."""
-        return [self.lessons[l] for t in self.info.tracks for l in t.lessons if l in self.lessons]
+        return [self.lessons[lesson_id] for t in self.info.tracks for lesson_id in t.lessons if lesson_id in self.lessons]
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)

@@ -13,9 +13,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from ..content.model import Check, Exercise
+from ..content.model import CHECK_SPECS, Check, CheckKind, Exercise
 from ..i18n import Translator
 from ..run.evidence import Column, Table, describe
 from ..run.jobs import Job, RunError, RunResult
@@ -56,11 +56,12 @@ def plan(exercise: Exercise, source: str, datasets_dir, needs: Iterable[str] = (
     variables: list[str] = []
     calls: list[str] = []
     for check in exercise.checks:
-        if check.kind in ("value", "no_hardcoded") and check.target not in variables:
+        captures = CHECK_SPECS[check.kind].captures
+        if captures == "target" and check.target not in variables:
             variables.append(check.target)
-        elif check.kind == "assert":
+        elif captures == "expression-names":
             variables.extend(n for n in assert_names(check.target) if n not in variables)
-        elif check.kind == "function":
+        elif captures == "calls":
             calls.extend(check.option("calls"))
     return Job(
         source=source,
@@ -74,7 +75,7 @@ def plan(exercise: Exercise, source: str, datasets_dir, needs: Iterable[str] = (
 
 
 def needs_reference(exercise: Exercise) -> bool:
-    return any(c.kind in ("value", "function", "output", "no_hardcoded") for c in exercise.checks)
+    return any(CHECK_SPECS[c.kind].compares_with_reference for c in exercise.checks)
 
 
 # ---------------------------------------------------------------- judging
@@ -99,26 +100,44 @@ def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict
     tree = _parse(evidence.source)
     call_offset = 0
     for check in exercise.checks:
-        count = len(check.option("calls") or ()) if check.kind == "function" else 0
-        if check.kind in ("uses", "forbids"):
-            passed, message = _structure(check, tree, tr)
-        elif not run.ok:
+        spec = CHECK_SPECS[check.kind]
+        count = len(check.option("calls") or ()) if spec.captures == "calls" else 0
+        if not spec.reads_code_only and not run.ok:
             passed, message = False, tr.t("Not checked yet: first make your code run without errors.")
-        elif check.kind == "value":
-            passed, message = _value(check, evidence, tr, feedback)
-        elif check.kind == "function":
-            passed, message = _function(check, evidence, call_offset, tr, feedback)
-        elif check.kind == "output":
-            passed, message = _output(check, evidence, tr, feedback)
-        elif check.kind == "no_hardcoded":
-            passed, message = _no_hardcoded(check, evidence, tree, tr)
         else:
-            passed, message = _assert(check, run, tr)
+            passed, message = JUDGES[check.kind](check, _Judging(evidence, tree, tr, feedback, call_offset))
         call_offset += count
-        if not passed and check.kind not in ("value", "function", "output"):
+        if not passed and not spec.takes_mistakes:  # kinds with mistakes word their own advice
             message = _with_advice(message, feedback.get(check.id, check.message))
         results.append(CheckResult(check.id, passed, message))
     return results
+
+
+@dataclass(frozen=True)
+class _Judging:
+    """What a judge may look at besides its check."""
+
+    evidence: Evidence
+    tree: ast.AST | None  # the learner's code, parsed (None: it does not parse)
+    tr: Translator
+    feedback: dict[str, str]  # the teacher's words per check and mistake, in the learner's language
+    call_offset: int  # where this check's calls start among the run's call results
+
+
+def _judge_function(check: Check, x: _Judging) -> tuple[bool, str]:
+    return _function(check, x.evidence, x.call_offset, x.tr, x.feedback)
+
+
+# One judge per check kind (content.model.CheckKind): (check, what it may look at) -> (passed, message).
+JUDGES: dict[CheckKind, Callable[[Check, _Judging], tuple[bool, str]]] = {
+    CheckKind.VALUE: lambda check, x: _value(check, x.evidence, x.tr, x.feedback),
+    CheckKind.FUNCTION: _judge_function,
+    CheckKind.OUTPUT: lambda check, x: _output(check, x.evidence, x.tr, x.feedback),
+    CheckKind.USES: lambda check, x: _structure(check, x.tree, x.tr),
+    CheckKind.FORBIDS: lambda check, x: _structure(check, x.tree, x.tr),
+    CheckKind.NO_HARDCODED: lambda check, x: _no_hardcoded(check, x.evidence, x.tree, x.tr),
+    CheckKind.ASSERT: lambda check, x: _assert(check, x.evidence.learner, x.tr),
+}
 
 
 def _with_advice(message: str, advice: str) -> str:

@@ -43,8 +43,8 @@ def utc(timestamp: str) -> str:
     """An ISO 8601 time as XML Schema dateTime in UTC ('Z'), as Verifiable Credentials want it."""
     moment = _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_dt.timezone.utc)
-    return moment.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return moment.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def badge_image(badge: Badge, title: str) -> dict:

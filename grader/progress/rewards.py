@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..content.model import Badge, Course, Exercise, Lesson, Level, XpRules
 
@@ -45,7 +45,7 @@ class Progress:
     def attempted(self) -> set[tuple[str, str]]:
         return {(a.lesson, a.exercise) for a in self.attempts}
 
-    def with_attempt(self, attempt: AttemptSummary) -> "Progress":
+    def with_attempt(self, attempt: AttemptSummary) -> Progress:
         return Progress(self.attempts + (attempt,), self.hints, self.badges)
 
 
@@ -75,12 +75,12 @@ def award(progress: Progress, lesson: str, exercise: str, base: int, passed: boo
 
 def level_for(levels: Iterable[Level], xp: int) -> tuple[Level, Level | None]:
     """The level reached with ``xp``, and the next one (None at the top)."""
-    ordered = sorted(levels, key=lambda l: l.xp)
+    ordered = sorted(levels, key=lambda level: level.xp)
     current = ordered[0]
     for level in ordered:
         if xp >= level.xp:
             current = level
-    following = next((l for l in ordered if l.xp > current.xp), None)
+    following = next((level for level in ordered if level.xp > current.xp), None)
     return current, following
 
 
@@ -118,7 +118,7 @@ def lesson_status(course: Course, lesson: Lesson, progress: Progress) -> str:
     passed = progress.passed()
     if lesson_done(lesson, passed):
         return "done"
-    if any(l == lesson.id for l, _ in progress.attempted()):
+    if any(lesson_id == lesson.id for lesson_id, _ in progress.attempted()):
         return "in_progress"
     for required in lesson.requires:
         other = course.lesson(required)
@@ -127,8 +127,8 @@ def lesson_status(course: Course, lesson: Lesson, progress: Progress) -> str:
     track = course.track(lesson.track)
     for required_track in track.requires if track else ():
         other_track = course.track(required_track)
-        lessons = [course.lesson(l) for l in other_track.lessons] if other_track else []
-        if any(l is not None and not lesson_done(l, passed) for l in lessons):
+        lessons = [course.lesson(lesson_id) for lesson_id in other_track.lessons] if other_track else []
+        if any(other is not None and not lesson_done(other, passed) for other in lessons):
             return "locked"
     return "available"
 
@@ -159,15 +159,15 @@ def badge_earned(badge: Badge, course: Course, progress: Progress) -> bool:
     if kind == "exercises_passed":
         return len(passed) >= rule["count"]
     if kind == "lessons_completed":
-        return sum(lesson_done(l, passed) for l in lessons) >= rule["count"]
+        return sum(lesson_done(lesson, passed) for lesson in lessons) >= rule["count"]
     if kind == "lesson_completed":
         lesson = course.lesson(rule["lesson"])
         return lesson is not None and lesson_done(lesson, passed)
     if kind == "track_completed":
         track = course.track(rule["track"])
-        members = [course.lesson(l) for l in track.lessons] if track else []
-        members = [l for l in members if l is not None]
-        return bool(members) and all(lesson_done(l, passed) for l in members)
+        members = [course.lesson(lesson_id) for lesson_id in track.lessons] if track else []
+        members = [member for member in members if member is not None]
+        return bool(members) and all(lesson_done(member, passed) for member in members)
     if kind == "streak":
         return longest_streak(progress) >= rule["days"]
     if kind == "xp":
@@ -175,11 +175,14 @@ def badge_earned(badge: Badge, course: Course, progress: Progress) -> bool:
     if kind == "first_try":
         return _first_try_passes(progress) >= rule["count"]
     if kind == "no_hints_lessons":
-        return sum(1 for l in lessons if lesson_done(l, passed) and not any(progress.hints.get((l.id, e.id), 0) for e in l.exercises)) >= rule["count"]
+        return (
+            sum(1 for lesson in lessons if lesson_done(lesson, passed) and not any(progress.hints.get((lesson.id, e.id), 0) for e in lesson.exercises))
+            >= rule["count"]
+        )
     if kind == "comeback":
         return _comeback(progress, rule["failures"])
     if kind == "tracks_started":
-        return len({course.lesson(l).track for l, _ in passed if course.lesson(l)}) >= rule["count"]
+        return len({course.lesson(lesson_id).track for lesson_id, _ in passed if course.lesson(lesson_id)}) >= rule["count"]
     return False
 
 

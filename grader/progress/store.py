@@ -13,9 +13,10 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..errors import StoreError
 from .rewards import AttemptSummary, Progress
@@ -23,6 +24,22 @@ from .rewards import AttemptSummary, Progress
 SCHEMA_VERSION = 1
 
 Decide = Callable[[Progress], tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class NewAttempt:
+    """One press of 'check', about to be kept: the code and the verdict. The store adds the XP
+    (decided in its transaction, from the progress as it is then) and the hints used so far."""
+
+    course: str
+    lesson: str
+    exercise: str
+    code: str
+    passed: bool
+    feedback: list
+    duration_ms: int
+    at: str  # UTC, ISO 8601
+    local_date: str  # the learner's calendar day, for streaks
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,7 @@ class Attempt:
 class ProgressStore(Protocol):
     def progress(self, course: str) -> Progress: ...
 
-    def record_attempt(self, course: str, lesson: str, exercise: str, code: str, passed: bool, feedback: list, duration_ms: int, at: str, local_date: str, decide: Decide) -> tuple[int, list[str]]: ...
+    def record_attempt(self, attempt: NewAttempt, decide: Decide) -> tuple[int, list[str]]: ...
 
     def record_hint(self, course: str, lesson: str, exercise: str, at: str) -> int: ...
 
@@ -95,7 +112,7 @@ def _backup(path: Path) -> Path:
                 return earlier
         except OSError:
             continue
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.damaged-{stamp}")
     n = 1
     while backup.exists():
@@ -295,12 +312,12 @@ class SQLiteStore:
     @staticmethod
     def _progress(db: sqlite3.Connection, course: str) -> Progress:
         attempts = tuple(
-            AttemptSummary(l, e, bool(p), xp, h, at, d)
-            for l, e, p, xp, h, at, d in db.execute(
+            AttemptSummary(lesson, e, bool(p), xp, h, at, d)
+            for lesson, e, p, xp, h, at, d in db.execute(
                 "SELECT lesson, exercise, passed, xp, hints_used, at, local_date FROM attempts WHERE course = ? ORDER BY id", (course,)
             )
         )
-        hints = {(l, e): n for l, e, n in db.execute("SELECT lesson, exercise, taken FROM hints WHERE course = ?", (course,))}
+        hints = {(lesson, e): n for lesson, e, n in db.execute("SELECT lesson, exercise, taken FROM hints WHERE course = ?", (course,))}
         badges = dict(db.execute("SELECT badge, at FROM badges WHERE course = ?", (course,)).fetchall())
         return Progress(attempts, hints, badges)
 
@@ -318,16 +335,30 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             self._damaged(exc)
 
-    def record_attempt(self, course, lesson, exercise, code, passed, feedback, duration_ms, at, local_date, decide: Decide):
+    def record_attempt(self, attempt: NewAttempt, decide: Decide) -> tuple[int, list[str]]:
+        a = attempt
+
         def work(db):
-            before = self._progress(db, course)
+            before = self._progress(db, a.course)
             xp, badges = decide(before)
-            hints = before.hints.get((lesson, exercise), 0)
+            hints = before.hints.get((a.lesson, a.exercise), 0)
             db.execute(
                 "INSERT INTO attempts (course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (course, lesson, exercise, code, int(passed), json.dumps(feedback, ensure_ascii=False), xp, hints, at, local_date, duration_ms),
+                (
+                    a.course,
+                    a.lesson,
+                    a.exercise,
+                    a.code,
+                    int(a.passed),
+                    json.dumps(a.feedback, ensure_ascii=False),
+                    xp,
+                    hints,
+                    a.at,
+                    a.local_date,
+                    a.duration_ms,
+                ),
             )
-            db.executemany("INSERT OR IGNORE INTO badges (course, badge, at) VALUES (?,?,?)", [(course, b, at) for b in badges])
+            db.executemany("INSERT OR IGNORE INTO badges (course, badge, at) VALUES (?,?,?)", [(a.course, b, a.at) for b in badges])
             return xp, badges
 
         return self._write(work)
@@ -355,7 +386,9 @@ class SQLiteStore:
         return rows[0][0] if rows else None
 
     def save_draft(self, course, lesson, exercise, code, at) -> None:
-        self._write(lambda db: db.execute("INSERT OR REPLACE INTO drafts (course, lesson, exercise, code, at) VALUES (?,?,?,?,?)", (course, lesson, exercise, code, at)))
+        self._write(
+            lambda db: db.execute("INSERT OR REPLACE INTO drafts (course, lesson, exercise, code, at) VALUES (?,?,?,?,?)", (course, lesson, exercise, code, at))
+        )
 
     def setting(self, key):
         rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
@@ -441,18 +474,28 @@ class JsonStore:
         badges = {b["badge"]: b["at"] for b in self.data["badges"] if b["course"] == course}
         return Progress(attempts, hints, badges)
 
-    def record_attempt(self, course, lesson, exercise, code, passed, feedback, duration_ms, at, local_date, decide: Decide):
-        before = self.progress(course)
+    def record_attempt(self, attempt: NewAttempt, decide: Decide) -> tuple[int, list[str]]:
+        a = attempt
+        before = self.progress(a.course)
         xp, badges = decide(before)
         snapshot = json.dumps(self.data)
         self.data["attempts"].append(
             {
-                "id": len(self.data["attempts"]) + 1, "course": course, "lesson": lesson, "exercise": exercise, "code": code,
-                "passed": passed, "feedback": feedback, "xp": xp, "hints_used": before.hints.get((lesson, exercise), 0),
-                "at": at, "local_date": local_date, "duration_ms": duration_ms,
+                "id": len(self.data["attempts"]) + 1,
+                "course": a.course,
+                "lesson": a.lesson,
+                "exercise": a.exercise,
+                "code": a.code,
+                "passed": a.passed,
+                "feedback": a.feedback,
+                "xp": xp,
+                "hints_used": before.hints.get((a.lesson, a.exercise), 0),
+                "at": a.at,
+                "local_date": a.local_date,
+                "duration_ms": a.duration_ms,
             }
         )
-        self.data["badges"].extend({"course": course, "badge": b, "at": at} for b in badges if b not in before.badges)
+        self.data["badges"].extend({"course": a.course, "badge": b, "at": a.at} for b in badges if b not in before.badges)
         self._save_or_restore(snapshot)
         return xp, badges
 
@@ -478,7 +521,20 @@ class JsonStore:
 
     def attempts(self, course: str) -> list[Attempt]:
         return [
-            Attempt(a["id"], a["course"], a["lesson"], a["exercise"], a["code"], a["passed"], a["feedback"], a["xp"], a["hints_used"], a["at"], a["local_date"], a["duration_ms"])
+            Attempt(
+                a["id"],
+                a["course"],
+                a["lesson"],
+                a["exercise"],
+                a["code"],
+                a["passed"],
+                a["feedback"],
+                a["xp"],
+                a["hints_used"],
+                a["at"],
+                a["local_date"],
+                a["duration_ms"],
+            )
             for a in self.data["attempts"]
             if a["course"] == course
         ]

@@ -29,11 +29,7 @@ def _modules(package: Path, name: str) -> dict[str, Path]:
 
 
 def _all_modules() -> dict[str, Path]:
-    return (
-        _modules(GRADER, "qala.grader")
-        | _modules(Path(qala.tui.__file__).parent, "qala.tui")
-        | _modules(Path(qala.web.__file__).parent, "qala.web")
-    )
+    return _modules(GRADER, "qala.grader") | _modules(Path(qala.tui.__file__).parent, "qala.tui") | _modules(Path(qala.web.__file__).parent, "qala.web")
 
 
 def _imports(module: str, path: Path, known: set[str]) -> set[str]:
@@ -84,7 +80,7 @@ def test_no_import_cycles():
         state[node] = 1
         for other in sorted(graph[node]):
             if state.get(other) == 1:
-                cycles.append(path[path.index(other):] + [other] if other in path else [node, other])
+                cycles.append(path[path.index(other) :] + [other] if other in path else [node, other])
             elif other not in state:
                 visit(other, path + [other])
         state[node] = 2

@@ -152,7 +152,7 @@ def fake_ipython(monkeypatch, shell_class: str = "ZMQInteractiveShell") -> list:
 
 def test_in_a_notebook_the_chart_is_also_drawn_as_svg(monkeypatch, capsys):
     shown = fake_ipython(monkeypatch)
-    bar_chart(["Medeu", "<Turksib & co>", "gap", "minus"], [16, 31, None, -4], title="PM2.5 \"yearly\"", unit="µg/m³")
+    bar_chart(["Medeu", "<Turksib & co>", "gap", "minus"], [16, 31, None, -4], title='PM2.5 "yearly"', unit="µg/m³")
     line_chart(PM25[:4] + [None] + PM25[5:], labels=MONTHS, title="By month")
     assert "Medeu" in capsys.readouterr().out  # the text chart is printed as well
     (bars, raw), (line, _) = shown

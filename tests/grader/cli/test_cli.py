@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import exercise_text, lesson_text, make_course, run_qala
+from tests.conftest import lesson_text, make_course, run_qala
 
 
 def bundled_exercises():
@@ -25,7 +25,7 @@ def test_the_bundled_course_validates_cleanly(home):
     assert "0 errors" in result.stderr
 
 
-@pytest.mark.parametrize("lesson,exercise,starter,solution", EXERCISES, ids=[f"{l}/{e}" for l, e, _, _ in EXERCISES])
+@pytest.mark.parametrize("lesson,exercise,starter,solution", EXERCISES, ids=[f"{lesson}/{e}" for lesson, e, _, _ in EXERCISES])
 def test_every_exercise_fails_its_starter_and_passes_its_solution(tmp_path, home, lesson, exercise, starter, solution):
     (tmp_path / "starter.py").write_text(starter, encoding="utf-8")
     (tmp_path / "solution.py").write_text(solution, encoding="utf-8")

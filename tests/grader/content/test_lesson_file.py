@@ -3,8 +3,6 @@ each reported as FILE:LINE: message, never as a traceback, never stopping at the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from qala.grader.content.course_file import load_course
@@ -54,7 +52,11 @@ BROKEN = {
     "unknown check option": (lesson_text(exercises=exercise_text(checks='[[check]]\nvalue = "total"\ntolerence = 0.1')), 24, "unknown key 'tolerence'"),
     "function check without calls": (lesson_text(exercises=exercise_text(checks='[[check]]\nfunction = "f"')), 24, "calls"),
     "assert without a message": (lesson_text(exercises=exercise_text(checks='[[check]]\nassert = "total > 0"')), 24, "needs a 'message'"),
-    "unclosed code block": (lesson_text(exercises=exercise_text().replace('message = "Add the numbers up."\n```', 'message = "Add the numbers up."')), 23, "never closed"),
+    "unclosed code block": (
+        lesson_text(exercises=exercise_text().replace('message = "Add the numbers up."\n```', 'message = "Add the numbers up."')),
+        23,
+        "never closed",
+    ),
     "bad exercise heading": (lesson_text(exercises="## Exercise: no id\n\n" + exercise_text()), 9, "must read '## Exercise some-id: Title'"),
 }
 
@@ -160,7 +162,9 @@ def test_a_translation_with_code_or_unknown_feedback_is_an_error(tmp_path):
 
 
 def test_a_broken_lesson_is_skipped_and_the_rest_of_the_course_works(tmp_path, home):
-    make_course(tmp_path, {"good": lesson_text("good"), "bad": lesson_text("bad").replace("+++\n\n", "+++\n\n```python starter\n", 1)}, track_lessons=["good", "bad"])
+    make_course(
+        tmp_path, {"good": lesson_text("good"), "bad": lesson_text("bad").replace("+++\n\n", "+++\n\n```python starter\n", 1)}, track_lessons=["good", "bad"]
+    )
     course, problems = load_course(tmp_path)
     assert list(course.lessons) == ["good"]
     assert any(p.file.endswith("bad.md") for p in course.problems)

@@ -14,8 +14,22 @@ LOCALE = REPO / "grader" / "locale"
 POT = LOCALE / "qala.pot"
 TRANSLATED = ("ru", "kk")
 # The command in babel.cfg's header, minus the output file.
-EXTRACT = ["extract", "-F", "babel.cfg", "-k", "t", "-k", "nt:1,2", "--no-default-keywords", "-c", "TRANSLATORS:",
-           "--project", "Qala", "--copyright-holder", "The Qala team"]
+EXTRACT = [
+    "extract",
+    "-F",
+    "babel.cfg",
+    "-k",
+    "t",
+    "-k",
+    "nt:1,2",
+    "--no-default-keywords",
+    "-c",
+    "TRANSLATORS:",
+    "--project",
+    "Qala",
+    "--copyright-holder",
+    "The Qala team",
+]
 
 
 def po_path(language: str) -> Path:
@@ -45,4 +59,3 @@ def fields(text: str) -> list[str]:
         if name is not None:
             found.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
     return sorted(found)
-

@@ -74,7 +74,8 @@ def test_msgfmt_finds_every_catalog_fully_translated(language, tmp_path):
         pytest.skip("msgfmt is not installed (Debian package gettext); the checks above cover the same ground")
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "qala.mo"), str(po_path(language))],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     count = len(msgids(load(POT)))
@@ -91,7 +92,8 @@ def _dict_values_for(module: str, key: str) -> set[str]:
     tree = ast.parse((REPO / "grader" / module).read_text(encoding="utf-8"))
     return {
         v.value
-        for d in ast.walk(tree) if isinstance(d, ast.Dict)
+        for d in ast.walk(tree)
+        if isinstance(d, ast.Dict)
         for k, v in zip(d.keys, d.values)
         if isinstance(k, ast.Constant) and k.value == key and isinstance(v, ast.Constant) and isinstance(v.value, str)
     }

@@ -73,9 +73,15 @@ def test_the_help_is_in_russian_with_lang():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("использование: qala [-h] [--home ПАПКА] [--lang {en,ru,kk}] [--course КУРС]")
-    for words in ("позиционные аргументы:", "параметры:", "показать эту справку и выйти",
-                  "Qala: учимся читать данные своего города.", "проверить файл: код выхода 0 — зачтено",
-                  "приложение в терминале", "версия для браузера"):
+    for words in (
+        "позиционные аргументы:",
+        "параметры:",
+        "показать эту справку и выйти",
+        "Qala: учимся читать данные своего города.",
+        "проверить файл: код выхода 0 — зачтено",
+        "приложение в терминале",
+        "версия для браузера",
+    ):
         assert words in " ".join(out.split()), words
     assert "usage" not in out and "show this help" not in out and "the course:" not in out
 

@@ -81,8 +81,18 @@ STEMS = {
     "variable": {"ru": "переменн", "kk": "айнымалы"},
     "function": {"ru": "функци", "kk": "функция"},
 }
-ENGLISH = {"column": "columns?", "row": "(?<!in a )rows?", "table": "tables?", "dataset": "datasets?", "datasheet": "datasheets?",
-           "unit": "units?", "mean": "mean", "chart": "charts?", "variable": "variables?", "function": "functions?"}
+ENGLISH = {
+    "column": "columns?",
+    "row": "(?<!in a )rows?",
+    "table": "tables?",
+    "dataset": "datasets?",
+    "datasheet": "datasheets?",
+    "unit": "units?",
+    "mean": "mean",
+    "chart": "charts?",
+    "variable": "variables?",
+    "function": "functions?",
+}
 
 
 @pytest.mark.parametrize("term_id", sorted(STEMS))

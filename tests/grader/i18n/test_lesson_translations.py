@@ -21,17 +21,19 @@ def test_every_untranslated_part_is_a_warning_for_its_language(tmp_path):
     assert [str(p) for p in problems if not p.warning] == []
     problems = [p for p in problems if p.file.endswith(".md")]  # course.toml's own missing texts: test_course_texts
     russian = sorted(p.message for p in problems if p.warning and p.message.startswith("ru:"))
-    assert russian == sorted([
-        "ru: the title is not translated",
-        "ru: the summary is not translated",
-        "ru: the introduction is not translated",
-        "ru: the section 'Why sums' is not translated",
-        "ru: the title of exercise 'total' is not translated",
-        "ru: the task of exercise 'total' is not translated",
-        "ru: exercise 'total' has 1 hints, the lesson has 2",
-        "ru: feedback 'total' of exercise 'total' is not translated",
-        "ru: the translation does not say which English text it follows: once it is up to date, run `qala translated sums ru`",
-    ])
+    assert russian == sorted(
+        [
+            "ru: the title is not translated",
+            "ru: the summary is not translated",
+            "ru: the introduction is not translated",
+            "ru: the section 'Why sums' is not translated",
+            "ru: the title of exercise 'total' is not translated",
+            "ru: the task of exercise 'total' is not translated",
+            "ru: exercise 'total' has 1 hints, the lesson has 2",
+            "ru: feedback 'total' of exercise 'total' is not translated",
+            "ru: the translation does not say which English text it follows: once it is up to date, run `qala translated sums ru`",
+        ]
+    )
     assert [p.message for p in problems if p.message.startswith("kk:")] == ["kk: no translation file sums.kk.md"]
 
 
@@ -80,7 +82,9 @@ def test_a_translation_is_flagged_once_the_english_changes_after_it(tmp_path, ho
     assert _russian(tmp_path) == []
 
     english = tmp_path / "lessons" / "basics" / "sums.md"
-    english.write_text(english.read_text(encoding="utf-8").replace("total = sum(numbers)\n```", "total = 0\nfor n in numbers:\n    total += n\n```"), encoding="utf-8")
+    english.write_text(
+        english.read_text(encoding="utf-8").replace("total = sum(numbers)\n```", "total = 0\nfor n in numbers:\n    total += n\n```"), encoding="utf-8"
+    )
     assert "total += n" in english.read_text(encoding="utf-8")
     assert _russian(tmp_path) == []  # code is not words: the translation still follows
 

@@ -48,7 +48,7 @@ def test_the_po_file_reads_exactly_as_msgfmt_compiles_it(language, tmp_path):
 
 
 def test_untranslated_and_fuzzy_entries_fall_back_to_english():
-    po = textwrap.dedent(r'''
+    po = textwrap.dedent(r"""
         # A translator's comment
         msgid ""
         msgstr ""
@@ -93,7 +93,7 @@ def test_untranslated_and_fuzzy_entries_fall_back_to_english():
 
         #~ msgid "Gone"
         #~ msgstr "Нет"
-    ''')
+    """)
     catalog = gettext.GNUTranslations(io.BytesIO(compile_po(po)))
     assert catalog.gettext("Passed!") == "Зачтено!"
     assert catalog.gettext("Check") == "Check"  # a fuzzy guess is not used
@@ -117,8 +117,19 @@ def test_a_language_without_a_catalog_falls_back_to_english(monkeypatch, tmp_pat
 
 @pytest.mark.parametrize(
     "n,text",
-    [(1, "1 упражнение"), (2, "2 упражнения"), (4, "4 упражнения"), (5, "5 упражнений"), (11, "11 упражнений"),
-     (12, "12 упражнений"), (21, "21 упражнение"), (22, "22 упражнения"), (25, "25 упражнений"), (111, "111 упражнений"), (0, "0 упражнений")],
+    [
+        (1, "1 упражнение"),
+        (2, "2 упражнения"),
+        (4, "4 упражнения"),
+        (5, "5 упражнений"),
+        (11, "11 упражнений"),
+        (12, "12 упражнений"),
+        (21, "21 упражнение"),
+        (22, "22 упражнения"),
+        (25, "25 упражнений"),
+        (111, "111 упражнений"),
+        (0, "0 упражнений"),
+    ],
 )
 def test_russian_has_three_plural_forms(n, text):
     assert Translator("ru").nt("{n} exercise", "{n} exercises", n) == text
@@ -131,9 +142,14 @@ def test_kazakh_keeps_the_noun_singular_after_a_number(n):
 
 def test_a_plural_chosen_by_another_field_than_n():
     tr = Translator("ru")
-    text = tr.nt("{subject} should have {expected} row, but yours has {actual}. Check your filter or grouping.",
-                 "{subject} should have {expected} rows, but yours has {actual}. Check your filter or grouping.", 3,
-                 subject="`by_district`", expected=3, actual=8)
+    text = tr.nt(
+        "{subject} should have {expected} row, but yours has {actual}. Check your filter or grouping.",
+        "{subject} should have {expected} rows, but yours has {actual}. Check your filter or grouping.",
+        3,
+        subject="`by_district`",
+        expected=3,
+        actual=8,
+    )
     assert text == "`by_district`: ожидалось 3 строки, а у вас 8. Проверьте фильтр или группировку."
 
 
@@ -228,8 +244,12 @@ def test_a_built_wheel_speaks_russian_and_kazakh_without_a_build_step(checkout, 
     """pip builds the wheel with no msgfmt or Babel step; the installed package reads its .po
     files, even where Babel is missing (python -S: no site-packages at all)."""
     source, dist, unpacked = checkout, tmp_path / "dist", tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(source)],
-                   check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(source)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
     wheel = next(dist.glob("qala-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -260,8 +280,12 @@ def test_an_editable_install_of_a_fresh_checkout_speaks_russian_and_kazakh(tmp_p
     pyproject = source / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('name = "qala"', 'name = "qala-editable-probe"', 1), encoding="utf-8")
     assert 'name = "qala-editable-probe"' in pyproject.read_text(encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--prefix", str(prefix), "-e", str(source)],
-                   check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--prefix", str(prefix), "-e", str(source)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
     site_packages = next(prefix.glob("lib/python3*/site-packages"))
     code = (
         f"import site; site.addsitedir({str(site_packages)!r})\n"  # runs the editable install's .pth

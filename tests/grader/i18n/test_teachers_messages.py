@@ -10,9 +10,9 @@ import pytest
 
 from qala.grader.content.course_file import load_course
 from qala.grader.content.datasets import load_datasets
+from qala.grader.content.lesson_file import parse_lesson
 from qala.grader.errors import ContentError
 from qala.grader.i18n import Translator
-from qala.grader.content.lesson_file import parse_lesson
 from qala.grader.teachers.validate import glossary_problems
 from tests.conftest import REPO, exercise_text, lesson_text, make_course, run_qala
 from tests.grader.content.test_lesson_file import BROKEN
@@ -52,7 +52,10 @@ def test_a_problem_given_as_a_field_is_written_in_the_messages_language(tmp_path
     _, problems = load_course(tmp_path)
     problem = next(p for p in problems if "hint" in p.message).with_file("sums.md")
     text = Translator("ru").t("lesson {lesson} cannot be opened because its file has a mistake: {problem}", lesson="sums", problem=problem)
-    assert text == "урок sums не открывается, потому что в его файле ошибка: sums.md:30: упражнению 'total' нужна хотя бы одна подсказка (нумерованный список под '### Hints')"
+    assert (
+        text
+        == "урок sums не открывается, потому что в его файле ошибка: sums.md:30: упражнению 'total' нужна хотя бы одна подсказка (нумерованный список под '### Hints')"
+    )
 
 
 def test_a_finished_text_is_still_a_problem():
@@ -97,7 +100,7 @@ def test_no_problem_is_written_as_plain_english_text(module):
         message = node.args[1] if name in ("error", "warn") and len(node.args) > 1 else node.args[0]
         if isinstance(message, (ast.Constant, ast.JoinedStr, ast.BinOp)):
             unmarked.append(f"{module}:{node.lineno}: {ast.unparse(message)[:80]}")
-    assert not unmarked, "mark these messages with t(\"…\") and named fields:\n" + "\n".join(unmarked)
+    assert not unmarked, 'mark these messages with t("…") and named fields:\n' + "\n".join(unmarked)
 
 
 # ---------------------------------------------------------------- qala validate in three languages
@@ -108,7 +111,12 @@ def test_validate_speaks_russian_with_lang(tmp_path, home):
     result = run_qala("validate", "--course", str(tmp_path), "--lang", "ru", home=home)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(line.endswith("sums.md:5: неизвестный ключ front matter 'colour' (известные: audience, datasets, id, minutes, needs, requires, summary, title, track, xp)") for line in lines), lines
+    assert any(
+        line.endswith(
+            "sums.md:5: неизвестный ключ front matter 'colour' (известные: audience, datasets, id, minutes, needs, requires, summary, title, track, xp)"
+        )
+        for line in lines
+    ), lines
     assert any(line.endswith("sums.md:30: упражнению 'total' нужна хотя бы одна подсказка (нумерованный список под '### Hints')") for line in lines), lines
     assert any(line.endswith("course.toml:26: предупреждение: ru: название значка 'first-step' не переведено") for line in lines), lines
     assert result.stderr.strip() == "Проверено: 1 урок, 0 упражнений, 0 примеров; 3 ошибки, 12 предупреждений"
@@ -129,14 +137,22 @@ def test_validate_speaks_kazakh_from_the_environment_and_english_by_default(tmp_
 def test_the_feedback_a_problem_quotes_is_in_the_readers_language(tmp_path, home):
     """A case's expected words are looked for in the English feedback; the learner's feedback that
     a problem quotes is graded again in the language the teacher reads."""
-    make_course(tmp_path, {"sums": lesson_text(), "sums.cases.toml": (
-        '[[case]]\nexercise = "total"\nname = "typed in"\nexpect = "pass"\ncode = \'\'\'numbers = [1, 2, 3]\ntotal = 30\n\'\'\'\n'
-    )})
+    make_course(
+        tmp_path,
+        {
+            "sums": lesson_text(),
+            "sums.cases.toml": ("[[case]]\nexercise = \"total\"\nname = \"typed in\"\nexpect = \"pass\"\ncode = '''numbers = [1, 2, 3]\ntotal = 30\n'''\n"),
+        },
+    )
     russian = run_qala("validate", "--course", str(tmp_path), "--lang", "ru", home=home)
     assert russian.returncode == 1
-    assert "sums.cases.toml:1: пример 'typed in' должен быть зачтён, но не проходит проверку 'total': `total`: ожидалось 6, а ваш код дал 30." in russian.stdout, russian.stdout
+    assert (
+        "sums.cases.toml:1: пример 'typed in' должен быть зачтён, но не проходит проверку 'total': `total`: ожидалось 6, а ваш код дал 30." in russian.stdout
+    ), russian.stdout
     english = run_qala("validate", "--course", str(tmp_path), home=home)
-    assert "sums.cases.toml:1: case 'typed in' should pass but check 'total' fails: `total` should be 6, but your code gave 30." in english.stdout, english.stdout
+    assert "sums.cases.toml:1: case 'typed in' should pass but check 'total' fails: `total` should be 6, but your code gave 30." in english.stdout, (
+        english.stdout
+    )
 
 
 def test_a_path_that_does_not_exist_is_said_in_russian(tmp_path, home):

@@ -255,3 +255,15 @@ def test_reveal_must_be_true_or_false(tmp_path):
     make_course(tmp_path, {"sums": lesson_text(exercises=exercise_text(checks='[[check]]\nvalue = "total"\nreveal = "no"'))})
     _, problems = load_course(tmp_path)
     assert any("reveal must be true or false" in p.message and not p.warning for p in problems), [str(p) for p in problems]
+
+
+def test_every_check_kind_has_one_spec_and_one_judge():
+    """A new check kind is one entry in each table: the lesson format's and the judge's."""
+    from qala.grader.content.model import CHECK_KINDS, CHECK_SPECS, CheckKind
+    from qala.grader.judge.checks import JUDGES
+
+    assert set(CHECK_SPECS) == set(CheckKind) == set(JUDGES)
+    assert CHECK_KINDS == tuple(kind.value for kind in CheckKind)
+    for kind, spec in CHECK_SPECS.items():
+        assert spec.target in ("name", "names", "expression", "true"), kind
+        assert spec.captures in (None, "target", "expression-names", "calls"), kind

@@ -16,6 +16,8 @@ RECORD = textwrap.dedent(
     """
     import random, time
 
+    from qala.grader.progress.store import NewAttempt
+
     def record(store, exercise, comment="", pause=0.0, padding=""):
         def decide(progress):
             if pause:
@@ -26,7 +28,7 @@ RECORD = textwrap.dedent(
 
         code = comment + "x = 1\\n" * 50 + padding
         feedback = [{"check": "runs", "passed": True, "message": "ok"}]
-        store.record_attempt("c", "l", exercise, code, True, feedback, 5, "2024-05-01T10:00:00+00:00", "2024-05-01", decide)
+        store.record_attempt(NewAttempt("c", "l", exercise, code, True, feedback, 5, "2024-05-01T10:00:00+00:00", "2024-05-01"), decide)
     """
 )
 _namespace: dict = {}
@@ -51,7 +53,9 @@ RECORDER = RECORD + textwrap.dedent(
 
 
 def start_recorder(path: Path, name: str, count: int, pause: float = 0.0) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", RECORDER, str(path), name, str(count), str(pause)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", RECORDER, str(path), name, str(count), str(pause)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def assert_consistent(path: Path) -> list[tuple]:
@@ -68,7 +72,7 @@ def assert_consistent(path: Path) -> list[tuple]:
     finally:
         db.close()
     first_passes = {}
-    for exercise, passed, xp, code, feedback in rows:
+    for exercise, _passed, xp, code, feedback in rows:
         assert code.count("x = 1") == 50, "an attempt was kept half-written"
         assert json.loads(feedback)[0]["check"] == "runs"
         expected = 0 if exercise in first_passes else 10

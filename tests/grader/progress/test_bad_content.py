@@ -11,7 +11,7 @@ from qala.grader.engine import Engine
 from tests.conftest import exercise_text, lesson_text, make_course, run_qala
 
 BROKEN = {
-    "bad-toml": "+++\nid = \"bad-toml\"\ntrack = [unclosed\n+++\n\nIntro.\n",
+    "bad-toml": '+++\nid = "bad-toml"\ntrack = [unclosed\n+++\n\nIntro.\n',
     "no-front": "# Just a heading\n\nNo front matter here.\n",
     "empty": "",
     "no-solution": lesson_text("no-solution", exercise_text().replace("```python solution", "```python nothing")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from tests.conftest import exercise_text, lesson_text, make_course, run_qala
+from tests.conftest import lesson_text, make_course, run_qala
 from tests.grader.progress.conftest import assert_consistent, start_recorder
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 
 import pytest
@@ -92,7 +91,13 @@ def test_a_folder_where_the_progress_file_should_be_is_a_clear_error(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ['{"format": "qala-progress", "attempts": [', '[1, 2, 3]', '{"format": "qala-progress", "attempts": [{"lesson": 1}]}', '{"format": "qala-progress", "settings": []}', "\udcff"],
+    [
+        '{"format": "qala-progress", "attempts": [',
+        "[1, 2, 3]",
+        '{"format": "qala-progress", "attempts": [{"lesson": 1}]}',
+        '{"format": "qala-progress", "settings": []}',
+        "\udcff",
+    ],
     ids=["cut short", "not an object", "attempts without their fields", "settings not a table", "not text"],
 )
 def test_a_damaged_browser_store_is_reported_with_a_copy_kept(tmp_path, text):

@@ -61,9 +61,15 @@ def test_a_full_tmpfs_gives_a_clear_error_and_keeps_everything_before_it(tmp_pat
         pytest.skip("mounting a small tmpfs needs root and util-linux")
     folder = tmp_path / "small"
     folder.mkdir()
-    script = f"mount -t tmpfs -o size=320k qala-full {folder} && {sys.executable} -c \"$SCRIPT\" {folder} 0 && cp -a {folder}/. {tmp_path}/after/"
+    script = f'mount -t tmpfs -o size=320k qala-full {folder} && {sys.executable} -c "$SCRIPT" {folder} 0 && cp -a {folder}/. {tmp_path}/after/'
     (tmp_path / "after").mkdir()
-    run = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script], env=os.environ | {"SCRIPT": FILL_UNTIL_FULL}, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+        env=os.environ | {"SCRIPT": FILL_UNTIL_FULL},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if run.returncode != 0 and "mount" in run.stderr:
         pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()}")
     assert run.returncode == 0, run.stderr
@@ -108,8 +114,19 @@ def test_a_damaged_file_on_a_full_disk_is_reported_without_a_backup_rather_than_
         """
     )
     run = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", f"mount -t tmpfs -o size=128k qala-full {folder} && {sys.executable} -c \"$SCRIPT\" {folder}"],
-        env=os.environ | {"SCRIPT": script}, capture_output=True, text=True, timeout=60,
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            f'mount -t tmpfs -o size=128k qala-full {folder} && {sys.executable} -c "$SCRIPT" {folder}',
+        ],
+        env=os.environ | {"SCRIPT": script},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     if run.returncode != 0 and "mount" in run.stderr:
         pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qala.grader.progress import rewards
 from qala.grader.content.course_file import load_course
 from qala.grader.content.model import Level, XpRules
+from qala.grader.progress import rewards
 from qala.grader.progress.rewards import AttemptSummary, Progress
 from tests.conftest import exercise_text, lesson_text, make_course
 
