@@ -415,6 +415,10 @@ ABSENT_SPANS = [             # whole rows missing (the station sent nothing), pl
     ("AQ05", D(2023, 11, 14), D(2023, 11, 19)),   # six winter days gone from Medeu's 2023
     ("AQ11", D(2021, 3, 1), D(2023, 5, 10)),      # the longest gap: 2.2 years
 ]
+# Holes planted where lessons look (the Almaly station's 2024, read by the first-steps and AQI lessons),
+# beside the random ones.
+PLANTED_EMPTY = [("AQ02", D(2024, 3, 11), D(2024, 3, 19))]
+PLANTED_SENTINELS = [("AQ02", D(2024, 1, 23)), ("AQ02", D(2024, 6, 14)), ("AQ02", D(2024, 11, 19))]
 RANDOM_GAP_STATIONS = ("AQ01", "AQ03", "AQ06", "AQ07", "AQ09", "AQ10")  # more absent spans, by chance
 RANDOM_GAPS_PER_STATION = 6
 RANDOM_GAP_MEAN_DAYS = 14
@@ -447,6 +451,8 @@ def air_daily() -> Table:
         start = AIR_START + dt.timedelta(days=rng.randrange(total_days))
         for k in range(rng.randint(1, 8)):
             empty.add((station, start + dt.timedelta(days=k)))
+    empty |= {(s, d) for s, first, last in PLANTED_EMPTY for d in date_range(first, last)}
+    sentinels = set(PLANTED_SENTINELS)
     dead = {}
     for station, columns, first, last, level, how in DEAD_SENSORS:
         for d in date_range(first, last):
@@ -460,7 +466,7 @@ def air_daily() -> Table:
             cells = [fmt(pm25), fmt(pm10), fmt(no2)]
             if (station, d) in empty:
                 cells = ["", "", ""]
-            elif rng.random() < 0.004:  # Flaw: the logger's error code -999 in PM2.5 (about 0.4%)
+            elif (station, d) in sentinels or rng.random() < 0.004:  # Flaw: error code -999 (about 0.4%)
                 cells[0] = "-999"
             elif rng.random() < 0.005:  # Flaw: the NO2 analyser alone missing (about 0.5%)
                 cells[2] = ""
