@@ -671,6 +671,7 @@ def humidity_growth(rh: float, onset: float) -> float:
 def iot_messages() -> list[dict]:
     """A day of MQTT messages (topic + raw JSON payload) from five sensors and the reference station."""
     rng = random.Random(SEED_IOT)
+    wobble = random.Random(SEED_IOT + 1)
     station_of: dict[str, str] = {}
     for station, district, _a, _b in AIR_STATIONS:  # the first station of each district
         station_of.setdefault(district, station)
@@ -707,8 +708,10 @@ def iot_messages() -> list[dict]:
                 values = [fmt(p1, 2), fmt(p2, 2)]
                 if "stuck" in quirk:
                     if dt.time(3, 10) <= local.time() < dt.time(8, 20):
+                        # Stuck, as dead sensors are in the real series: the same reading, wobbling in the
+                        # last digit (its own generator, so the other devices' draws stay as they were).
                         stuck = stuck or values
-                        values = stuck
+                        values = [fmt(float(v) + wobble.choice((0.0, 0.0, 0.01)), 2) for v in stuck]
                     elif rng.random() < 0.012:
                         values = ["-999", "-999"]
                     elif rng.random() < 0.01:
