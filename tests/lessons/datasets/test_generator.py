@@ -230,9 +230,13 @@ def records(name: str) -> list[dict]:
 def test_planted_flaws_are_there():
     air = records("air_daily.csv")
     assert any(r["pm25"] == "-999" for r in air) and any(r["pm25"] == "" for r in air)
-    assert len(air) < 8 * 1826  # whole rows missing, not only empty cells
+    assert len(air) < 11 * 1826  # whole rows missing, not only empty cells
+    assert sum(r["station"] == "AQ05" and r["date"].startswith("2023") for r in air) == 359  # air-gaps
     hourly = records("air_hourly.csv.gz")
-    assert any(r["pm25"] and float(r["pm25"]) < 1 for r in hourly)  # the week in mg/m³
+    small = [r for r in hourly if r["station"] == "AQ04" and r["pm25"] and float(r["pm25"]) < 1]
+    assert any(float(r["pm10"]) < 1 for r in small)  # the week in mg/m³: both particle columns
+    assert any(float(r["pm10"]) > 5 for r in small)  # the dead PM2.5 sensor: PM10 still real
+    assert any(r["timestamp"].endswith("-08:00") for r in hourly)  # the feed on Los Angeles time
     onay = records("onay_daily.csv.gz")
     assert len({tuple(r.values()) for r in onay}) < len(onay)  # duplicate rows
     assert any(r["route"] == "092" for r in onay) and any(r["route"] == "92" for r in onay)
