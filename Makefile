@@ -8,14 +8,22 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test app-env test-env system-deps web-vendor validate bench clean
+.PHONY: run test lint app-env test-env system-deps web-vendor validate bench clean
 
 run: app-env
 	$(BIN)/qala $(ARGS)
 
-test: test-env
+test: test-env lint
 	$(BIN)/python -m qala.web.vendor
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The house rules (docs/architecture.md): lint and import order, formatting, types, and the
+# import-linter contracts (the core never imports a front end; imports point down the rooms).
+lint: test-env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 validate: app-env
 	$(BIN)/qala validate --strict

@@ -1,10 +1,19 @@
-"""Qala's exceptions, one small tree.
+"""Qala's exceptions, one small tree (each says its problem to a person in one line).
 
-QalaError          anything Qala reports to a person instead of a traceback
-├── ContentError   a lesson, translation, datasheet or course file is wrong (file and line)
-├── UsageError     the command line was used wrongly, or named something that does not exist
-├── GradingError   learner code could not be graded (the runner itself failed)
-└── StoreError     the progress store cannot be read or written safely
+QalaError              anything Qala reports to a person instead of a traceback
+├── ContentError       a lesson, translation, datasheet or course file is wrong (file and line)
+├── UsageError         the command line was used wrongly, or named something that does not exist
+├── GradingError       learner code could not be graded (the runner itself failed)
+│   ├── SandboxNotReady     run/jobs.py: the sandbox ended before its walls were up
+│   └── SandboxUnavailable  run/jobs.py: the process that starts sandboxes is gone (retried)
+├── StoreError         the progress store cannot be read or written safely
+└── ExportError        teachers/report.py: a learner's export file cannot be read
+
+Not in the tree on purpose: ``StepBudgetExceeded`` (run/sandbox.py) is raised *inside learner
+code* in the browser and derives from BaseException so that learner code cannot catch it, and
+private signals that never leave their module (evidence.py's ``_TooLarge``, ``BadEvidence``).
+The front ends' own build tools (web/site.py ``SiteError``, web/vendor.py ``VendorError``) are
+caught by their commands and said in one line there.
 """
 
 from __future__ import annotations

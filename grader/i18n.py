@@ -247,18 +247,18 @@ def compile_po(text: str) -> bytes:
         if entry.msgctxt is not None:
             key = f"{entry.msgctxt}\x04{key}"
         messages[key.encode("utf-8")] = "\0".join(forms).encode("utf-8")
-    keys = sorted(messages)
+    keys: list[bytes] = sorted(messages)
     header_size = 7 * 4
     ids_at = header_size
     strs_at = ids_at + len(keys) * 8
     data_at = strs_at + len(keys) * 8
     ids, strs, table_ids, table_strs = b"", b"", [], []
-    for key in keys:
-        table_ids.append((len(key), data_at + len(ids)))
-        ids += key + b"\0"
+    for packed in keys:
+        table_ids.append((len(packed), data_at + len(ids)))
+        ids += packed + b"\0"
     strs_start = data_at + len(ids)
-    for key in keys:
-        value = messages[key]
+    for packed in keys:
+        value = messages[packed]
         table_strs.append((len(value), strs_start + len(strs)))
         strs += value + b"\0"
     out = struct.pack("<7I", 0x950412DE, 0, len(keys), ids_at, strs_at, 0, data_at)
@@ -307,17 +307,17 @@ def format_date(value: _dt.date | str, language: str) -> str:
     """A date in the language's medium style: 'Mar 14, 2025', '14 мар. 2025 г.', '2025 ж. 14 нау.'."""
     if isinstance(value, str):
         try:
-            value = _dt.date.fromisoformat(value[:10])
+            day = _dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    if isinstance(value, _dt.datetime):
-        value = value.date()
+    else:
+        day = value.date() if isinstance(value, _dt.datetime) else value
     dates = _babel("dates")
     if dates is not None:
-        return dates.format_date(value, "medium", locale=language if language in LANGUAGES else DEFAULT_LANGUAGE)
+        return dates.format_date(day, "medium", locale=language if language in LANGUAGES else DEFAULT_LANGUAGE)
     if language == "en" or language not in LANGUAGES:
-        return f"{_EN_MONTHS[value.month - 1]} {value.day}, {value.year}"
-    return value.strftime("%d.%m.%Y")
+        return f"{_EN_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return day.strftime("%d.%m.%Y")
 
 
 # ---------------------------------------------------------------- extraction

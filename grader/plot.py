@@ -357,10 +357,10 @@ def _line_svg(numbers: list[float | None], names: list[str] | None, title: str, 
         return x, top + plot_h * (high - v) / (high - low)
 
     for fraction in (0.0, 0.5, 1.0):
-        v = low + (high - low) * fraction
+        tick = low + (high - low) * fraction
         y = top + plot_h * (1 - fraction)
         body.append(f"<line x1='{left}' y1='{y:.1f}' x2='{left + plot_w}' y2='{y:.1f}' stroke='#e3e3e3'/>")
-        body.append(f"<text x='{left - 6}' y='{y + 4:.1f}' {SVG_FONT} text-anchor='end'>{_xml(number_text(v))}</text>")
+        body.append(f"<text x='{left - 6}' y='{y + 4:.1f}' {SVG_FONT} text-anchor='end'>{_xml(number_text(tick))}</text>")
     runs: list[list[tuple[float, float]]] = [[]]
     for i, v in enumerate(numbers):
         if v is None:

@@ -20,14 +20,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from qala.grader.engine import (
-    Course,
-    Engine,
-    Lesson,
-    bundled_course_root,
-    exercise_markdown,
-    load_course,
-)
+from qala.grader.engine import Course, Engine, Lesson, bundled_course_root, exercise_markdown, load_course
 from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
 

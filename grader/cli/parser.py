@@ -47,13 +47,13 @@ def _argparse_speaks(tr: Translator):
     catalogs instead, where grader/locale/argparse_messages.py marks them. argparse fills their
     %-fields itself, so the translation is handed over untouched.
     """
-    saved = argparse._, argparse.ngettext
-    argparse._ = lambda message: tr.t(message) if isinstance(message, str) and message else message
-    argparse.ngettext = tr.ngettext
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = lambda message: tr.t(message) if isinstance(message, str) and message else message  # type: ignore[attr-defined]
+    argparse.ngettext = tr.ngettext  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,7 +85,7 @@ class _Parser(argparse.ArgumentParser):
         with _argparse_speaks(self.tr):
             return super().format_help()
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         text = self.tr.t("{message} (see `{command} --help`)", message=one_line(message), command=self.prog)
         sys.stderr.write(error_line(self.tr, text))
         sys.exit(2)

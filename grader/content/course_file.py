@@ -7,21 +7,13 @@ A broken lesson never breaks the course: it is skipped and its problems are kept
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, t
 from ..i18n import LANGUAGES
-from .lesson_file import (
-    ID,
-    Problems,
-    _meta_line,
-    _toml_line,
-    _toml_message,
-    english_fingerprint,
-    parse_lesson,
-    parse_translation,
-)
+from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, english_fingerprint, parse_lesson, parse_translation
 from .model import Badge, Course, CourseInfo, Level, Track, XpRules
 
 BADGE_RULES = {
@@ -160,7 +152,7 @@ def _warn_untranslated(info: CourseInfo, problems: Problems, title_line: int, le
         if language == "en" or language not in LANGUAGES:
             continue
 
-        def missing(text: dict[str, str], language: str = language) -> bool:
+        def missing(text: Mapping[str, str], language: str = language) -> bool:
             return bool(text.get("en", "").strip()) and not text.get(language, "").strip()
 
         if missing(info.title):

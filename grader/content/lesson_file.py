@@ -30,18 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, t
-from .model import (
-    CHECK_KINDS,
-    CHECK_SPECS,
-    Check,
-    CheckKind,
-    Exercise,
-    ExerciseText,
-    Lesson,
-    LessonText,
-    Mistake,
-    Section,
-)
+from .model import CHECK_KINDS, CHECK_SPECS, Check, CheckKind, Exercise, ExerciseText, Lesson, LessonText, Mistake, Section
 
 EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$")
 SECTION_HEADING = re.compile(r"^##\s+(.*?)\s*#*\s*$")

@@ -22,10 +22,9 @@ def lesson_markdown(lesson: Lesson, tr: Translator, with_starters: bool = True) 
         parts.append(text.intro)
     for kind, key in lesson.outline:
         if kind == "section":
-            section = text.sections[key]
+            section = text.sections[int(key)]
             parts.append(f"## {section.title}\n\n{section.body}".rstrip())
-        else:
-            exercise = lesson.exercise(key)
+        elif (exercise := lesson.exercise(str(key))) is not None:
             parts.append(exercise_markdown(lesson, exercise, tr))
             if with_starters:
                 parts.append(f"```python\n{exercise.starter}\n```")

@@ -165,8 +165,7 @@ def badge_earned(badge: Badge, course: Course, progress: Progress) -> bool:
         return lesson is not None and lesson_done(lesson, passed)
     if kind == "track_completed":
         track = course.track(rule["track"])
-        members = [course.lesson(lesson_id) for lesson_id in track.lessons] if track else []
-        members = [member for member in members if member is not None]
+        members = [member for lesson_id in (track.lessons if track else ()) if (member := course.lesson(lesson_id)) is not None]
         return bool(members) and all(lesson_done(member, passed) for member in members)
     if kind == "streak":
         return longest_streak(progress) >= rule["days"]
@@ -182,7 +181,7 @@ def badge_earned(badge: Badge, course: Course, progress: Progress) -> bool:
     if kind == "comeback":
         return _comeback(progress, rule["failures"])
     if kind == "tracks_started":
-        return len({course.lesson(lesson_id).track for lesson_id, _ in passed if course.lesson(lesson_id)}) >= rule["count"]
+        return len({found.track for lesson_id, _ in passed if (found := course.lesson(lesson_id)) is not None}) >= rule["count"]
     return False
 
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from ..errors import StoreError
 from .rewards import AttemptSummary, Progress
@@ -186,7 +186,7 @@ class SQLiteStore:
             raise StoreError(f"cannot create the folder for progress {self.path.parent}: {exc.strerror}") from exc
         if self.path.exists() and not self.path.is_file():
             raise StoreError(f"the progress file {self.path} is not a file; move it away or use --home to choose another folder")
-        self.db = None
+        self.db: sqlite3.Connection = None  # type: ignore[assignment]  # set by _open, before any use
         # progress() is read several times per check: keep it until this connection writes or
         # SQLite's data_version says another process has.
         self._cached: dict[str, tuple[int, Progress]] = {}
@@ -263,7 +263,7 @@ class SQLiteStore:
         verb = "open" if doing == "open" else "write progress to"
         return StoreError(f"cannot {verb} {self.path}: {exc}")
 
-    def _damaged(self, exc: Exception) -> None:
+    def _damaged(self, exc: Exception) -> NoReturn:
         self._close_quietly()
         raise StoreError(
             f"the progress file {self.path} is damaged ({exc}){_kept(self.path)}. Nothing was deleted: "

@@ -121,7 +121,7 @@ class Runner(Protocol):
 
     def close(self) -> None: ...
 
-class SandboxUnavailable(Exception):
+class SandboxUnavailable(GradingError):
     """The process that was to start a sandbox is not there (the warm worker died): start another."""
 
 class SandboxNotReady(GradingError):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from qala.grader.lesson_file import parse_lesson
+from qala.grader.content.lesson_file import parse_lesson
 
 LESSONS = Path(__file__).resolve().parents[3] / "lessons"
 UTC = dt.timezone.utc
