@@ -118,12 +118,15 @@ def _read_source(path: str, tr: Translator) -> str:
 
 
 def cmd_check(args) -> int:
-    from ..run.runners import default_runner, prepare_for_lesson
+    from ..content.course_file import lesson_needs
+    from ..run.runners import default_runner
 
     # The sandbox first (its Python, the lesson's modules, its walls): it gets ready on another
-    # core while the course is read here, and the check hands it the code when it is.
+    # core while the course is read here, and the check hands it the code when it is. Only the
+    # lesson's front matter is read for that; if it is not there, the engine says why below.
     runner = default_runner()
-    prepare_for_lesson(runner, args.course, args.lesson)
+    if (found := lesson_needs(args.course, args.lesson)) is not None:
+        runner.prepare(*found)
     from ..engine import Engine
 
     engine = Engine(course_root=args.course, home=args.home, language=args.lang, runner=runner)

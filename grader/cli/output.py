@@ -7,6 +7,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from ..errors import ContentError, UsageError
 from ..i18n import Translator
@@ -62,3 +64,36 @@ def problem_line(problem: ContentError, tr: Translator) -> str:
 
 def file_slug(name: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in name.strip().lower()).strip("-") or "learner"
+
+
+Progress = Callable[[int, int], None]  # (done, total): how a long task says how far it is
+
+
+@contextmanager
+def progress_bar(tr: Translator, label: str, quiet: bool = False) -> Iterator[Progress]:
+    """A progress bar on stderr while a long task runs, the way pip and Rich show one: what is
+    being done, a bar, "12 of 300" and the time left. Nothing when stderr is not a terminal (piped,
+    redirected, CI) or when ``quiet`` (``--json``): the caller's output stays clean."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+    from rich.text import Text
+
+    class Counted(ProgressColumn):
+        """ "12 of 300", in the reader's language."""
+
+        def render(self, task: Task) -> Text:
+            total = int(task.total or 0)
+            return Text(tr.t("{done} of {total}", done=int(task.completed), total=total) if total else "")
+
+    columns = (TextColumn("{task.description}"), BarColumn(), Counted(), TextColumn(tr.t("time left:")), TimeRemainingColumn())
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield report

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import ContentError, t
 from ..i18n import LANGUAGES
-from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, english_fingerprint, parse_lesson, parse_translation
+from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, english_fingerprint, parse_lesson, parse_translation, read_front_matter
 from .model import Badge, Course, CourseInfo, Level, Track, XpRules
 
 BADGE_RULES = {
@@ -311,3 +311,22 @@ def _with_texts(lesson, texts):
     from dataclasses import replace
 
     return replace(lesson, texts=texts)
+
+
+def lesson_needs(course_root: Path | None, lesson_id: str) -> tuple[tuple[str, ...], Path] | None:
+    """The modules one lesson needs and the course's datasets folder, read from that lesson's
+    front matter alone (``lessons/TRACK/ID.md``) — quick enough to start a sandbox before the
+    whole course is parsed. None if the file is not there or its front matter is unreadable."""
+    try:
+        lessons = Path(course_root if course_root is not None else bundled_course_root()) / "lessons"
+        found = sorted(lessons.glob(f"*/{lesson_id}.md")) if "/" not in lesson_id and not lesson_id.startswith(".") else []
+        if len(found) != 1:
+            return None
+        problems = Problems(found[0])
+        meta, _, _ = read_front_matter(found[0].read_text(encoding="utf-8"), problems)
+    except (OSError, ValueError, ModuleNotFoundError):
+        return None
+    needs = meta.get("needs", [])
+    if problems.items or type(needs) is not list or not all(type(n) is str for n in needs):
+        return None
+    return tuple(needs), lessons / "datasets"

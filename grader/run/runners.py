@@ -30,47 +30,6 @@ from .jobs import Job, Runner, RunResult, decode_evidence
 from .launch import ProcessRunner
 
 
-def prepare_for_lesson(runner: Runner, course_root: Path | None, lesson_id: str) -> None:
-    """Start a sandbox for a check of ``lesson_id`` before the course is read (``qala check``).
-
-    Reads only that lesson's front matter (``lessons/TRACK/ID.md``) to know the modules it needs;
-    if the file is not there or unreadable, nothing is started and the engine says what is wrong.
-    A hint: whatever it prepares is used only if the run's datasets match, discarded otherwise.
-    """
-    prepare = getattr(runner, "prepare", None)
-    if prepare is None:
-        return
-    try:
-        if course_root is None:
-            from importlib.resources import files
-
-            course_root = Path(str(files("qala.course"))).parent  # as course_file.bundled_course_root
-        lessons = Path(course_root) / "lessons"
-        found = sorted(lessons.glob(f"*/{lesson_id}.md")) if "/" not in lesson_id and not lesson_id.startswith(".") else []
-        if len(found) != 1:
-            return
-        needs = _front_matter_needs(found[0].read_text(encoding="utf-8"))
-    except (OSError, ValueError, ModuleNotFoundError):
-        return
-    prepare(needs=needs, datasets_dir=lessons / "datasets")
-
-def _front_matter_needs(text: str) -> tuple[str, ...]:
-    """``needs`` from a lesson's TOML front matter (between two ``+++`` lines)."""
-    import tomllib
-
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "+++":
-        return ()
-    for end in range(1, len(lines)):
-        if lines[end].strip() == "+++":
-            break
-    else:
-        return ()
-    needs = tomllib.loads("\n".join(lines[1:end])).get("needs", [])
-    if type(needs) is not list or not all(type(n) is str for n in needs):
-        return ()
-    return tuple(needs)
-
 @dataclass
 class InProcessRunner:
     """For Pyodide: run in this interpreter, stopping learner code after ``step_budget`` lines.

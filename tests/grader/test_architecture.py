@@ -36,7 +36,11 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
     """The project modules ``module`` imports, at the top or inside functions alike."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(inner) for node in ast.walk(tree) if _is_type_checking_block(node) for inner in ast.walk(node)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue  # `if TYPE_CHECKING:` imports are for the type checker only, never run
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -54,6 +58,10 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
             if name and name != module:
                 found.add(name)
     return found
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
 
 
 def test_the_grader_top_level_holds_at_most_eight_modules():

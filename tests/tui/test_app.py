@@ -364,7 +364,7 @@ async def test_badges_and_profile(make_app, wait_for_check, screen_text):
         await answer_january(pilot, "0")
         await pilot.press("f5")
         await wait_for_check(pilot)
-        assert "New badge!" in screen_text(app)  # the celebration's note
+        assert "New badge: First step" in screen_text(app)  # in the feedback panel
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from qala.grader import cli
+from qala.grader.content.course_file import lesson_needs
 from qala.grader.run.jobs import Job
 from qala.grader.run.launch import ProcessRunner
-from qala.grader.run.runners import prepare_for_lesson
 from qala.grader.run.worker import WorkerRunner
 from tests.grader.run.conftest import SOLUTION, alive, left_behind, ready_sandbox, scratch_folders, settled_descendants
 
@@ -251,9 +251,16 @@ def test_qala_check_starts_its_sandbox_before_it_reads_the_course(course, open_t
     assert scratch_folders() == before
 
 
+def prepare_for_lesson(runner, course, lesson_id):
+    """As `qala check` does before it reads the course: the lesson's needs from its front matter."""
+    if (found := lesson_needs(course, lesson_id)) is not None:
+        runner.prepare(*found)
+
+
 def test_prepare_for_lesson_reads_only_what_it_needs(course, tmp_path):
     runner = ProcessRunner()
     try:
+        assert lesson_needs(course, "no-such-lesson") is None
         prepare_for_lesson(runner, course, "no-such-lesson")
         assert runner.prepared is None  # nothing started: the engine will say what is wrong
         prepare_for_lesson(runner, course, "city-air")
