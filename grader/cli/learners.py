@@ -196,6 +196,8 @@ def cmd_progress(args) -> int:
 
 
 def cmd_datasets(args) -> int:
+    if getattr(args, "own_run", None) is not None:  # `qala datasets check|use …`: the learner's own file
+        return int(args.own_run(args))
     from ..content.course_file import bundled_course_root
     from ..content.datasets import load_datasets
 
