@@ -199,6 +199,12 @@ class Engine:
 
         return own_data.describe(self.home, self.datasets()[0], self.language)
 
+    def explore_datasets(self) -> Path:
+        """The datasets folder ungraded runs see: the course's files, the learner's own in place of theirs."""
+        from .content import own_data
+
+        return own_data.explore_view(self.home, self.course.datasets_dir)
+
     def explore(self, lesson_id: str, exercise_id: str, code: str) -> ExploreOutcome:
         """Run code as the exercise would, on the learner's own data where they chose some:
         what it prints (charts included), nothing graded, no attempt kept, no XP."""
@@ -209,7 +215,7 @@ class Engine:
         lesson = self.lesson(lesson_id)
         exercise = self.exercise(lesson, exercise_id)
         own = tuple(name for name in own_data.using(self.home))
-        datasets_dir = own_data.explore_view(self.home, self.course.datasets_dir) if own else self.course.datasets_dir
+        datasets_dir = self.explore_datasets() if own else self.course.datasets_dir
         job = Job(source=code, setup=exercise.setup, datasets_dir=datasets_dir, needs=tuple(lesson.needs), timeout=exercise.timeout)
         result = self.runner.run(job)
         return ExploreOutcome(result.stdout, "" if result.ok else run_message(result, self.tr), own)

@@ -54,9 +54,11 @@ class Finding:
     mark: str
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    translated: tuple[str, ...] = ()  # fields that are message keys themselves ("Windows-1251", "by name")
 
     def render(self, tr: Translator) -> str:
-        return tr.t(self.key, **self.params) if self.params else tr.t(self.key)
+        params = {k: tr.t(v) if k in self.translated else v for k, v in self.params.items()}
+        return tr.t(self.key, **params) if params else tr.t(self.key)
 
     def as_json(self, tr: Translator) -> dict:
         return {"mark": self.mark, "message": self.render(tr)}
@@ -362,13 +364,13 @@ def check_file(path: Path, dataset: Dataset, mapping: Mapping[str, str] | None =
         }[table.encoding]
         delimiter = {",": t("commas"), ";": t("semicolons"), "\t": t("tabs"), "|": t("vertical bars")}[table.delimiter]
         key = (
-            t("read {file}: {encoding} (a guess: the file does not say its encoding), columns separated by {delimiter}, {n} rows")
+            t("read {file}: {encoding} (a guess: the file does not say its encoding), columns separated by {delimiter}; rows: {n}")
             if table.encoding_guessed
-            else t("read {file}: {encoding}, columns separated by {delimiter}, {n} rows")
+            else t("read {file}: {encoding}, columns separated by {delimiter}; rows: {n}")
         )
-        findings.append(Finding("note", key, {"file": table.name, "encoding": how, "delimiter": delimiter, "n": len(table.rows)}))
+        findings.append(Finding("note", key, {"file": table.name, "encoding": how, "delimiter": delimiter, "n": len(table.rows)}, ("encoding", "delimiter")))
     else:
-        findings.append(Finding("note", t("read {file}: an Excel workbook, {n} rows"), {"file": table.name, "n": len(table.rows)}))
+        findings.append(Finding("note", t("read {file}: an Excel workbook; rows: {n}"), {"file": table.name, "n": len(table.rows)}))
     findings.extend(Finding("note", key, params) for key, params in table.notes)
     matches, matched = match_columns(dataset, table.header, mapping or {})
     findings.extend(matched)
@@ -425,6 +427,7 @@ def _convert_column(dataset: Dataset, match: Match, table: OwnTable, report: Own
             "note" if match.how == "unit" else "ok",
             t("column “{header}” → {column}{unit}, {how}"),
             {"header": header, "column": column.name, "unit": unit, "how": how},
+            ("how",),
         )
     )
     first = table.first_line + 1
@@ -435,6 +438,7 @@ def _convert_column(dataset: Dataset, match: Match, table: OwnTable, report: Own
                 "bad",
                 t("column “{header}”: {count} values are not {kind} (the first on line {line}: “{value}”)"),
                 {"header": header, "count": count, "kind": kind_word, "line": first + at, "value": values[at][:40]},
+                ("kind",),
             )
         )
 
