@@ -35,6 +35,8 @@ DELIMITERS = (",", ";", "\t", "|")
 KAZAKH_LETTERS = set("ӘәҒғҚқҢңӨөҰұҮүҺһ")
 SERBIAN_LETTERS = set("ЂђЉљЊњЋћЏџЌќ")  # what Kazakh text read as Windows-1251 turns into
 CHUNK = 64 * 1024
+#: UTF-8 Cyrillic as Windows-1251 shows it: "Р" or "С" then a character made of a UTF-8 continuation byte, thrice in a row.
+MOJIBAKE = re.compile("(?:[РС][" + re.escape(bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore")) + "]){3}")
 
 
 class UnreadableFile(UsageError):
@@ -117,6 +119,14 @@ def decode(name: str, data: bytes) -> tuple[str, str, bool]:
             line=line,
         )
     text = _decoded(name, data, "cp1251")
+    glued = MOJIBAKE.search(text)
+    if glued is not None:
+        # UTF-8 Cyrillic read as Windows-1251 ("Р°" for "а"): a file that is Windows-1251 first, UTF-8 later.
+        raise UnreadableFile(
+            t("{name} mixes two encodings: line {line} is UTF-8, other lines are not; save the whole file again as UTF-8 (or Windows-1251)"),
+            name=name,
+            line=text.count("\n", 0, glued.start()) + 1,
+        )
     kazakh = _decoded(name, data, "kz1048")
     if sum(ch in KAZAKH_LETTERS for ch in kazakh) > sum(ch in SERBIAN_LETTERS for ch in text):
         return kazakh, "kz1048", True

@@ -258,6 +258,11 @@ def test_nul_bytes_and_mixed_encodings_are_one_line_each(tmp_path):
         read_table(mixed)
     assert caught.value.params["line"] == 3
     assert one_line(caught.value)
+    reverse = tmp_path / "reverse.csv"
+    reverse.write_bytes("Дата;Станция\n01.01.2024;Алмалы\n".encode("cp1251") + "02.01.2024;Медеу\n".encode())
+    with pytest.raises(UnreadableFile) as caught:
+        read_table(reverse)
+    assert caught.value.params["line"] == 3 and "mixes two encodings" in caught.value.key
 
 
 def test_a_two_gigabyte_file_is_refused_after_reading_only_the_cap(tmp_path):
