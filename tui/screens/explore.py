@@ -32,6 +32,7 @@ class ExploreScreen(QalaScreen):
             "explore",
             t("Explore"),
             id="lesson.explore",
+            show=False,  # the footer has room only for the check keys; `qala datasets use` and the palette name it
             tooltip=t("Run your code on your own data, ungraded (qala datasets use FILE --as DATASET)"),
         ),
     ]
