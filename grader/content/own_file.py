@@ -178,8 +178,10 @@ def read_csv(name: str, data: bytes) -> OwnTable:
                 )
             if any(cell.strip() for cell in row):
                 rows.append(row)
-    except csv.Error as exc:
-        raise UnreadableFile(t("{name} cannot be read as CSV near line {line}: {error}"), name=name, line=reader.line_num + start, error=str(exc)) from None
+    except csv.Error:
+        raise UnreadableFile(
+            t('{name} cannot be read as CSV near line {line}: is a quote (") left open, or a cell very long?'), name=name, line=reader.line_num + start
+        ) from None
     return OwnTable(name, header, rows, "csv", codec, guessed, delimiter, first_line=start + 1)
 
 
@@ -239,20 +241,16 @@ def _stream(archive: zipfile.ZipFile, member: str, budget: _Budget, name: str):
                 yield from parser.read_events()
         parser.close()
         yield from parser.read_events()
-    except (ElementTree.ParseError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-        raise UnreadableFile(
-            t("{name} is damaged ({part}: {error}): open it in a spreadsheet and save it again"), name=name, part=member, error=str(exc)[:120]
-        ) from None
+    except (ElementTree.ParseError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError):
+        raise UnreadableFile(t("{name} is damaged (in {part}): open it in a spreadsheet and save it again"), name=name, part=member) from None
 
 
 def read_xlsx(name: str, data: bytes) -> OwnTable:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableFile(
-            t("{name} is damaged ({part}: {error}): open it in a spreadsheet and save it again"), name=name, part="zip", error=str(exc)[:120]
-        ) from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableFile(t("{name} is damaged (in {part}): open it in a spreadsheet and save it again"), name=name, part="zip") from None
     if "xl/workbook.xml" not in members:
         raise UnreadableFile(t("{name} is a zip file but not an Excel workbook (.xlsx)"), name=name)
     budget = _Budget(name)
