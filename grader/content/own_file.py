@@ -158,7 +158,12 @@ def read_csv(name: str, data: bytes) -> OwnTable:
             n=widest,
             most=MAX_COLUMNS,
         )
-    delimiter = _delimiter(lines[start : start + 20])
+    delimiter, skip = _layout(lines[start : start + 30])
+    notes: list[tuple[str, dict[str, Any]]] = []
+    if skip:
+        # a title or a source note above the header, as portals write them
+        notes.append((t("the table starts at line {line}; the lines above it (a title?) are left out"), {"line": start + skip + 1}))
+        start += skip
     reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
     try:
         header = [cell.strip() for cell in next(reader)]
@@ -182,24 +187,27 @@ def read_csv(name: str, data: bytes) -> OwnTable:
         raise UnreadableFile(
             t('{name} cannot be read as CSV near line {line}: is a quote (") left open, or a cell very long?'), name=name, line=reader.line_num + start
         ) from None
-    return OwnTable(name, header, rows, "csv", codec, guessed, delimiter, first_line=start + 1)
+    return OwnTable(name, header, rows, "csv", codec, guessed, delimiter, notes, first_line=start + 1)
 
 
-def _delimiter(lines: list[str]) -> str:
-    """The delimiter that splits the first lines into the most columns, the same number on each."""
-    best, best_score = ",", 0
+def _layout(lines: list[str]) -> tuple[str, int]:
+    """The delimiter that splits the first lines most steadily into two columns or more, and how
+    many lines above the header to skip (the first line with the usual number of columns)."""
+    best, best_score, best_skip = ",", (0, 0), 0
     for candidate in DELIMITERS:
-        try:
-            counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=candidate) if row]
-        except csv.Error:
+        counts = []
+        for line in lines:
+            try:
+                counts.append(len(next(csv.reader([line], delimiter=candidate), [])))
+            except csv.Error:
+                counts.append(0)
+        wide = [n for n in counts if n >= 2]
+        if not wide:
             continue
-        if not counts or counts[0] < 2:
-            continue
-        steady = Counter(counts).most_common(1)[0][1]
-        score = counts[0] * 10 + steady
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
+        width, steady = Counter(wide).most_common(1)[0]
+        if (steady, width) > best_score:
+            best, best_score, best_skip = candidate, (steady, width), counts.index(width)
+    return best, best_skip
 
 
 # ---------------------------------------------------------------- XLSX

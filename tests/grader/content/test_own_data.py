@@ -81,6 +81,17 @@ def test_kazakh_names_in_kz1048_are_read_as_kazakh(tmp_path, datasets):
     assert column(report, "district") == ["Түрксіб"]
 
 
+def test_a_title_above_the_header_is_skipped_and_said(tmp_path, datasets):
+    path = tmp_path / "portal.csv"
+    path.write_text("Мониторинг качества воздуха, г. Алматы\nИсточник: портал\nДата;Станция;PM2.5\n01.01.2024;AQ01;4,5\n02.01.2024;AQ01;5\n", encoding="utf-8")
+    report = own_data.check_file(path, datasets["air_daily"])
+    assert report.table.header == ["Дата", "Станция", "PM2.5"] and report.table.delimiter == ";"
+    assert column(report, "pm25") == ["4.5", "5"]
+    assert any("the table starts at line 3" in line for line in report.lines(Translator("en")))
+    assert not [f for f in report.findings if f.key.startswith("column “{header}”: {count} values")]  # the title is no bad row
+    assert "строки 3" in " ".join(report.lines(Translator("ru")))
+
+
 def test_offsets_in_the_file_are_said_and_kept(tmp_path, datasets):
     path = tmp_path / "la.csv"
     path.write_text("timestamp,station,district,pm25,pm10,no2\n2024-01-05T10:00:00-08:00,AQ08,Zhetysu,1,2,3\n", encoding="utf-8")
