@@ -298,9 +298,16 @@ def read_xlsx(name: str, data: bytes) -> OwnTable:
             merged.append(element.get("ref", ""))
         if parents and tag in (MAIN + "c", MAIN + "row", MAIN + "mergeCell"):
             parents[-1].remove(element)  # a finished cell or row is not kept in the tree: memory stays flat
-    start = next((i for i, row in enumerate(grid) if sum(bool(c.strip()) for c in row) >= 1), None)
+    filled = [sum(bool(c.strip()) for c in row) for row in grid[:30]]
+    start = next((i for i, n in enumerate(filled) if n >= 1), None)
     if start is None:
         raise UnreadableFile(t("{name} is empty"), name=name)
+    wide = [n for n in filled if n >= 2]
+    if wide:  # a title above the header (often merged across it): the header is the first row as wide as most
+        header_at = filled.index(Counter(wide).most_common(1)[0][0])
+        if header_at > start:
+            notes.append((t("the table starts at line {line}; the lines above it (a title?) are left out"), {"line": header_at + 1}))
+            start = header_at
     header_merges = [ref for ref in merged if _merge_touches_row(ref, start + 1)]
     if header_merges:
         notes.append(
