@@ -220,6 +220,10 @@ def cmd_datasets(args) -> int:
     console.print(table)
     for problem in problems:
         console.print(f"[yellow]{escape_markup(problem_line(problem, tr))}[/]")
+    from .own_data import own_data_note
+
+    if note := own_data_note(args, tr):
+        console.print(f"[cyan]{escape_markup(note)}[/]")
     return 0
 
 

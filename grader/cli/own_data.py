@@ -120,3 +120,14 @@ def cmd_use_own(args) -> int:
         + "[/]"
     )
     return 0
+
+
+def own_data_note(args, tr: Translator) -> str:
+    """For `qala datasets`: which datasets the learner explores with their own file, if any."""
+    from ..content.own_data import using
+    from ..engine import default_home
+
+    own = using(Path(args.home) if args.home else default_home())
+    if not own:
+        return ""
+    return tr.t("You explore {datasets} with your own data; checks use the course's. `qala datasets use --reset` goes back.", datasets=", ".join(own))

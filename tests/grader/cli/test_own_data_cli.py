@@ -69,10 +69,12 @@ def test_use_converts_into_the_home_and_reset_goes_back_while_datasets_still_lis
     assert own.read_bytes() == before
     listed = run_qala("datasets", "--json", home=home)
     assert listed.returncode == 0 and any(d["id"] == "air_hourly" for d in json.loads(listed.stdout)["datasets"])
-    assert run_qala("datasets", home=home).returncode == 0
+    table = run_qala("datasets", home=home)
+    assert table.returncode == 0 and "You explore air_hourly with your own data" in " ".join(table.stdout.split())
     back = run_qala("datasets", "use", "--reset", home=home)
     assert back.returncode == 0 and "air_hourly" in back.stdout
     assert not (home / "own-data" / "air_hourly.csv.gz").exists()
+    assert "You explore" not in run_qala("datasets", home=home).stdout
     wrong = run_qala("datasets", "use", home=home)
     assert wrong.returncode == 2 and "qala datasets use FILE --as DATASET" in wrong.stderr
 
