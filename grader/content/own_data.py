@@ -380,7 +380,7 @@ def check_file(path: Path, dataset: Dataset, mapping: Mapping[str, str] | None =
     if report.decimal == ",":
         findings.append(Finding("note", t("numbers are written with a decimal comma (1,5): read as 1.5")))
     columns: list[list[str]] = []
-    for match in matches:
+    for match in matches if dataset.format in ("csv", "csv.gz") else ():  # only a table can stand in for a table
         columns.append(_convert_column(dataset, match, table, report))
     report.rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
     used = {m.source for m in matches if m.source is not None}

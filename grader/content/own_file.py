@@ -164,9 +164,18 @@ def read_csv(name: str, data: bytes) -> OwnTable:
         # a title or a source note above the header, as portals write them
         notes.append((t("the table starts at line {line}; the lines above it (a title?) are left out"), {"line": start + skip + 1}))
         start += skip
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
+    body = io.StringIO("\n".join(lines[start:]))
+    del text, lines  # the body alone is kept while the rows are read
+    reader = csv.reader(body, delimiter=delimiter)
     try:
-        header = [cell.strip() for cell in next(reader)]
+        header = [cell.strip() for cell in next(reader)][: MAX_COLUMNS + 1]
+        if len(header) > MAX_COLUMNS:
+            raise UnreadableFile(
+                t("the first line of {name} has {n} columns, more than the {most} Qala reads: is it really a table with a header?"),
+                name=name,
+                n=len(header),
+                most=MAX_COLUMNS,
+            )
         rows: list[list[str]] = []
         cells = 0
         for row in reader:

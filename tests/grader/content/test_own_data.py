@@ -133,6 +133,14 @@ def test_a_map_names_a_column_the_matcher_cannot_guess(tmp_path, datasets):
     assert any("has no column 'pm99'" in line for line in wrong.lines(Translator("en")))
 
 
+def test_a_dataset_that_is_no_table_takes_no_own_file(tmp_path, datasets):
+    path = tmp_path / "mqtt.csv"
+    path.write_text("received_at,topic,payload\n2024-01-01T00:00:00+06:00,x,{}\n", encoding="utf-8")
+    report = own_data.check_file(path, datasets["iot_messages"])
+    assert not report.fits and not report.usable
+    assert "not a table" in report.lines(Translator("en"))[0]
+
+
 # ---------------------------------------------------------------- XLSX, built as Excel writes one
 
 
