@@ -334,3 +334,15 @@ def test_use_writes_the_datasets_shape_into_the_home_and_reset_goes_back(tmp_pat
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert not any(p.name.endswith(".tmp") for p in (home / "own-data").rglob("*"))
     assert os.path.isdir(home / "own-data")
+
+
+def test_columns_are_found_by_their_kazakh_description_and_by_unit_alone(tmp_path):
+    tiny, _problems = load_datasets(Path(__file__).resolve().parents[2] / "tui" / "course" / "lessons" / "datasets")
+    path = tmp_path / "kk.csv"
+    path.write_text("Өлшеу күні;Бекет коды;Концентрация, мкг/м³;Ауаның тәуліктік орташа температурасы, °C\n05.01.2024;AQ01;40,5;-7,5\n", encoding="utf-8")
+    report = own_data.check_file(path, tiny["air_tiny"])
+    how = {m.column.name: m.how for m in report.matches}
+    assert how == {"date": "description", "station": "name", "pm25": "unit", "temp": "description"}
+    assert report.rows == [["2024-01-05", "AQ01", "40.5", "-7.5"]]
+    said = report.lines(Translator("kk"))
+    assert any(Translator("kk").t("by its unit only: check it") in line for line in said)
