@@ -19,6 +19,7 @@ from .content.datasets import Dataset, load_datasets
 from .content.glossary import Glossary, Term, load_glossary
 from .content.markdown import exercise_markdown
 from .content.model import Badge, Course, Exercise, Lesson, Level, Track
+from .content.own_data import ExploreOutcome, OwnDataReport
 from .errors import ContentError, UsageError
 from .i18n import Translator, resolve_language
 from .judge.grading import Grade, Grader
@@ -51,6 +52,8 @@ __all__ = [
     "Lesson",
     "Exercise",
     "Dataset",
+    "OwnDataReport",
+    "ExploreOutcome",
     "Glossary",
     "Term",
     "Badge",
@@ -157,6 +160,65 @@ class Engine:
     def datasets(self) -> tuple[dict[str, Dataset], list[ContentError]]:
         """The course's datasheets and the problems found in them."""
         return load_datasets(self.course.datasets_dir)
+
+    # -- the learner's own data: explored ungraded; checks and XP always use the course's
+
+    def check_own_data(self, path: Path, dataset_id: str, mapping: dict[str, str] | None = None) -> OwnDataReport:
+        """What a learner's CSV or XLSX holds against a dataset's datasheet, finding by finding."""
+        from .content import own_data
+        from .content.own_file import UnreadableFile
+
+        datasets, _problems = self.datasets()
+        if dataset_id not in datasets:
+            raise UsageError(self.tr.t("there is no dataset {dataset!r}; `qala datasets` lists them", dataset=dataset_id))
+        try:
+            return own_data.check_file(Path(path), datasets[dataset_id], mapping)
+        except UnreadableFile as exc:
+            raise UsageError(exc.render(self.tr)) from None
+
+    def use_own_data(self, path: Path, dataset_id: str, mapping: dict[str, str] | None = None) -> OwnDataReport:
+        """Check the file and, if any of it fits, keep it converted in the home for ungraded runs
+        (``report.usable`` says whether it was kept; the learner's file is never changed)."""
+        from .content import own_data
+
+        report = self.check_own_data(path, dataset_id, mapping)
+        datasets, _problems = self.datasets()
+        if report.usable and datasets[dataset_id].format in ("csv", "csv.gz"):
+            own_data.save(self.home, report, datasets[dataset_id], Path(path))
+        return report
+
+    def reset_own_data(self, dataset_id: str | None = None) -> list[str]:
+        """Back to the course's data for one dataset or all; returns the ids reset."""
+        from .content import own_data
+
+        return own_data.reset(self.home, dataset_id)
+
+    def own_data(self) -> list[tuple[str, str, int]]:
+        """(dataset id, title, rows) of each dataset the learner explores with their own data."""
+        from .content import own_data
+
+        return own_data.describe(self.home, self.datasets()[0], self.language)
+
+    def explore_datasets(self) -> Path:
+        """The datasets folder ungraded runs see: the course's files, the learner's own in place of theirs."""
+        from .content import own_data
+
+        return own_data.explore_view(self.home, self.course.datasets_dir)
+
+    def explore(self, lesson_id: str, exercise_id: str, code: str) -> ExploreOutcome:
+        """Run code as the exercise would, on the learner's own data where they chose some:
+        what it prints (charts included), nothing graded, no attempt kept, no XP."""
+        from .content import own_data
+        from .judge.checks import run_message
+        from .run.jobs import Job
+
+        lesson = self.lesson(lesson_id)
+        exercise = self.exercise(lesson, exercise_id)
+        own = tuple(name for name in own_data.using(self.home))
+        datasets_dir = self.explore_datasets() if own else self.course.datasets_dir
+        job = Job(source=code, setup=exercise.setup, datasets_dir=datasets_dir, needs=tuple(lesson.needs), timeout=exercise.timeout)
+        result = self.runner.run(job)
+        return ExploreOutcome(result.stdout, "" if result.ok else run_message(result, self.tr), own)
 
     def glossary(self) -> Glossary:
         return load_glossary(self.course_root)

@@ -32,6 +32,8 @@ from qala.grader.engine import step_budget
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
 
+from . import own_data
+
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
 PROGRESS_FILE = "progress.json"
@@ -723,6 +725,12 @@ def export(name: str) -> View:
     return session().export(name)
 
 
+def use_my_data(file: str | None = None, dataset: str | None = None, map: dict[str, str] | None = None, reset: bool = False):
+    """Explore with your own file, ungraded: `use_my_data("my_air.csv", "air_daily")`; `use_my_data(reset=True)` goes back."""
+    current = session()
+    return own_data.use(current.engine, file, dataset, map, reset) if current.ready else not_ready(current)
+
+
 async def check(exercise: str, code: str) -> View:
     """Grade `code` for an exercise: what `%%check EXERCISE` does with its cell."""
     return await session().check(exercise, code)
@@ -801,7 +809,7 @@ def load_ipython_extension(shell) -> None:
     """`%load_ext qala.web.notebook` (the site's kernels do it at start): %%check and the helpers."""
     if transform_check_cell not in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.append(transform_check_cell)
-    for name, function in (("start", start), ("hint", hint), ("progress", progress), ("export", export)):
+    for name, function in (("start", start), ("hint", hint), ("progress", progress), ("export", export), ("use_my_data", use_my_data)):
         shell.user_ns.setdefault(name, function)
     if IN_PYODIDE:
         asyncio.ensure_future(_open_quietly())

@@ -199,6 +199,8 @@ def cmd_progress(args) -> int:
 
 
 def cmd_datasets(args) -> int:
+    if getattr(args, "own_run", None) is not None:  # `qala datasets check|use …`: the learner's own file
+        return int(args.own_run(args))
     from ..content.course_file import bundled_course_root
     from ..content.datasets import load_datasets
 
@@ -221,6 +223,10 @@ def cmd_datasets(args) -> int:
     console.print(table)
     for problem in problems:
         console.print(f"[yellow]{escape_markup(problem_line(problem, tr))}[/]")
+    from .own_data import own_data_note
+
+    if note := own_data_note(args, tr):
+        console.print(f"[cyan]{escape_markup(note)}[/]")
     return 0
 
 

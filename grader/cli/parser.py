@@ -27,6 +27,7 @@ from .output import (
     fail,
     one_line,
 )
+from .own_data import add_subcommands as own_data_commands
 from .teachers import (
     cmd_import,
     cmd_new_course,
@@ -157,6 +158,7 @@ def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
     sub = command("datasets", tr.t("the city datasets: titles, rows, columns with units, sources"))
     sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_datasets)
+    own_data_commands(sub, parser_class, lambda sub: _global_options(sub, suppress=True, tr=tr), tr)
 
     sub = command("glossary", tr.t("the data words the lessons use, in English, Russian and Kazakh"))
     sub.add_argument("query", nargs="?", metavar=tr.t("WORD"), help=tr.t("only terms whose name or definition contains this (in any language)"))

@@ -31,7 +31,7 @@ from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 from ..i18n import t
 from ..widgets.editor import CodeEditor
 from ..widgets.visuals import inline_code, safe_icon
-from .base import QalaScreen
+from .explore import ExploreScreen
 
 DRAFT_DELAY = 1.0  # seconds after the last keystroke
 BUSY_AFTER = 0.3  # seconds: a check that takes longer shows the busy border, dimmed keys, a spinner
@@ -50,8 +50,8 @@ class ExerciseState:
     next_hint_cost: int
 
 
-class LessonScreen(QalaScreen):
-    """One lesson, one exercise at a time."""
+class LessonScreen(ExploreScreen):
+    """One lesson, one exercise at a time (F10: the code on the learner's own data, ungraded)."""
 
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
