@@ -152,7 +152,9 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
         if event == "open":
             path, mode, flags = (tuple_(args) + (None, None, None))[:3]
             wants_write = (type_(flags) is int_ and flags & write_flags) or (isinstance_(mode, str_) and any_(c in mode for c in "wax+"))
-            check(path, bool_(wants_write), flags if type_(flags) is int_ else 0)
+            # os.open raises this event with no mode; open() (which never hands out a folder's
+            # descriptor: it refuses folders) with its mode, and its opener's os.open raises its own.
+            check(path, bool_(wants_write), flags if mode is None and type_(flags) is int_ else None)
         elif event in write_events:
             for i in write_events[event]:
                 if i < len_(args):
