@@ -89,7 +89,7 @@ def decode_evidence(data: Any, calls: tuple[str, ...] | list[str]) -> RunResult:
         if status == "ok" and len(results) != len(calls):
             raise evidence.BadEvidence(f"{len(results)} call results for {len(calls)} calls")
         decoded = []
-        for asked, item in zip(calls, results):
+        for asked, item in zip(calls, results, strict=False):  # counted above when it ran
             if type(item) is not dict or item.get("call") != asked:
                 raise evidence.BadEvidence("a call result that is not the call's")
             if "ok" in item:

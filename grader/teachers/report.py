@@ -352,7 +352,7 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
                 owners.setdefault((attempt.lesson, attempt.exercise, attempt.code), set()).add(index)
     if owners:
         require_walls(grader, tr)
-    spent: Counter = Counter()
+    spent: dict[int, float] = {}  # seconds of runs per file (by its index)
     regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget)
     stopped = [
         (str(files[i].path), tr.t("stopped: its programs used up the {seconds} seconds of run time a file may take; the attempts after that were not regraded", seconds=int(file_budget)))
@@ -395,7 +395,7 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
     )
 
 
-def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, jobs: int | None, spent: Counter, budget: float) -> dict:
+def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, jobs: int | None, spent: dict[int, float], budget: float) -> dict:
     workers = max(1, jobs or os.cpu_count() or 1)
     broken: dict[tuple[str, str], str] = {}
 
@@ -423,7 +423,7 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
         with lock:
             if all(slow[i] >= MAX_SLOW_RUNS for i in owners[key]):
                 return key, Regrade(False, (), "", tr.t("skipped: this learner's programs kept hitting the time limit"))
-            if all(spent[i] >= budget for i in owners[key]):
+            if all(spent.get(i, 0.0) >= budget for i in owners[key]):
                 return key, Regrade(False, (), "", tr.t("skipped: this file used up its time budget"))
         lesson, exercise = _exercise(course, lesson_id, exercise_id)
         started = time.monotonic()
@@ -436,7 +436,7 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
         finally:
             with lock:
                 for i in owners[key]:
-                    spent[i] += time.monotonic() - started
+                    spent[i] = spent.get(i, 0.0) + time.monotonic() - started
         is_slow = grade.duration_ms >= exercise.timeout * 900
         if is_slow:
             with lock:
@@ -599,7 +599,7 @@ def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) 
             console.print(escape(tr.t("…and {n} more: see --json or --html.", n=len(report.disagreements) - limit)))
     else:
         console.print(escape(tr.t("Every regraded attempt agrees with what its file claims.")))
-    on_claims = [(l.name, l.badges_on_claims) for l in report.learners if l.badges_on_claims]
+    on_claims = [(learner.name, learner.badges_on_claims) for learner in report.learners if learner.badges_on_claims]
     if on_claims:
         console.print(escape(tr.t("Badges that rest on what the files claim: {list}", list="; ".join(f"{name}: {', '.join(badges)}" for name, badges in on_claims))))
     console.print(f"[dim]{escape(claims_note(tr))}[/]")

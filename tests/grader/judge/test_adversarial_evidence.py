@@ -16,12 +16,12 @@ import tracemalloc
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
 from qala.grader.content.course_file import load_course
 from qala.grader.i18n import Translator
 from qala.grader.judge.checks import Evidence, judge
 from qala.grader.run.jobs import Job, decode_evidence
 from qala.grader.run.launch import _result_from_report
+
 from tests.conftest import exercise_text, lesson_text, make_course
 
 # Bytes the grader may allocate reading and judging one run's evidence: a little, plus a few

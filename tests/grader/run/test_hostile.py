@@ -516,7 +516,7 @@ def forged(evidence: str) -> str:
 
 
 def test_a_function_exercise_is_not_passed_by_results_missing_added_or_reordered(arena):
-    answers = [{"call": c, "ok": v} for c, v in zip(BAND_CALLS, ("good", "moderate", "high"))]
+    answers = [{"call": c, "ok": v} for c, v in zip(BAND_CALLS, ("good", "moderate", "high"), strict=True)]
     for evidence in (
         {"status": "ok", "values": {}, "calls": []},  # no results: nothing to compare
         {"status": "ok", "values": {}, "calls": answers[:2]},  # one missing

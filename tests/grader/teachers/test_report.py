@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from qala.grader.engine import Engine
+
 from tests.conftest import REPO, exercise_text, lesson_text, run_qala
 
 COURSE_TOML = """
@@ -322,8 +322,8 @@ def test_escape_sequences_in_a_file_never_reach_the_teachers_terminal_or_page(cl
 
 
 def test_dates_hints_and_order_are_shown_as_claimed_and_earn_no_badge_silently(classroom, tmp_path):
-    from qala.grader.teachers.report import build_report, print_report, render_html
     from qala.grader.i18n import Translator
+    from qala.grader.teachers.report import build_report, print_report, render_html
 
     course_root = tmp_path / "course"
     shutil.copytree(classroom["course"], course_root)
