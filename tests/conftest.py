@@ -1,17 +1,59 @@
-"""Shared test helpers: tiny courses written to a temporary folder, and the `qala` command."""
+"""Shared test helpers: tiny courses written to a temporary folder, and the `qala` command.
+
+Every test runs with a home of its own (never the real ~/.local/share/qala), and in CI a test
+that skips for want of something on the machine (root, msgfmt, namespaces...) fails instead.
+"""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# In CI (or wherever QALA_REQUIRE_BROWSER is set) nothing may be skipped for want of something on
+# the machine: the CI machine is set up to have it, so a skip there is a promise left unchecked.
+REQUIRED = bool(os.environ.get("QALA_REQUIRE_BROWSER") or os.environ.get("CI"))
+
+_USER_HOME = Path(tempfile.mkdtemp(prefix="qala-tests-home-"))
+_USER_HOME.chmod(0o755)
+atexit.register(shutil.rmtree, _USER_HOME, ignore_errors=True)
+for _name, _path in {"HOME": "", "XDG_DATA_HOME": ".local/share", "XDG_CONFIG_HOME": ".config", "XDG_CACHE_HOME": ".cache", "XDG_STATE_HOME": ".local/state"}.items():
+    (_USER_HOME / _path).mkdir(parents=True, exist_ok=True)
+    os.environ[_name] = str(_USER_HOME / _path)  # for this process and every program the tests start
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch) -> Path:
+    """A progress folder of this test's own: QALA_HOME, and HOME and XDG folders that are not the
+    user's (set for the whole session above: matplotlib's font cache is built once)."""
+    path = tmp_path_factory.mktemp("qala-home")
+    monkeypatch.setenv("QALA_HOME", str(path))
+    return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRED and report.skipped and call.excinfo is not None and not hasattr(report, "wasxfail") and not _skipped_by_mark(item):
+        report.outcome = "failed"
+        report.longrepr = f"skipped where nothing may be (CI): {call.excinfo.value}"
+
+
+def _skipped_by_mark(item) -> bool:
+    from _pytest.skipping import skipped_by_mark_key
+
+    return bool(item.stash.get(skipped_by_mark_key, False))
 
 COURSE_TOML = """
 [course]

@@ -208,7 +208,7 @@ def cmd_report(args) -> int:
     from ..engine import default_home
     from ..judge.grading import Grader
     from ..run.runners import default_runner
-    from ..teachers.report import build_report, print_report, render_html
+    from ..teachers.report import build_report, print_report, render_html, shown
 
     tr = Translator(resolve_language(args.lang))
     root = _teacher_course(args)
@@ -223,7 +223,7 @@ def cmd_report(args) -> int:
         runner.close()
     if not report.learners and report.problems:
         for file, error in report.problems:
-            sys.stderr.write(error_line(tr, f"{one_line(file)}: {error}"))
+            sys.stderr.write(error_line(tr, f"{one_line(shown(file))}: {shown(error)}"))
         return 2
     if args.html:
         args.html.write_text(render_html(report, tr), encoding="utf-8")
@@ -234,6 +234,6 @@ def cmd_report(args) -> int:
         print_report(report, tr, console)
         if args.html:
             console.print(tr.t("Wrote {path}.", path=_rel(args.html)))
-    return 1 if report.problems else 0
+    return 1 if report.problems or report.stopped else 0
 
 

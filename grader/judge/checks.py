@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from .compare import Difference, Tolerance, compare, is_number, numbers_close
 
 RUN_CHECK = "runs"
 EXACT = Tolerance(absolute=1e-12, relative=1e-12)
+TYPED = Tolerance(absolute=1e-9, relative=1e-3)  # a literal this close to the answer was typed in
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _with_advice(message: str, advice: str) -> str:
 def _parse(source: str) -> ast.AST | None:
     try:
         return ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested beyond what Python reads
         return None
 
 
@@ -360,6 +360,9 @@ def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, fee
         )
 
     hidden, name = not reveals(check), check.target
+    if len(learner) != len(calls) or len(reference) != len(calls):
+        # decode_evidence lets no such run through; this check does not rely on it.
+        return False, tr.t("Your code did not give a result for every input `{name}` was called with.", name=name)
     for call, mine, ref in zip(calls, learner, reference):
         if mine.error is not None:
             if mine.error.type == "NameError" and check.target in mine.error.message:
@@ -518,23 +521,27 @@ def _structure(check: Check, tree: ast.AST | None, tr: Translator) -> tuple[bool
 _FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
 
 
-def _fold(node: ast.AST) -> Any:
-    """The value of arithmetic on number literals (1_260_000 * 1000), or None."""
-    if isinstance(node, ast.Constant) and is_number(node.value):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _fold(node.operand)
-        return -inner if inner is not None else None
-    if isinstance(node, ast.BinOp) and type(node.op) in _FOLD:
-        left, right = _fold(node.left), _fold(node.right)
-        if left is None or right is None:
-            return None
-        try:
-            value = _FOLD[type(node.op)](left, right)
-        except (ZeroDivisionError, OverflowError):
-            return None
-        return value if abs(value) < 1e300 else None
-    return None
+def _folded(tree: ast.AST) -> dict[ast.AST, Any]:
+    """The value of every piece of arithmetic on number literals (1_260_000 * 1000) in ``tree``,
+    worked out once, children before parents: no recursion, so a chain ``1+1+…+1`` as long as
+    the learner likes costs one step per node. None where it is not such arithmetic."""
+    values: dict[ast.AST, Any] = {}
+    for node in reversed(list(ast.walk(tree))):  # ast.walk goes parents first
+        if isinstance(node, ast.Constant) and is_number(node.value):
+            values[node] = node.value
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = values.get(node.operand)
+            values[node] = -inner if inner is not None else None
+        elif isinstance(node, ast.BinOp) and type(node.op) in _FOLD:
+            left, right = values.get(node.left), values.get(node.right)
+            value = None
+            if left is not None and right is not None:
+                try:
+                    value = _FOLD[type(node.op)](left, right)
+                except (ZeroDivisionError, OverflowError):
+                    value = None
+            values[node] = value if value is not None and abs(value) < 1e300 else None
+    return values
 
 
 def _constants(tree: ast.AST | None) -> list[Any]:
@@ -542,11 +549,12 @@ def _constants(tree: ast.AST | None) -> list[Any]:
     if tree is None:
         return []
     found = []
+    folded = _folded(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and not isinstance(node.value, bool):
             found.append(node.value)
         elif isinstance(node, (ast.UnaryOp, ast.BinOp)):
-            value = _fold(node)
+            value = folded.get(node)
             if value is not None:
                 found.append(value)
     return found
@@ -570,7 +578,7 @@ def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Tr
             given[repr(literal)] -= 1
             continue
         for value in expected:
-            if is_number(value) and is_number(literal) and value not in (0, 1) and math.isclose(value, literal, rel_tol=1e-3, abs_tol=1e-9):
+            if is_number(value) and is_number(literal) and value not in (0, 1) and numbers_close(value, literal, TYPED):
                 return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=describe(literal), name=name)
             if isinstance(value, str) and isinstance(literal, str) and len(value) >= 3 and value == literal:
                 return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=repr(literal), name=name)
@@ -617,9 +625,9 @@ def _assert(check: Check, run: RunResult, tr: Translator) -> tuple[bool, str]:
     missing = [n for n in names if n not in run.values]
     if missing:
         return False, tr.t("Your code does not create {names}.", names=", ".join(f"`{n}`" for n in missing))
-    scope = {n: rehydrate(run.values[n]) for n in names}
     hidden = not reveals(check)
     try:
+        scope = {n: rehydrate(run.values[n]) for n in names}  # pandas may refuse what the evidence claims
         verdict = eval(compile(check.target, "<assert>", "eval", dont_inherit=True), {"__builtins__": SAFE_BUILTINS}, scope)
         passed = bool(verdict) and verdict is not NotImplemented
     except Exception as exc:

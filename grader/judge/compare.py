@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from ..run.evidence import Array, Column, Other, Table, TooLarge
@@ -77,9 +78,17 @@ def is_missing(value: Any) -> bool:
 def numbers_close(expected: float, actual: float, tol: Tolerance) -> bool:
     if is_missing(expected) or is_missing(actual):
         return is_missing(expected) and is_missing(actual)
-    if math.isinf(expected) or math.isinf(actual):
+    if _infinite(expected) or _infinite(actual):
         return expected == actual
-    return math.isclose(expected, actual, rel_tol=tol.relative, abs_tol=tol.absolute)
+    try:
+        return math.isclose(expected, actual, rel_tol=tol.relative, abs_tol=tol.absolute)
+    except OverflowError:  # an integer beyond a float's range (10**400): the same rule, exactly
+        e, a = Fraction(expected), Fraction(actual)
+        return abs(e - a) <= max(Fraction(tol.relative) * max(abs(e), abs(a)), Fraction(tol.absolute))
+
+
+def _infinite(value: float) -> bool:
+    return isinstance(value, float) and math.isinf(value)
 
 
 def compare(expected: Any, actual: Any, tol: Tolerance = Tolerance()) -> Difference | None:
@@ -157,7 +166,7 @@ def _sort_key(value: Any) -> tuple:
     if is_missing(value):
         return (3, 0, "")
     if is_number(value) or isinstance(value, bool):
-        return (0, float(value), "")
+        return (0, value, "")  # not float(value): an integer may be beyond a float's range
     if isinstance(value, str):
         return (1, 0, value)
     if isinstance(value, (list, tuple)):

@@ -64,7 +64,7 @@ class Grader:
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
         if path is not None and path.is_file():
             try:
-                result = decode_evidence(json.loads(path.read_text(encoding="utf-8")))
+                result = decode_evidence(json.loads(path.read_text(encoding="utf-8")), job.calls)
                 if result.ok:
                     self._memory[key] = result
                     return result

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 MAX_NODES = 200_000  # values in one encoded object (a 20,000 × 10 table)
 MAX_TEXT = 20_000  # characters kept of one string
 MAX_DEPTH = 40
+MAX_SAME_HASH = 8  # keys of one dict or set that may share a hash (more: forged to make decoding quadratic)
+JSON_NODES_PER_NODE = 4  # JSON values per encoded value at most: a dict entry is a [key, value] list, a tag an object
 
 
 # ------------------------------------------------------------------ encoding (in the sandbox)
@@ -359,6 +363,26 @@ class BadEvidence(ValueError):
     """The evidence is not in Qala's format (the sandbox misbehaved or was tampered with)."""
 
 
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"')
+
+
+def json_nodes(text: bytes) -> int:
+    """An upper bound on the values ``json.loads(text)`` would build, counted without building
+    any: every value but the first follows a ``[``, a ``,`` or a ``:`` outside the strings.
+
+    So the trusted side can refuse evidence that is small in bytes but huge in objects (32 MiB
+    of ``[],`` are ten million lists, over a gigabyte) before it decodes it.
+    """
+    bare = _STRING.sub(b'""', text)
+    return 1 + bare.count(b"[") + bare.count(b",") + bare.count(b":")
+
+
+def nodes_allowed(things: int) -> int:
+    """The JSON values allowed in the evidence of a run that brings back ``things`` values and
+    call results (each encoded within MAX_NODES), plus its printed output and error."""
+    return JSON_NODES_PER_NODE * MAX_NODES * max(things, 1) + 1000
+
+
 _HASHABLE = frozenset((type(None), bool, int, float, str, _dt.datetime, _dt.date, _dt.timedelta))
 
 
@@ -396,11 +420,28 @@ def _decode_bigint(data: dict, depth: int) -> Any:
 
 
 def _decode_dict(data: dict, depth: int) -> dict:
-    out = {}
+    pairs = []
     for pair in _list(data["items"]):
         key, value = _list(pair)
-        out[_hashable(decode(key, depth + 1))] = decode(value, depth + 1)
-    return out
+        pairs.append((_hashable(decode(key, depth + 1)), decode(value, depth + 1)))
+    _spread([key for key, _ in pairs])
+    return dict(pairs)
+
+
+def _decode_set(data: dict, depth: int) -> frozenset:
+    items = [_hashable(decode(v, depth + 1)) for v in _list(data["items"])]
+    _spread(items)
+    return frozenset(items)
+
+
+def _spread(keys: list) -> None:
+    """Refuse keys forged to share one hash (every multiple of 2**61 - 1 hashes to 0): put in a
+    dict or a set, n of them cost n² comparisons. Their hashes are counted in a Counter, where
+    they cannot collide (a hash's own hash is itself)."""
+    if len(keys) > MAX_SAME_HASH:
+        buckets = Counter(hash(k) for k in keys)
+        if max(buckets.values()) > MAX_SAME_HASH:
+            raise BadEvidence("keys forged to share one hash")
 
 
 def _decode_frame(data: dict, depth: int) -> Table:
@@ -410,12 +451,18 @@ def _decode_frame(data: dict, depth: int) -> Table:
     dtypes = tuple(_text(t) for t in _list(data["dtypes"]))
     if len(columns_data) != len(columns) or len({len(c) for c in columns_data}) > 1:
         raise BadEvidence("a table whose columns do not line up")
+    if index is not None and columns_data and len(index[0]) != len(columns_data[0]):
+        raise BadEvidence("a table whose index does not line up with its columns")
+    _spread(list(columns))
     return Table(columns, columns_data, index, names, dtypes)
 
 
 def _decode_series(data: dict, depth: int) -> Column:
     index, names = _decode_index(data["index"], depth)
-    return Column(_hashable(decode(data["name"], depth + 1)), tuple(decode(_list(data["values"]), depth + 1)), index, names, _text(data["dtype"]))
+    values = tuple(decode(_list(data["values"]), depth + 1))
+    if index is not None and len(index[0]) != len(values):
+        raise BadEvidence("a series whose index does not line up with its values")
+    return Column(_hashable(decode(data["name"], depth + 1)), values, index, names, _text(data["dtype"]))
 
 
 _TAGS: dict[str, Any] = {
@@ -423,7 +470,7 @@ _TAGS: dict[str, Any] = {
     "bigint": _decode_bigint,
     "str": lambda data, depth: _text(data["v"]),
     "tuple": lambda data, depth: tuple(decode(v, depth + 1) for v in _list(data["items"])),
-    "set": lambda data, depth: frozenset(_hashable(decode(v, depth + 1)) for v in _list(data["items"])),
+    "set": _decode_set,
     "dict": _decode_dict,
     "datetime": lambda data, depth: _dt.datetime.fromisoformat(_text(data["v"])),
     "date": lambda data, depth: _dt.date.fromisoformat(_text(data["v"])),
@@ -466,6 +513,8 @@ def _decode_index(data: Any, depth: int) -> tuple[tuple[tuple, ...] | None, tupl
         values = decode(_list(level), depth + 1)
         levels.append(tuple(values) if set(map(type, values)) <= _HASHABLE else tuple(_hashable(v) for v in values))
     names = tuple(_hashable(decode(n, depth + 1)) for n in _list(data["names"]))
+    if not levels or len({len(level) for level in levels}) > 1 or len(names) != len(levels):
+        raise BadEvidence("an index whose levels do not line up")
     return tuple(levels), names
 
 

@@ -20,6 +20,7 @@ REFUSED = {
     "datasets": "the datasets are read-only: copy what you need into a variable and change that instead ({path})",
     "internals": "looking into or changing the checker itself is not allowed",
     "limits": "changing the resource limits is not allowed while your code is being checked",
+    "folders": "opening a folder as a file is not allowed while your code is being checked: use os.listdir or os.scandir with its name ({path})",
 }
 
 _PROCESS_EVENTS = frozenset(
@@ -32,7 +33,8 @@ _NETWORK_EVENTS = frozenset(
 
 _INTERNAL_EVENTS = frozenset(("sys.addaudithook", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames", "sqlite3.enable_load_extension", "sqlite3.load_extension"))
 
-_DENIED_MODULES = frozenset(("ctypes", "_ctypes", "cffi", "_cffi_backend", "_posixsubprocess", "_xxsubinterpreters", "_testcapi", "_testinternalcapi", "_testbuffer", "_testmultiphase"))
+# readline reads and writes history and init files in C, raising no audit event.
+_DENIED_MODULES = frozenset(("ctypes", "_ctypes", "cffi", "_cffi_backend", "_posixsubprocess", "_xxsubinterpreters", "_testcapi", "_testinternalcapi", "_testbuffer", "_testmultiphase", "readline"))
 
 _WRITE_EVENTS = {  # event -> positions of the paths written
     "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1), "os.link": (1,), "os.symlink": (1,),
@@ -55,7 +57,7 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
     reads = tuple(r.rstrip("/") or "/" for r in read_roots + write_roots)
     writes = tuple(w.rstrip("/") or "/" for w in write_roots)
     frozen = tuple(r.rstrip("/") or "/" for r in read_only)
-    lstat, readlink, getcwd, fspath, is_link = os.lstat, os.readlink, os.getcwd, os.fspath, _is_link
+    lstat, readlink, getcwd, fspath, is_link, stat = os.lstat, os.readlink, os.getcwd, os.fspath, _is_link, os.stat
     PermissionError_ = PermissionError
     str_, bytes_, int_, isinstance_, type_, len_, any_, bool_, tuple_ = str, bytes, int, isinstance, type, len, any, bool, tuple
     fsdecode = os.fsdecode
@@ -63,6 +65,11 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
 
     getrlimit, unlimited, zip_, Exception_ = resource.getrlimit, resource.RLIM_INFINITY, zip, Exception
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    # A folder's descriptor would let learner code resolve paths against it (os.open(..., dir_fd=fd),
+    # os.listdir(fd)), where this hook, which sees only the path, cannot follow: no folder is
+    # opened as a descriptor at all. O_TMPFILE names a folder but makes a file in it.
+    folder_flags = getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_PATH", 0)
+    tmpfile_flag = getattr(os, "O_TMPFILE", -1)
     messages = dict(REFUSED)
     process_events, network_events, internal_events = _PROCESS_EVENTS, _NETWORK_EVENTS, _INTERNAL_EVENTS
     denied_modules, write_events, read_events = _DENIED_MODULES, dict(_WRITE_EVENTS), dict(_READ_EVENTS)
@@ -107,15 +114,26 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
                 return True
         return False
 
-    def check(path: Any, write: bool) -> None:
+    def check(path: Any, write: bool, opening: int | None = None) -> None:
+        if isinstance_(path, int_):  # a descriptor: only files are ever opened as one (see folder_flags)
+            return
         real = resolve(path)
         if real is None:
             return
-        shown = fspath(path) if not isinstance_(path, int_) else path
+        shown = fspath(path)
         if write and inside(real, frozen):
             raise PermissionError_(messages["datasets"].format(path=shown))
         if not inside(real, writes if write else reads):
             raise PermissionError_(messages["write" if write else "read"].format(path=shown))
+        if opening is not None and opening & tmpfile_flag != tmpfile_flag:
+            folder = bool_(opening & folder_flags)
+            if not folder:
+                try:
+                    folder = stat(real).st_mode & 0o170000 == 0o040000
+                except OSError:
+                    pass
+            if folder:
+                raise PermissionError_(messages["folders"].format(path=shown))
 
     def lowers(args: tuple) -> bool:
         """Whether a setrlimit call only tightens this process's limits (anyone may do that)."""
@@ -134,7 +152,9 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
         if event == "open":
             path, mode, flags = (tuple_(args) + (None, None, None))[:3]
             wants_write = (type_(flags) is int_ and flags & write_flags) or (isinstance_(mode, str_) and any_(c in mode for c in "wax+"))
-            check(path, bool_(wants_write))
+            # os.open raises this event with no mode; open() (which never hands out a folder's
+            # descriptor: it refuses folders) with its mode, and its opener's os.open raises its own.
+            check(path, bool_(wants_write), flags if mode is None and type_(flags) is int_ else None)
         elif event in write_events:
             for i in write_events[event]:
                 if i < len_(args):
@@ -144,7 +164,10 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
                     check(args[i], False)
         elif event in read_events:
             for i in read_events[event]:
-                check(args[i] if i < len_(args) and args[i] is not None else ".", False)
+                path = args[i] if i < len_(args) and args[i] is not None else "."
+                if isinstance_(path, int_):  # os.listdir(fd), os.scandir(fd): by name only
+                    raise PermissionError_(messages["read"].format(path=path))
+                check(path, False)
         elif event in process_events:
             raise PermissionError_(messages["processes"])
         elif event.startswith("socket.") or event in network_events:
@@ -175,6 +198,10 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
         elif event.startswith("syslog."):
             raise PermissionError_(messages["network"])
 
+    # shutil.rmtree would walk folders by descriptor (refused above): by name, it works as before.
+    import shutil
+
+    shutil._use_fd_functions = False  # type: ignore[attr-defined]
     sys.addaudithook(hook)
 
 def _is_link(mode: int) -> bool:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from ..errors import GradingError
 from . import evidence
+from .sandbox import MAX_OUTPUT
 
 MAX_RAW_OUTPUT = 64 * 1024  # bytes of output written past Python's print (kept for the teacher's detail)
 
@@ -63,8 +64,13 @@ class RunResult:
 
 MISSING = object()
 
-def decode_evidence(data: Any) -> RunResult:
-    """Build a RunResult from what the sandbox sent; anything malformed becomes status 'crashed'."""
+def decode_evidence(data: Any, calls: tuple[str, ...] | list[str]) -> RunResult:
+    """Build a RunResult from what the sandbox sent; anything malformed becomes status 'crashed'.
+
+    ``calls`` are the calls the job asked for: an evidence that ran must bring back one result
+    for each, in order, each naming its call. The evidence is a claim the learner's code can
+    forge or trim; it never decides how many results get compared.
+    """
     try:
         if type(data) is not dict:
             raise evidence.BadEvidence("not an object")
@@ -77,29 +83,34 @@ def decode_evidence(data: Any) -> RunResult:
             raise evidence.BadEvidence("values")
         for name, value in raw_values.items():
             values[str(name)] = evidence.decode(value)
-        calls = []
-        for item in data.get("calls", []):
-            if type(item) is not dict:
-                raise evidence.BadEvidence("calls")
+        results = data.get("calls", [])
+        if type(results) is not list:
+            raise evidence.BadEvidence("calls")
+        if status == "ok" and len(results) != len(calls):
+            raise evidence.BadEvidence(f"{len(results)} call results for {len(calls)} calls")
+        decoded = []
+        for asked, item in zip(calls, results, strict=False):  # counted above when it ran
+            if type(item) is not dict or item.get("call") != asked:
+                raise evidence.BadEvidence("a call result that is not the call's")
             if "ok" in item:
-                calls.append(CallResult(value=evidence.decode(item["ok"])))
+                decoded.append(CallResult(value=evidence.decode(item["ok"])))
             else:
-                calls.append(CallResult(error=error_from(item.get("error"))))
+                decoded.append(CallResult(error=error_from(item.get("error"))))
         stdout = data.get("stdout", "")
-        if type(stdout) is not str:
+        if type(stdout) is not str or len(stdout) > MAX_OUTPUT:
             raise evidence.BadEvidence("stdout")
         return RunResult(
             status=status,
             error=error_from(data.get("error")) if data.get("error") else None,
             values=values,
-            calls=calls,
+            calls=decoded,
             stdout=stdout,
             stdout_dropped=int(data.get("stdout_dropped", 0)),
             duration_ms=int(data.get("duration_ms", 0)),
             raw=data,
         )
-    except (evidence.BadEvidence, TypeError, ValueError, AttributeError) as exc:
-        return RunResult(status="crashed", detail=f"unreadable evidence: {exc}")
+    except (evidence.BadEvidence, TypeError, ValueError, AttributeError, RecursionError, MemoryError) as exc:
+        return RunResult(status="crashed", detail=f"unreadable evidence: {str(exc)[:200]}")
 
 def error_from(data: Any) -> RunError:
     if type(data) is not dict:

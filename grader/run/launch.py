@@ -209,8 +209,7 @@ def run_in_sandbox(sandbox: Sandbox, job: Job, fresh=None, handed_over=None) -> 
     """
     try:
         return _finish(sandbox, job, handed_over)
-    except SandboxNotReady as exc:
-        open("/tmp/qwork/notready.log", "a").write(f"{time.time()} {exc}\n")
+    except SandboxNotReady:
         if not sandbox.ahead or fresh is None:
             raise
     return _finish(fresh(), job)
@@ -244,7 +243,7 @@ def _finish(sandbox: Sandbox, job: Job, handed_over=None) -> RunResult:
             sandbox.launched.wait()
             return RunResult(status="timeout", detail="the sandbox did not report in time")
         sandbox.launched.reap_later()  # the answer is in: its supervisor exits on its own, right after
-        return _result_from_report(report, output)
+        return _result_from_report(report, output, job)
     finally:
         sandbox.launched.forget()
         sandbox.close_fds()
@@ -362,15 +361,18 @@ def _collect(job_w: int, message: bytes, report_r: int, output_r: int, deadline:
                     pass
     return b"".join(report), b"".join(output), timed_out
 
-def _strict_json(data: bytes) -> Any:
-    """JSON as plain data: no NaN or Infinity literals, nothing but str/int/float/bool/None/list/dict."""
+def _strict_json(data: bytes, max_nodes: int) -> Any:
+    """JSON as plain data: no NaN or Infinity literals, nothing but str/int/float/bool/None/list/dict,
+    and no more than ``max_nodes`` values (counted before any is built)."""
 
     def refuse(name: str) -> Any:
         raise ValueError(f"{name} is not allowed in evidence")
 
+    if evidence.json_nodes(data) > max_nodes:
+        raise ValueError("more values than the run could have sent")
     return json.loads(data.decode("utf-8"), parse_constant=refuse)
 
-def _result_from_report(report: bytes, output: bytes) -> RunResult:
+def _result_from_report(report: bytes, output: bytes, job: Job) -> RunResult:
     """The supervisor's report (trusted envelope) and the learner process's evidence (a claim)."""
     text = output.decode("utf-8", "replace")
     # The report's header comes from the supervisor, which runs no learner code, and nothing of
@@ -418,10 +420,10 @@ def _result_from_report(report: bytes, output: bytes) -> RunResult:
         status = "memory" if "MemoryError" in text else "killed"
         return result(status, f"exit {exit_code} without evidence: {text[-500:]}")
     try:
-        data = _strict_json(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        data = _strict_json(body, evidence.nodes_allowed(len(job.variables) + len(job.calls)))
+    except (ValueError, UnicodeDecodeError, RecursionError, MemoryError) as exc:
         return result("crashed", f"evidence is not plain JSON: {str(exc)[:200]}")
-    run = decode_evidence(data)
+    run = decode_evidence(data, job.calls)
     if run.status == "setup_error":  # the setup went fine (the supervisor saw it): a forgery
         return result("crashed", "the evidence claims a setup error the supervisor did not see")
     run.duration_ms = duration

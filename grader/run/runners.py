@@ -51,7 +51,7 @@ class InProcessRunner:
         finally:
             os.chdir(cwd)
         # The same trip as across a process boundary, so both runners give identical results.
-        return decode_evidence(json.loads(json.dumps(data)))
+        return decode_evidence(json.loads(json.dumps(data)), job.calls)
 
     def prepare(self, needs: tuple[str, ...] = (), datasets_dir: Path | None = None) -> None:
         pass  # nothing to start: runs happen in this interpreter

@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from . import evidence
 from .guard import REFUSED, install_guard
-from .sandbox import execute
+from .sandbox import execute, stash
 
 MAX_EVIDENCE_BYTES = 32 * 1024 * 1024
 REPORT_FD_ENV = "QALA_REPORT_FD"
@@ -117,6 +117,11 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
         if job is None:  # end-of-file instead of a job: the sandbox is being taken down
             os._exit(0)
         confine.limit_cpu(float(job.get("timeout", 10.0)) + 1.0)  # a lowering: the guard allows it
+        # The calls wait in a pipe while learner code runs: the job dict is in reach of its frames.
+        calls_fd = stash(job.get("calls", []))
+        if calls_fd is not None:
+            job["calls_fd"] = calls_fd
+            del job["calls"]
         _write_all(channel, ready)
 
         def after_setup(error: dict | None) -> None:
@@ -265,7 +270,7 @@ def _forget_native() -> None:
     except ImportError:
         pass
     keep = {"qala", "qala.grader", *LEARNER_MODULES}
-    for name in [m for m in sys.modules if m in ("ctypes", "_ctypes", "_posixsubprocess") or m.startswith(("ctypes.", "qala.")) and m not in keep]:
+    for name in [m for m in sys.modules if m in ("ctypes", "_ctypes", "_posixsubprocess", "readline") or m.startswith(("ctypes.", "qala.")) and m not in keep]:
         del sys.modules[name]
     internal = sys.modules.get("numpy._core._internal") or sys.modules.get("numpy.core._internal")
     if internal is not None and hasattr(internal, "ctypes"):

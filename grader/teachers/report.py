@@ -2,8 +2,13 @@
 
 Nothing a file claims is trusted: every attempt's code runs again in the sandbox against the
 teacher's copy of the course, XP and badges are recomputed from those verdicts, and every
-attempt whose regrade disagrees with its claim is listed. A file that is malformed (or hostile)
-is reported on its own line; the other files are still read.
+attempt whose regrade disagrees with its claim is listed. What cannot be run again — the
+dates of attempts, the hints used, the order of attempts — is shown as claimed, and badges
+that rest on it are listed apart from the confirmed ones. A file that is malformed (or
+hostile) is reported on its own line; the other files are still read; one whose programs use
+up their time budget is stopped and named. Every text shown comes without control characters
+(a lesson id with escape sequences must not drive the teacher's terminal). Regrading other
+people's code needs the sandbox's namespaces: without them the report refuses (SECURITY.md).
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ import json
 import math
 import os
 import threading
+import time
+import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +32,7 @@ from ..errors import GradingError, QalaError
 from ..i18n import Translator, pick
 from ..judge.grading import Grader
 from ..progress import rewards
+from ..run.jobs import Job
 
 FORMAT = "qala-export"
 VERSION = 1
@@ -33,10 +41,25 @@ MAX_ATTEMPTS = 5000  # per file
 MAX_CODE_CHARS = 200_000  # per attempt
 MAX_NAME_CHARS = 100
 MAX_SLOW_RUNS = 5  # runs that hit the time limit before a file's remaining attempts are skipped
+FILE_BUDGET_SECONDS = 600.0  # run time one file may take (its programs; shared ones count for each owner)
+
+# Badge rules that rest on what a file says rather than on verdicts the report computes itself.
+CLAIMED_RULES = {"streak", "first_try", "comeback", "no_hints_lessons", "xp"}
+WALLS_FOR_OTHERS = ("namespaces", "filesystem-view")  # what regrading other people's code needs
 
 
 class ExportError(QalaError):
     """An exported file cannot be read as a class member's work."""
+
+
+class TooFewWalls(GradingError):
+    """This machine's sandbox cannot hold other people's code: the report will not run it."""
+
+
+def shown(text: Any) -> str:
+    """Text fit to show a teacher: control and format characters (ESC, bidirectional overrides,
+    line separators) become spaces, so nothing from a file can drive a terminal or reorder a line."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(text))
 
 
 # ---------------------------------------------------------------- reading exported files
@@ -68,8 +91,7 @@ class ExportFile:
 
 
 def _clean_name(name: str) -> str:
-    shown = "".join(ch if ch.isprintable() else " " for ch in name).strip()
-    return " ".join(shown.split())[:MAX_NAME_CHARS]
+    return " ".join(shown(name).split())[:MAX_NAME_CHARS]
 
 
 def read_export(path: Path, tr: Translator | None = None) -> ExportFile:
@@ -210,10 +232,11 @@ class LearnerSummary:
     lessons: dict[str, str]  # lesson id -> done | started
     xp: int
     claimed_xp: int
-    badges: list[str]
+    badges: list[str]  # confirmed: their rules rest on regraded verdicts only
     claimed_badges: list[str]
     disagreements: int
     last_active: str
+    badges_on_claims: list[str] = field(default_factory=list)  # earned if the file's dates, hints and order are true
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -248,6 +271,7 @@ class ClassReport:
     problems: list[tuple[str, str]]  # (file, what is wrong)
     lessons: list[tuple[str, str]]  # (id, title) in course order
     runs: int = 0  # distinct programs regraded
+    stopped: list[tuple[str, str]] = field(default_factory=list)  # (file, why its regrade was cut short)
 
     @property
     def attempts(self) -> int:
@@ -277,6 +301,8 @@ class ClassReport:
             "struggles": [{"lesson": e.lesson, "exercise": e.exercise} for e in self.struggles()],
             "disagreements": [d.as_json() for d in self.disagreements],
             "problems": [{"file": f, "error": e} for f, e in self.problems],
+            "stopped": [{"file": f, "reason": r} for f, r in self.stopped],
+            "claimed_not_confirmed": ["local_date", "hints_used", "attempt order"],
         }
 
 
@@ -289,8 +315,22 @@ def _exercise(course: Course, lesson_id: str, exercise_id: str) -> tuple[Lesson,
     return (lesson, exercise) if exercise else None
 
 
-def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translator, jobs: int | None = None) -> ClassReport:
-    """Read every file, regrade every attempt (in parallel), and summarise the class."""
+def require_walls(grader: Grader, tr: Translator) -> None:
+    """Refuse to regrade other people's code where the sandbox lacks namespaces and its own
+    filesystem view (then only the audit hook stands between their code and the teacher's files)."""
+    result = grader.runner.run(Job(source="x = 1", variables=("x",), timeout=30))
+    held = set((result.walls or {}).get("held", ()))
+    if not result.ok or any(wall not in held for wall in WALLS_FOR_OTHERS):
+        raise TooFewWalls(tr.t("This machine cannot wall off other people's code (no user namespaces here), so qala report does not run it: regrade on a machine that allows them (see docs/SECURITY.md)."))
+
+
+def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translator, jobs: int | None = None,
+                 file_budget: float = FILE_BUDGET_SECONDS) -> ClassReport:
+    """Read every file, regrade every attempt (in parallel), and summarise the class.
+
+    Raises TooFewWalls, before running anything of anyone's, where the sandbox cannot hold it.
+    ``file_budget``: seconds of runs one file may take; the rest of its attempts are skipped and
+    the file is named in ``stopped``."""
     files: list[ExportFile] = []
     problems: list[tuple[str, str]] = []
     for path in paths:
@@ -310,7 +350,14 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
         for attempt in export.attempts:
             if _exercise(course, attempt.lesson, attempt.exercise):
                 owners.setdefault((attempt.lesson, attempt.exercise, attempt.code), set()).add(index)
-    regrades = _regrade_all(course, grader, owners, tr, jobs)
+    if owners:
+        require_walls(grader, tr)
+    spent: dict[int, float] = {}  # seconds of runs per file (by its index)
+    regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget)
+    stopped = [
+        (str(files[i].path), tr.t("stopped: its programs used up the {seconds} seconds of run time a file may take; the attempts after that were not regraded", seconds=int(file_budget)))
+        for i in sorted(spent) if spent[i] >= file_budget
+    ]
 
     learners, disagreements = [], []
     per_exercise: dict[tuple[str, str], dict] = {}
@@ -344,10 +391,11 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
         problems=problems,
         lessons=lessons,
         runs=len(regrades),
+        stopped=stopped,
     )
 
 
-def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, jobs: int | None) -> dict:
+def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, jobs: int | None, spent: dict[int, float], budget: float) -> dict:
     workers = max(1, jobs or os.cpu_count() or 1)
     broken: dict[tuple[str, str], str] = {}
 
@@ -375,13 +423,20 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
         with lock:
             if all(slow[i] >= MAX_SLOW_RUNS for i in owners[key]):
                 return key, Regrade(False, (), "", tr.t("skipped: this learner's programs kept hitting the time limit"))
+            if all(spent.get(i, 0.0) >= budget for i in owners[key]):
+                return key, Regrade(False, (), "", tr.t("skipped: this file used up its time budget"))
         lesson, exercise = _exercise(course, lesson_id, exercise_id)
+        started = time.monotonic()
         try:
             grade = grader.grade(lesson, exercise, code, tr)
         except GradingError as exc:
             return key, Regrade(False, (), "", str(exc))
         except Exception as exc:  # a regrade must never take the whole report down
             return key, Regrade(False, (), "", f"{type(exc).__name__}: {exc}"[:200])
+        finally:
+            with lock:
+                for i in owners[key]:
+                    spent[i] = spent.get(i, 0.0) + time.monotonic() - started
         is_slow = grade.duration_ms >= exercise.timeout * 900
         if is_slow:
             with lock:
@@ -448,6 +503,7 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
         elif any(l == lesson.id for l, _ in progress.attempted()):
             lessons[lesson.id] = "started"
     earned = [b.id for b in course.info.badges if rewards.badge_earned(b, course, progress)]
+    confirmed = [b for b in earned if course_badge_rule(course, b) not in CLAIMED_RULES]
     summary = LearnerSummary(
         name=name,
         file=file,
@@ -456,15 +512,24 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
         lessons=lessons,
         xp=progress.xp,
         claimed_xp=export.claimed_xp,
-        badges=earned,
+        badges=confirmed,
         claimed_badges=list(export.claimed_badges),
         disagreements=len(found),
         last_active=max((a.at for a in export.attempts), default=""),
+        badges_on_claims=[b for b in earned if b not in confirmed],
     )
     return summary, found
 
 
+def course_badge_rule(course: Course, badge_id: str) -> str:
+    return next((str(b.rule.get("kind")) for b in course.info.badges if b.id == badge_id), "")
+
+
 # ---------------------------------------------------------------- for people: the terminal
+
+
+def claims_note(tr: Translator) -> str:
+    return tr.t("Verdicts are regraded. Taken from the files as claimed, not confirmed: the dates of attempts (streaks), the hints used and the order of attempts (first-try bonus). XP and the badges computed from them rest on those claims.")
 
 
 def kind_text(kind: str, tr: Translator) -> str:
@@ -483,8 +548,11 @@ def verdict_text(value: bool | None, tr: Translator) -> str:
 
 
 def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) -> None:
-    from rich.markup import escape
+    from rich.markup import escape as rich_escape
     from rich.table import Table
+
+    def escape(text: Any) -> str:
+        return rich_escape(shown(text))
 
     console.print(f"[bold]{escape(tr.t('Class report: {course}', course=report.course_title))}[/]  "
                   + escape(", ".join((
@@ -531,6 +599,12 @@ def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) 
             console.print(escape(tr.t("…and {n} more: see --json or --html.", n=len(report.disagreements) - limit)))
     else:
         console.print(escape(tr.t("Every regraded attempt agrees with what its file claims.")))
+    on_claims = [(learner.name, learner.badges_on_claims) for learner in report.learners if learner.badges_on_claims]
+    if on_claims:
+        console.print(escape(tr.t("Badges that rest on what the files claim: {list}", list="; ".join(f"{name}: {', '.join(badges)}" for name, badges in on_claims))))
+    console.print(f"[dim]{escape(claims_note(tr))}[/]")
+    for file, reason in report.stopped:
+        console.print(f"[red]{escape(file)}: {escape(reason)}[/]")
     for file, error in report.problems:
         console.print(f"[red]{escape(file)}: {escape(error)}[/]")
 
@@ -607,7 +681,10 @@ def _fmt(value: float) -> str:
 
 def render_html(report: ClassReport, tr: Translator) -> str:
     """One self-contained page: inline CSS and SVG, no scripts, nothing fetched."""
-    e = html.escape
+
+    def e(text: Any) -> str:
+        return html.escape(shown(text))
+
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{e(report.language)}"><head><meta charset="utf-8">',
@@ -617,6 +694,7 @@ def render_html(report: ClassReport, tr: Translator) -> str:
         f"<style>{CSS}</style></head><body>",
         f"<h1>{e(tr.t('Class report: {course}', course=report.course_title))}</h1>",
         f'<p class="muted">{e(tr.t("Every attempt was run again with this copy of the course on {date}; nothing the files claim was trusted.", date=report.generated_at[:16].replace("T", " ")))}</p>',
+        f'<p class="muted">{e(claims_note(tr))}</p>',
         '<div class="cards">',
     ]
     cards = [
@@ -645,6 +723,8 @@ def render_html(report: ClassReport, tr: Translator) -> str:
             claimed_class = "n" if learner.claimed_xp == learner.xp else "n bad"
             unearned = [b for b in learner.claimed_badges if b not in learner.badges]
             badges = e(", ".join(learner.badges)) + (f' <span class="bad">{e(tr.t("claimed but not earned: {badges}", badges=", ".join(unearned)))}</span>' if unearned else "")
+            if learner.badges_on_claims:
+                badges += f' <span class="muted">{e(tr.t("resting on claims: {badges}", badges=", ".join(learner.badges_on_claims)))}</span>'
             flag = f'<td class="n bad">{learner.disagreements}</td>' if learner.disagreements else '<td class="n">0</td>'
             out.append(f'<td class="n">{learner.xp}</td><td class="{claimed_class}">{learner.claimed_xp}</td><td>{badges}</td>{flag}</tr>')
         out.append("</tbody></table>")
@@ -673,11 +753,15 @@ def render_html(report: ClassReport, tr: Translator) -> str:
         for d in report.disagreements:
             regraded = f"{verdict_text(d.regraded_passed, tr)}, {d.regraded_xp} XP" if d.regraded_passed is not None else "—"
             why = kind_text(d.kind, tr) + (f" ({d.check}: {d.message})" if d.message else "")
-            out.append(f'<tr><td title="{e(d.file)}">{e(d.learner)}</td><td>#{d.attempt} {e(d.lesson)}/{e(d.exercise)}<br><span class="muted">{e(d.at)}</span></td><td>{e(verdict_text(d.claimed_passed, tr))}, {d.claimed_xp} XP</td><td class="bad">{e(regraded)}</td><td>{e(why)}</td></tr>')
+            out.append(f'<tr><td title="{e(d.file)}">{e(d.learner)}</td><td>#{d.attempt} {e(d.lesson)}/{e(d.exercise)}<br><span class="muted">{e(tr.t("claimed time: {at}", at=d.at))}</span></td><td>{e(verdict_text(d.claimed_passed, tr))}, {d.claimed_xp} XP</td><td class="bad">{e(regraded)}</td><td>{e(why)}</td></tr>')
         out.append("</tbody></table>")
     else:
         out.append(f'<p class="ok">{e(tr.t("Every regraded attempt agrees with what its file claims."))}</p>')
 
+    if report.stopped:
+        out.append(f"<h2>{e(tr.t('Files whose regrade was stopped'))}</h2><ul>")
+        out += [f"<li><code>{e(f)}</code>: {e(reason)}</li>" for f, reason in report.stopped]
+        out.append("</ul>")
     if report.problems:
         out.append(f"<h2>{e(tr.t('Files that could not be read'))}</h2><ul>")
         out += [f"<li><code>{e(f)}</code>: {e(err)}</li>" for f, err in report.problems]

@@ -2,9 +2,10 @@
 
 Each hostile test grades one submission through the real Engine (real SQLite progress, real
 sandbox processes) and then calls :meth:`Arena.assert_harmless`, which checks that the run
-ended "not passed" within the time limit plus a margin, and left no process, no scratch
-folder, no changed dataset and no progress beyond its own failed attempt — and that a
-legitimate solution still passes afterwards.
+ended "not passed" with a message, and left no process, no scratch folder, no changed dataset
+and no progress beyond its own failed attempt — and that a legitimate solution still passes
+afterwards. What an attack reports (it prints ``WORKED: …`` when a step succeeds) is checked
+too: a verdict alone cannot show that an attack failed, only that the answer was wrong.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from qala.grader.run.worker import WorkerRunner
 from tests.conftest import exercise_text, lesson_text, make_course
 
 TIMEOUT = 2  # the exercise's time limit, seconds
-MARGIN = {"warm": 2.0, "oneshot": 3.5}  # starting Python and pandas, reference runs, a slow machine
 MEMORY = 1024**3  # a smaller limit than the default, so memory bombs end fast
 
 SOLUTION = """import pandas as pd
@@ -49,6 +49,25 @@ message = "Group by district, then take the mean."
 """
 
 
+BAND_SOLUTION = """def band(pm25):
+    if pm25 <= 12:
+        return "good"
+    if pm25 <= 55:
+        return "moderate"
+    return "high"
+"""
+
+BAND_CALLS = ("band(5.0)", "band(30.0)", "band(80.0)")
+
+BAND_CHECKS = f"""timeout = {TIMEOUT}
+
+[[check]]
+function = "band"
+calls = {list(BAND_CALLS)!r}
+message = "Compare with 12, then with 55."
+""".replace("'", '"')
+
+
 def _air_csv() -> str:
     rows = ["day,district,pm25"]
     for day in range(1, 29):
@@ -67,7 +86,8 @@ def course(tmp_path_factory) -> Path:
         checks=CHECKS,
         hints="1. air['pm25'].mean()",
     )
-    make_course(root, {"city-air": lesson_text("city-air", exercise, front='needs = ["pandas"]\n')}, datasets={"air.csv": _air_csv()})
+    band = exercise_text(ex_id="band", starter="def band(pm25):\n    return None", solution=BAND_SOLUTION.strip(), checks=BAND_CHECKS, hints="1. if pm25 <= 12:")
+    make_course(root, {"city-air": lesson_text("city-air", exercise + "\n" + band, front='needs = ["pandas"]\n')}, datasets={"air.csv": _air_csv()})
     return root
 
 
@@ -221,6 +241,7 @@ class Arena:
     worker_pid: int | None
     outside: Path  # a folder outside the sandbox that hostile code tries to reach
     before: dict = field(default_factory=dict)
+    exercise: str = "mean"
 
     def processes(self) -> tuple[int | None, list[str]]:
         """The runner's ready sandbox (waiting for the next job: see docs/SECURITY.md), and every
@@ -256,18 +277,20 @@ class Arena:
             "processes": processes,
         }
 
-    def check(self, code: str):
-        """Grade ``code`` as a learner would, and time it."""
+    def check(self, code: str, exercise: str = "mean"):
+        """Grade ``code`` as a learner would (the second value is kept for the tests' signature:
+        how long it took is never asserted; pytest-timeout stops a run that hangs)."""
         self.before = self.snapshot()
-        started = time.monotonic()
-        outcome = self.engine.check("city-air", "mean", code)
-        return outcome, time.monotonic() - started
+        self.exercise = exercise
+        outcome = self.engine.check("city-air", exercise, code)
+        return outcome, None
 
-    def assert_harmless(self, outcome, elapsed: float, *, reason: str | None = None) -> None:
+    def assert_harmless(self, outcome, elapsed=None, *, reason: str | None = None) -> None:
         """The promises of issue 4 for one hostile check."""
         assert not outcome.passed, [f.as_json() for f in outcome.grade.feedback]
         assert outcome.xp_gained == 0 and outcome.new_badges == ()
-        assert elapsed < TIMEOUT + MARGIN[self.kind], f"took {elapsed:.1f}s"
+        assert all(f.message.strip() for f in outcome.grade.feedback), "a verdict without a sentence"
+        assert "WORKED" not in outcome.grade.output, outcome.grade.output
         runs = next(f for f in outcome.grade.feedback if f.check == "runs")
         if reason is not None:
             assert reason in runs.message, runs.message
@@ -294,7 +317,7 @@ class Arena:
         assert not attempts[-1].passed and attempts[-1].xp == 0
         assert self.progress_file.is_file()
         # ...and the sandbox still works for an honest learner.
-        honest = self.engine.check("city-air", "mean", SOLUTION)
+        honest = self.engine.check("city-air", self.exercise, SOLUTION if self.exercise == "mean" else BAND_SOLUTION)
         assert honest.passed, [f.as_json() for f in honest.grade.feedback]
 
 
@@ -306,7 +329,8 @@ def arena(request, course, tmp_path) -> Arena:
     outside.mkdir()
     engine = Engine(course_root=course, home=home, language="en", runner=runner)
     lesson = engine.lesson("city-air")
-    engine.grader.reference(lesson, lesson.exercises[0])  # so the clock below times the learner's run only
+    for exercise in lesson.exercises:
+        engine.grader.reference(lesson, exercise)  # so a check runs the learner's code only
     worker_pid = runner.pid if isinstance(runner, WorkerRunner) else None
     yield Arena(request.param, course, home, engine, worker_pid, outside)
     engine.store.close()  # the runner is shared by the session

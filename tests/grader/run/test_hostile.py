@@ -1,10 +1,11 @@
 """Hostile submissions, one class each: none passes, hangs, harms, or moves progress.
 
 Every test runs twice — through the warm worker and through a one-shot sandbox — and ends
-with ``arena.assert_harmless``: not passed, within the time limit plus a margin, no process or
-scratch folder left, datasets, lessons and progress untouched, and an honest solution still
-passing afterwards. Attacks are written so that, had they worked, the check would have passed
-or the harm would show.
+with ``arena.assert_harmless``: not passed with a message, no process or scratch folder left,
+datasets, lessons and progress untouched, and an honest solution still passing afterwards.
+Attacks report each step that works (``WORKED: …`` in what they print, which
+``assert_harmless`` looks for), so a test fails when its attack works, not only when the
+answer happens to come out right.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import textwrap
 
 import pytest
 
-from tests.grader.run.conftest import TIMEOUT
+from tests.grader.run.conftest import BAND_CALLS, BAND_SOLUTION
 
 
 def hostile(code: str, **values) -> str:
@@ -180,7 +181,9 @@ def test_reading_the_lesson_and_the_reference_cache_to_copy_the_answer_is_not_a_
             found.append(str(item))
     except Exception as exc:
         print(type(exc).__name__, exc)
-    if not found:
+    if found:
+        print("WORKED:", found)
+    else:
         mean_pm25 = -1
     """
     outcome, elapsed = arena.check(hostile(code, lesson=arena.lesson_file, home=arena.home))
@@ -195,11 +198,13 @@ def test_writing_to_the_progress_store_changes_nothing(arena):
             db = sqlite3.connect(path)
             db.execute("INSERT INTO attempts (course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms) VALUES ('test-course', 'city-air', 'mean', '', 1, '[]', 9999, 0, '2024-01-01', '2024-01-01', 1)")
             db.commit()
+            print("WORKED: inserted into", path)
         except Exception as exc:
             print(type(exc).__name__, exc)
         try:
             with open(path, "r+b") as handle:
                 handle.write(b"garbage" * 100)
+            print("WORKED: overwrote", path)
         except Exception as exc:
             print(type(exc).__name__, exc)
     mean_pm25 = 0
@@ -249,7 +254,7 @@ def test_ctypes_and_native_escapes_are_refused(arena):
     attempt("subclasses", via_subclasses)
     attempt("_ctypes", via_libc_loader)
     if tries:
-        mean_pm25 = tries
+        print("WORKED:", tries)
     """
     outcome, elapsed = arena.check(hostile(code, marker=marker))
     arena.assert_harmless(outcome, elapsed)
@@ -275,7 +280,7 @@ def test_subprocesses_and_exec_are_refused(arena):
     ]:
         try:
             action()
-            mean_pm25 = name
+            print("WORKED:", name)
         except BaseException as exc:
             print(name, type(exc).__name__, exc)
     """
@@ -307,7 +312,7 @@ def test_the_network_is_unreachable(arena):
         ]:
             try:
                 action()
-                mean_pm25 = name
+                print("WORKED:", name)
             except BaseException as exc:
                 print(name, type(exc).__name__, exc)
         """
@@ -340,12 +345,13 @@ def test_a_fork_bomb_is_stopped(arena):
         children += 1
     except BaseException as exc:
         print(type(exc).__name__, exc)
-    mean_pm25 = children
-    while True:
-        os.fork()
+    if children:
+        print("WORKED:", children, "processes")
     """
     outcome, elapsed = arena.check(hostile(code))
     arena.assert_harmless(outcome, elapsed)
+    outcome, elapsed = arena.check("import os\nmean_pm25 = 0\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass")
+    arena.assert_harmless(outcome, elapsed, reason="took too long")
 
 
 def test_a_memory_bomb_is_stopped(arena):
@@ -363,7 +369,6 @@ def test_a_memory_bomb_is_stopped(arena):
 def test_an_infinite_loop_is_stopped_on_time(arena):
     outcome, elapsed = arena.check("mean_pm25 = 0\nwhile True:\n    mean_pm25 += 1")
     arena.assert_harmless(outcome, elapsed, reason="took too long")
-    assert elapsed >= TIMEOUT
 
 
 def test_code_that_ignores_sigterm_still_dies(arena):
@@ -414,7 +419,7 @@ def test_signals_to_other_processes_are_refused(arena):
         ]:
             try:
                 action()
-                mean_pm25 = name
+                print("WORKED:", name)
             except BaseException as exc:
                 print(name, type(exc).__name__, exc)
         """
@@ -445,7 +450,7 @@ def test_datasets_cannot_be_deleted_or_altered(arena):
         ]:
             try:
                 action()
-                print(name, "worked")
+                print("WORKED:", name)
             except BaseException as exc:
                 print(name, type(exc).__name__)
     """
@@ -461,7 +466,8 @@ def test_writing_outside_its_own_folder_is_refused(arena):
         try:
             with open(path, "w") as handle:
                 handle.write("pwned")
-            print(path, "written")
+            # /tmp is the sandbox's own where it has a view (memory, gone with the run): not an escape
+            print("wrote its own" if path == "/tmp/qala-pwned-by-test" and os.getcwd() == "/work" else "WORKED: wrote", path)
         except BaseException as exc:
             print(path, type(exc).__name__)
     open("mine.txt", "w").write("my own folder is fine")
@@ -480,10 +486,113 @@ def test_reading_outside_the_datasets_is_refused(arena):
     mean_pm25 = None
     for path in [{secret}, "/etc/passwd", "/etc/shadow", "/proc/1/environ", "/proc/self/environ", {course} + "/course/course.toml"]:
         try:
-            mean_pm25 = open(path).read()
+            print("WORKED: read", path, open(path).read()[:20])
         except BaseException as exc:
             print(path, type(exc).__name__)
     """
     outcome, elapsed = arena.check(hostile(code, secret=secret, course=arena.course))
     arena.before["outside"] = sorted(p.name for p in arena.outside.iterdir())
     arena.assert_harmless(outcome, elapsed)
+
+
+# ---------------------------------------------------------------- issue 19: verdicts you can trust
+
+FORGE = """
+import json, os, struct
+
+def forge(evidence):
+    data = json.dumps(evidence).encode()
+    frame = b"E" + struct.pack(">I", len(data)) + data
+    for fd in range(3, 64):  # the channel to the supervisor is one of them
+        try:
+            os.write(fd, frame)
+        except OSError:
+            pass
+    os._exit(0)
+"""
+
+
+def forged(evidence: str) -> str:
+    return FORGE + f"\nforge({evidence})\n"
+
+
+def test_a_function_exercise_is_not_passed_by_results_missing_added_or_reordered(arena):
+    answers = [{"call": c, "ok": v} for c, v in zip(BAND_CALLS, ("good", "moderate", "high"), strict=True)]
+    for evidence in (
+        {"status": "ok", "values": {}, "calls": []},  # no results: nothing to compare
+        {"status": "ok", "values": {}, "calls": answers[:2]},  # one missing
+        {"status": "ok", "values": {}, "calls": answers + [{"call": "band(1.0)", "ok": "good"}]},  # one too many
+        {"status": "ok", "values": {}, "calls": answers[::-1]},  # each named, in the wrong order
+        {"status": "ok", "values": {}, "calls": [{"ok": a["ok"]} for a in answers[:2]] + [{"call": "x", "ok": "high"}]},
+    ):
+        outcome, elapsed = arena.check(BAND_SOLUTION.replace("return", "return None #") + forged(repr(evidence)), exercise="band")
+        arena.assert_harmless(outcome, elapsed)
+
+
+def test_the_hidden_calls_are_out_of_reach_of_learner_code(arena):
+    code = """
+    import sys
+    def band(pm25):
+        return None
+    needle = "band(" + str(30.0) + ")"  # built here: this source itself is in reach
+    found = []
+    frame = sys._getframe(0).f_back  # the frames above this code's own
+    while frame is not None:
+        for name, value in list(frame.f_locals.items()):
+            if value is globals():
+                continue
+            calls = value.get("calls") if isinstance(value, dict) else None
+            if isinstance(calls, list) and needle in calls:
+                found.append(list(calls))
+                calls.clear()
+            elif isinstance(value, (dict, list, tuple, str)) and needle in repr(value)[:100000]:
+                found.append(name)
+        frame = frame.f_back
+    if found:
+        print("WORKED: found the calls", found)
+    """
+    outcome, elapsed = arena.check(hostile(code), exercise="band")
+    arena.assert_harmless(outcome, elapsed)
+    band = next(f for f in outcome.grade.feedback if f.check != "runs")
+    assert "wrong answer" in band.message or "should be" in band.message, band.message  # its calls were made
+
+
+def test_values_the_grader_cannot_compare_end_in_a_verdict(arena):
+    for code in ("mean_pm25 = 10**400\nby_district = -10**400", "mean_pm25 = [10**400, 1e308, -0.0]\nby_district = {10**400: 1}"):
+        outcome, elapsed = arena.check(code)
+        arena.assert_harmless(outcome, elapsed)
+        assert any("should be" in f.message for f in outcome.grade.feedback), [f.as_json() for f in outcome.grade.feedback]
+
+
+def test_evidence_forged_to_cost_the_grader_time_or_memory_is_refused_before_decoding(arena):
+    colliding = {"$": "dict", "items": [[n * (2**61 - 1), 0] for n in range(1, 20001)]}
+    for evidence in (
+        repr({"status": "ok", "values": {"mean_pm25": colliding}, "calls": []}),
+        repr({"status": "ok", "values": {"mean_pm25": {"$": "set", "items": [n * (2**61 - 1) for n in range(1, 20001)]}}, "calls": []}),
+        '{"status": "ok", "values": {"mean_pm25": [[]] * (3 * 1024 * 1024)}, "calls": []}',  # 12 MiB of [], three million lists
+        repr({"status": "ok", "values": {}, "calls": [], "stdout": "1 " * 5_000_000}),
+    ):
+        outcome, elapsed = arena.check(forged(evidence))
+        arena.assert_harmless(outcome, elapsed)
+        runs = next(f for f in outcome.grade.feedback if f.check == "runs")
+        assert not runs.passed, runs.message  # refused as evidence, not decoded and judged
+
+
+def test_every_function_only_exercise_of_the_course_fails_for_code_that_reports_no_results(warm_runner, tmp_path):
+    from qala.grader.engine import Engine
+
+    engine = Engine(home=tmp_path / "home", language="en", runner=warm_runner)
+    only_functions = [
+        (lesson, exercise)
+        for lesson in engine.course.lessons.values()
+        for exercise in lesson.exercises
+        if any(c.kind == "function" for c in exercise.checks) and all(c.kind in ("function", "uses", "forbids") for c in exercise.checks)
+    ]
+    assert len(only_functions) >= 8
+    for lesson, exercise in only_functions:
+        # The reference solution itself (so every `uses` check passes), then a forged evidence without results.
+        code = exercise.solution + "\n" + forged(repr({"status": "ok", "values": {}, "calls": [], "stdout": ""}))
+        outcome = engine.check(lesson.id, exercise.id, code)
+        assert not outcome.passed, (lesson.id, exercise.id)
+        assert all(f.message.strip() for f in outcome.grade.feedback)
+    engine.store.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -325,3 +326,17 @@ def test_a_ready_sandbox_warms_up_at_once_only_when_told(course):
             assert engine.runner.warm_after == (0.0 if (os.cpu_count() or 1) >= 2 else None)
     finally:
         engine.close()
+
+
+def test_a_ready_sandbox_that_died_before_its_job_is_replaced_by_a_fresh_one(course):
+    """Its learner's process is killed while it waits: nothing of the job ran, so the job runs in a
+    fresh sandbox, once, and passes (no file is written anywhere on the way)."""
+    runner = ProcessRunner()
+    try:
+        runner.prepare(("pandas",), course / "lessons" / "datasets")
+        supervisor = ready_sandbox(runner)
+        os.kill(waiting_learner(supervisor), signal.SIGKILL)
+        result = runner.run(air_job(course))
+        assert result.ok and result.values["mean_pm25"] > 0, (result.status, result.detail)
+    finally:
+        runner.close()

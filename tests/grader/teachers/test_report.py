@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from qala.grader.engine import Engine
+
 from tests.conftest import REPO, exercise_text, lesson_text, run_qala
 
 COURSE_TOML = """
@@ -285,3 +285,105 @@ def test_the_terminal_report_and_its_exit_codes(classroom, tampered, tmp_path):
         assert words in result.stdout
     nothing = run_qala("report", str(tampered["broken"]["not json"]), "--course", str(classroom["course"]), home=tmp_path / "home")
     assert nothing.returncode == 2 and "not valid JSON" in nothing.stderr and nothing.stdout == ""
+
+
+# ---------------------------------------------------------------- issue 19: what the report can and cannot confirm
+
+
+def _grader(course_root: Path, tmp_path: Path, runner=None):
+    from qala.grader.content.course_file import load_course
+    from qala.grader.judge.grading import Grader
+    from qala.grader.run.launch import ProcessRunner
+
+    course, _ = load_course(course_root)
+    return course, Grader(course, runner or ProcessRunner(), tmp_path / "cache")
+
+
+def test_escape_sequences_in_a_file_never_reach_the_teachers_terminal_or_page(classroom, tmp_path):
+    clear = "\x1b[2J\x1b[H"
+
+    def hostile(data):
+        data["learner"]["name"] = f"Mallory{clear}"
+        first = data["attempts"][0]
+        data["attempts"].append(dict(first, lesson=f"fake{clear}\u202elesson", exercise=f"x{clear}"))
+        data["attempts"].append(dict(first, lesson="sums", exercise="total", code=f"raise ValueError({clear!r} + 'Summary: all passed')", passed=True))
+
+    path = tamper(classroom["files"][7], tmp_path / f"mallory{clear}.json", hostile)
+    result = run_qala("report", str(path), "--course", str(classroom["course"]), "--html", str(tmp_path / "class.html"), home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "class.html").read_text(encoding="utf-8")
+    assert "Mallory" in result.stdout and "fake" in result.stdout and "fake" in page
+    for shown in (result.stdout, result.stderr, page):
+        assert "\x1b" not in shown and "\u202e" not in shown
+    broken = tmp_path / f"broken{clear}.json"
+    broken.write_text("{", encoding="utf-8")
+    nothing = run_qala("report", str(broken), "--course", str(classroom["course"]), home=tmp_path / "home")
+    assert nothing.returncode == 2 and "\x1b" not in nothing.stderr and "broken" in nothing.stderr
+
+
+def test_dates_hints_and_order_are_shown_as_claimed_and_earn_no_badge_silently(classroom, tmp_path):
+    from qala.grader.i18n import Translator
+    from qala.grader.teachers.report import build_report, print_report, render_html
+
+    course_root = tmp_path / "course"
+    shutil.copytree(classroom["course"], course_root)
+    toml = course_root / "course" / "course.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[[badge]]\nid = "three-days"\ntitle = { en = "Three days" }\ndescription = { en = "Three days in a row." }\nrule = { kind = "streak", days = 3 }\n', encoding="utf-8")
+
+    def forged_dates(data):  # every attempt on its own day, three days in a row: a streak nobody can check
+        for n, attempt in enumerate(a for a in data["attempts"] if a["passed"]):
+            attempt["local_date"] = f"2025-03-{10 + min(n, 2):02d}"
+            attempt["hints_used"] = 0
+        data["learner"]["name"] = "Streaky"
+
+    path = tamper(classroom["files"][8], tmp_path / "streak.json", forged_dates)
+    course, grader = _grader(course_root, tmp_path)
+    tr = Translator("en")
+    try:
+        report = build_report(course, grader, [path], tr, jobs=1)
+    finally:
+        grader.runner.close()
+    [learner] = report.learners
+    assert "three-days" not in learner.badges and learner.badges_on_claims == ["three-days"]
+    assert "first-step" in learner.badges  # a badge resting on regraded verdicts only is confirmed
+    assert report.as_json()["claimed_not_confirmed"] == ["local_date", "hints_used", "attempt order"]
+    page = render_html(report, tr)
+    assert "resting on claims: three-days" in page and "not confirmed" in page
+    from rich.console import Console
+
+    console = Console(record=True, width=200)
+    print_report(report, tr, console)
+    text = console.export_text()
+    assert "Badges that rest on what the files claim: Streaky: three-days" in text and "not confirmed" in text
+
+
+def test_a_file_that_uses_up_its_time_budget_is_stopped_and_named(classroom, tmp_path):
+    from qala.grader.i18n import Translator
+    from qala.grader.teachers.report import build_report
+
+    course, grader = _grader(classroom["course"], tmp_path)
+    busy, calm = classroom["files"][9], classroom["files"][10]
+    try:
+        report = build_report(course, grader, [busy], Translator("en"), jobs=1, file_budget=1e-9)
+    finally:
+        grader.runner.close()
+    assert [Path(f) for f, _ in report.stopped] == [busy] and "stopped" in report.stopped[0][1]
+    skipped = [d for d in report.disagreements if d.kind == "not_regraded"]
+    assert skipped and all("time budget" in d.message for d in skipped)
+    assert report.as_json()["stopped"][0]["file"] == str(busy)
+    assert calm != busy
+
+
+def test_without_namespaces_the_report_refuses_other_peoples_code_in_one_line(classroom, tmp_path):
+    from qala.grader.i18n import Translator
+    from qala.grader.run.launch import ProcessRunner
+    from qala.grader.teachers.report import TooFewWalls, build_report
+
+    course, grader = _grader(classroom["course"], tmp_path, ProcessRunner(skip_walls=("namespaces",)))
+    for language in ("en", "ru", "kk"):
+        with pytest.raises(TooFewWalls) as refused:
+            build_report(course, grader, [classroom["files"][11]], Translator(language), jobs=1)
+        message = str(refused.value)
+        assert "\n" not in message and "SECURITY.md" in message
+        if language != "en":
+            assert "qala report" in message and not message.startswith("This machine")  # translated
