@@ -31,13 +31,12 @@ from qala.grader.model import Exercise, Lesson
 
 from ..i18n import t
 from ..widgets.editor import CodeEditor
+from .. import icons
 from ..widgets.visuals import inline_code, safe_icon
 from .base import QalaScreen
 
 DRAFT_DELAY = 1.0  # seconds after the last keystroke
 BUSY_AFTER = 0.3  # seconds: a check that takes longer shows the busy border, dimmed keys, a spinner
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-CONFETTI = "✦✧★✶·*+✺"
 
 
 @dataclass(frozen=True)
@@ -216,7 +215,7 @@ class LessonScreen(QalaScreen):
         bar.append(" ▶" if index < len(ids) - 1 else "  ", style="dim")
         bar.append("  " + lesson.text(app.language).exercises[self.exercise_id].title)
         if self._state is not None and self._state.passed:
-            bar.append("  ✔ " + app.t("passed"), style="bold green")
+            bar.append(f"  {app.icon('✔')} " + app.t("passed"), style="bold green")
         self.query_one("#exercise-bar", Static).update(bar, layout=False)  # one line, always
 
     def _update_status(self) -> None:
@@ -308,7 +307,8 @@ class LessonScreen(QalaScreen):
         self._spin = self.set_interval(0.1, self._spinner)
 
     def _spinner(self) -> None:
-        frame = SPINNER[self._spin_step % len(SPINNER)]
+        spinner = icons.PLAIN_SPINNER if self.app.icon_choice == icons.PLAIN else icons.SPINNER
+        frame = spinner[self._spin_step % len(spinner)]
         self._spin_step += 1
         self._set_status(Text(f"{frame} " + self.app.t("Checking your code…"), style="bold"))
 
@@ -366,7 +366,7 @@ class LessonScreen(QalaScreen):
         app = self.app
         lines: list[Text] = []
         if outcome.passed:
-            verdict = Text("🎉 " + app.t("Passed!"), style="bold green")
+            verdict = Text(f"{app.icon('🎉')} " + app.t("Passed!"), style="bold green")
             if outcome.xp_gained:
                 verdict.append("  " + app.t("+{xp} XP", xp=outcome.xp_gained), style="bold yellow")
             else:
@@ -374,13 +374,13 @@ class LessonScreen(QalaScreen):
             lines.append(verdict)
             if outcome.level_up:
                 level = app.t("You are now level {level}: {title}", level=outcome.level.number, title=app.pick(outcome.level.title))
-                lines.append(Text.assemble(("⭐ " + app.t("Level up!"), "bold yellow"), " ", level))
+                lines.append(Text.assemble((f"{app.icon('⭐')} " + app.t("Level up!"), "bold yellow"), " ", level))
             for badge in outcome.new_badges:
-                lines.append(Text.assemble((f"{safe_icon(badge.icon)} " + app.t("New badge!"), "bold yellow"), " ", (app.pick(badge.title), "bold"), f" · {app.pick(badge.description)}"))
+                lines.append(Text.assemble((f"{app.icon(safe_icon(badge.icon))} " + app.t("New badge!"), "bold yellow"), " ", (app.pick(badge.title), "bold"), f" · {app.pick(badge.description)}"))
         else:
-            lines.append(Text(app.t("Not passed yet: fix what is marked ✘ and check again."), style="bold"))
+            lines.append(Text(app.plain_icons(app.t("Not passed yet: fix what is marked ✘ and check again.")), style="bold"))
         for result in outcome.grade.feedback:
-            mark, style = ("✔ ", "green") if result.passed else ("✘ ", "red")
+            mark, style = (app.icon("✔") + " ", "green") if result.passed else (app.icon("✘") + " ", "red")
             lines.append(Text.assemble((mark, style), inline_code(result.message)))
         self._show_feedback(Text("\n").join(lines), "-passed" if outcome.passed else "-failed")
         if outcome.passed:
@@ -405,7 +405,7 @@ class LessonScreen(QalaScreen):
         """Qala itself could not run the check (not the learner's fault): say so, calmly."""
         app = self.app
         text = Text()
-        text.append("⚠ " + app.t("The check could not run. Your code is saved; try again, and tell your teacher if it keeps happening."), style="bold yellow")
+        text.append(f"{app.icon('⚠')} " + app.t("The check could not run. Your code is saved; try again, and tell your teacher if it keeps happening."), style="bold yellow")
         lines = error.strip().splitlines()
         if len(lines) > 4:  # a traceback: its first and last lines say enough
             lines = lines[:2] + ["…"] + lines[-2:]
@@ -424,7 +424,8 @@ class LessonScreen(QalaScreen):
                     self._read_state()  # a pass changes the hints' cost: read it now, off the way
                     self._update_status()
                 return
-            stars = "".join(CONFETTI[(i * 7 + step) % len(CONFETTI)] for i in range(width))
+            confetti = icons.PLAIN_CONFETTI if app.icon_choice == icons.PLAIN else icons.CONFETTI
+            stars = "".join(confetti[(i * 7 + step) % len(confetti)] for i in range(width))
             self._set_status(Text(f"{stars} " + app.t("Well done!") + f" {stars[::-1]}", style="bold yellow"))
             self.set_timer(0.12, burst)
 
@@ -442,7 +443,7 @@ class LessonScreen(QalaScreen):
         hint = outcome[0]
         app = self.app
         text = Text()
-        text.append("💡 " + app.t("Hint {number} of {total}", number=hint.number, total=hint.total), style="bold")
+        text.append(f"{app.icon('💡')} " + app.t("Hint {number} of {total}", number=hint.number, total=hint.total), style="bold")
         text.append("  " + (app.nt("(cost {n} XP)", "(cost {n} XP)", hint.cost) if hint.cost else app.t("(no XP cost)")), style="dim")
         text.append("\n")
         text.append_text(inline_code(hint.text))
@@ -461,7 +462,7 @@ class LessonScreen(QalaScreen):
         editor.replace(starter, (0, 0), editor.document.end)
         editor.move_cursor((0, 0))
         # In the feedback panel, not a note on top: the old feedback was about the code just replaced.
-        self._show_feedback(Text("↺ " + self.app.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
+        self._show_feedback(Text(f"{self.app.icon('↺')} " + self.app.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
 
     def _go(self, step: int) -> None:
         ids = [e.id for e in self.lesson.exercises]
