@@ -29,7 +29,7 @@ from qala.grader.model import Course, Lesson
 from qala.grader.runner import InProcessRunner
 from qala.grader.store import JsonStore
 
-from . import vendor
+from . import icons, vendor
 from .kernel_wheel import STARTUP_FILE, build_kernel_wheel
 from .notebook import CHANNEL, PROGRESS_MOUNT, SUMMARY_FILE, summary
 from .site import SiteError, build_site, code_cell, markdown_cell, notebook
@@ -97,9 +97,10 @@ FIXED = {"editable": False, "deletable": False}
 
 def how_to(tr: Translator) -> str:
     return tr.t(
-        "**How it works.** First run the code cell below: click it, then press Shift+Enter. "
+        "**How it works.** First run the code cell below: click it, then press Shift+Enter (on a phone or tablet, "
+        "tap it, then the ▶ button at the top of the notebook). "
         "Each exercise has a code cell that starts with `%%check` and the exercise's name: write your code "
-        "under that line and press Shift+Enter. The checker says what is right and what to fix, and gives you "
+        "under that line and run the cell the same way. The checker says what is right and what to fix, and gives you "
         "XP and badges. Stuck? `hint(\"exercise-name\")` in a new cell shows a hint (it costs a little XP). "
         "`progress()` shows your progress, and `export(\"Your Name\")` makes a file for your teacher."
     )
@@ -123,7 +124,7 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
     head.append(how_to(tr))
     cells = [markdown_cell("\n\n".join(head)) | {"metadata": dict(FIXED)}]
     if missing:
-        cells.append(markdown_cell(f"> ⚠️ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
+        cells.append(markdown_cell(f"> ⚠ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
     start = f'from qala.web.notebook import start, hint, progress, export\nawait start("{lesson.id}", "{language}")'
     cells.append(code_cell(start) | {"metadata": {**FIXED, "qala": {"role": "start", "lesson": lesson.id}}})
     if text.intro:
@@ -171,6 +172,8 @@ def ui_strings(tr: Translator) -> dict[str, str]:
         "status_locked": tr.t("Locked"),
         "hand_in": tr.t("Your progress is kept in this browser. To hand in your work, run export(\"Your Name\") in any lesson and send the file it makes to your teacher."),
         "all_files": tr.t("All files and datasets (JupyterLab)"),
+        "run_by_keys": tr.t("In a lesson, click a code cell and press Shift+Enter to run it; a cell that starts with %%check is checked when it runs."),
+        "run_by_touch": tr.t("In a lesson, tap a code cell, then the ▶ button at the top of the notebook to run it; a cell that starts with %%check is checked when it runs."),
         "no_storage": tr.t("This browser does not let the course keep progress (a private window?): what you do will not be saved."),
     }
 
@@ -210,6 +213,8 @@ def landing_data(course: Course, languages: list[str], initial: dict, unavailabl
             for b in info.badges
         ],
         "initial": initial,
+        "icons": icons.all_svgs(),
+        "emoji_icons": icons.EMOJI,
         "ui": {lang: ui_strings(Translator(lang)) for lang in languages},
     }
 

@@ -32,6 +32,8 @@ from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
 from qala.grader.sandbox import step_tracer
 
+from .icons import svg as icon
+
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
 PROGRESS_FILE = "progress.json"
@@ -413,7 +415,7 @@ def use_session(new: Session) -> Session:
 
 # ---------------------------------------------------------------- what a learner sees
 
-GREEN, RED, BLUE, AMBER = "#2e7d32", "#c62828", "#1565c0", "#b26a00"
+GREEN, RED, BLUE, AMBER = "#2e7d32", "#c62828", "#1565c0", "#8a5100"  # each 4.5:1 or more on its box (WCAG AA)
 BOX = "border-radius:8px;padding:10px 14px;margin:4px 0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;line-height:1.45;"
 
 
@@ -465,7 +467,7 @@ def _level_line(session: Session, xp: int) -> str:
     engine = session.engine
     tr = engine.tr
     level, following = rewards.level_for(engine.course.info.levels, xp)
-    parts = [f"⭐ <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
+    parts = [f"{icon('star')} <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
              html.escape(tr.t("{xp} XP", xp=xp))]
     if following:
         span = max(1, following.xp - level.xp)
@@ -488,14 +490,14 @@ def _course_map_link(session: Session) -> str:
         return ""
     root = href[: href.index("/extensions/") + 1]
     label = html.escape(session.tr().t("Course map"))
-    return f' · <a href="{html.escape(root)}index.html" target="_blank" data-qala="course-map">🗺 {label}</a>'
+    return f' · <a href="{html.escape(root)}index.html" target="_blank" data-qala="course-map">{icon("map")} {label}</a>'
 
 
 def _unsaved_note(session: Session) -> str:
     if not session.unsaved_reason:
         return ""
     text = session.tr().t("This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export(\"Your Name\") to keep your work.")
-    return f'<div style="color:{AMBER}">⚠ {html.escape(text)}</div>'
+    return f'<div style="color:{AMBER}">{icon("warning")} {html.escape(text)}</div>'
 
 
 class CheckResultView(View):
@@ -523,7 +525,7 @@ class CheckResultView(View):
         lang = engine.language
         items = []
         for item in self.grade.feedback:
-            mark, colour = ("✔", GREEN) if item.passed else ("✘", RED)
+            mark, colour = (icon("check", tr.t("passed")), GREEN) if item.passed else (icon("cross", tr.t("not passed")), RED)
             items.append(f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
                          f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>')
         feedback = f'<ul style="list-style:none;padding-left:2px;margin:6px 0">{"".join(items)}</ul>'
@@ -532,17 +534,17 @@ class CheckResultView(View):
             return f'<div data-qala="check" data-passed="false" style="{BOX}border-left:6px solid {AMBER};background:#fff8e1">{feedback}</div>'
         if outcome.passed:
             gained = tr.t("+{xp} XP", xp=outcome.xp_gained) if outcome.xp_gained else tr.t("(already passed before: no new XP)")
-            head = f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">🎉 {html.escape(tr.t("Passed!"))} <span data-qala="xp">{html.escape(gained)}</span></div>'
+            head = f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">{icon("trophy")} {html.escape(tr.t("Passed!"))} <span data-qala="xp">{html.escape(gained)}</span></div>'
             extra = []
             if outcome.level_up:
-                extra.append(f'<div style="font-weight:600;color:#6a1b9a">🚀 {html.escape(tr.t("Level up! You are now level {level}: {title}", level=outcome.level.number, title=pick(outcome.level.title, lang)))}</div>')
+                extra.append(f'<div style="font-weight:600;color:#6a1b9a">{icon("level-up")} {html.escape(tr.t("Level up! You are now level {level}: {title}", level=outcome.level.number, title=pick(outcome.level.title, lang)))}</div>')
             for badge in outcome.new_badges:
                 extra.append(f'<div data-qala="badge" data-badge="{html.escape(badge.id)}" style="font-weight:600;color:{AMBER}">'
-                             f'<span style="font-size:1.4em">{html.escape(badge.icon)}</span> {html.escape(tr.t("New badge: {title}", title=pick(badge.title, lang)))}</div>')
+                             f'{icon(badge.icon, size="1.6em")} {html.escape(tr.t("New badge: {title}", title=pick(badge.title, lang)))}</div>')
             colour, background = GREEN, "#f1f8e9"
         else:
             head = (f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(tr.t("Not passed yet."))}</div>'
-                    f'<div>{html.escape(tr.t("Fix what is marked ✘ and check again."))}</div>')
+                    f'<div>{html.escape(tr.t("Fix what is marked ✘ and check again.")).replace("✘", icon("cross"))}</div>')
             extra = [self._hint_offer()]
             colour, background = RED, "#fff5f5"
         level = f'<div style="margin-top:4px">{_level_line(self.session, outcome.total_xp)}{_course_map_link(self.session)}</div>'
@@ -558,7 +560,7 @@ class CheckResultView(View):
         cost = engine.next_hint_cost(self.lesson.id, self.exercise.id)
         call = f'hint("{self.exercise.id}")'
         text = tr.nt("Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", cost, call="\0")
-        return f'<div style="color:#555">💡 {html.escape(text).replace(chr(0), f"<code>{html.escape(call)}</code>")}</div>'
+        return f'<div style="color:#555">{icon("bulb")} {html.escape(text).replace(chr(0), f"<code>{html.escape(call)}</code>")}</div>'
 
     def text(self) -> str:
         tr = self.session.engine.tr
@@ -577,7 +579,7 @@ class HintView(View):
         tr = self.session.engine.tr
         hint = self.outcome
         cost = tr.nt("this hint cost {n} XP", "this hint cost {n} XP", hint.cost) if hint.cost else tr.t("no XP cost")
-        return f"**💡 {tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
+        return f"**{tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
@@ -595,7 +597,8 @@ class HintView(View):
 class ProgressCard(View):
     """The course map in a cell: level, XP, streak, badges, and each lesson's progress."""
 
-    STATUS = {"done": "✔", "in_progress": "◐", "available": "○", "locked": "🔒"}
+    #: A lesson's status: its icon, and its name (the landing page's words, translated there).
+    STATUS = {"done": ("check", "Done"), "in_progress": ("half", "In progress"), "available": ("circle", "Not started"), "locked": ("lock", "Locked")}
 
     def __init__(self, session: Session):
         self.session = session
@@ -607,18 +610,18 @@ class ProgressCard(View):
         view = engine.progress()
         lines = [f'<div style="font-size:1.1em">{_level_line(self.session, view.xp)}{_course_map_link(self.session)}</div>']
         streak = tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + " " + tr.t("(longest: {days})", days=view.longest_streak)
-        lines.append(f"<div>🔥 {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>")
+        lines.append(f"<div>{icon('flame')} {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>")
         earned = [b for b in view.badges if b.earned_at]
         waiting = [b for b in view.badges if not b.earned_at]
         chips = "".join(
             f'<span data-badge="{html.escape(b.badge.id)}" title="{html.escape(pick(b.badge.description, lang))}" '
             f'style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;border-radius:12px;background:#fff3c4">'
-            f'{html.escape(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            f'{icon(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
             for b in earned
         )
         grey = "".join(
             f'<span title="{html.escape(pick(b.badge.description, lang))}" style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;'
-            f'border-radius:12px;background:#eee;color:#888">{html.escape(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            f'border-radius:12px;background:#eee;color:#555">{icon(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
             for b in waiting
         )
         lines.append(f'<div data-qala="badges"><b>{html.escape(tr.t("Badges"))}:</b> {chips or "—"}</div>')
@@ -628,7 +631,7 @@ class ProgressCard(View):
             if not track.lessons:
                 continue
             rows = "".join(
-                f'<li data-lesson="{html.escape(l.lesson.id)}">{self.STATUS[l.status]} {html.escape(l.lesson.text(lang).title)} '
+                f'<li data-lesson="{html.escape(l.lesson.id)}">{icon(self.STATUS[l.status][0], tr.t(self.STATUS[l.status][1]))} {html.escape(l.lesson.text(lang).title)} '
                 f'<span style="color:#555">{l.done}/{l.total}</span></li>'
                 for l in track.lessons
             )
@@ -651,11 +654,11 @@ class ExportView(View):
         tr = self.session.engine.tr
         url = "data:application/json;charset=utf-8;base64," + base64.b64encode(self.content.encode("utf-8")).decode()
         link = (f'<a download="{html.escape(self.filename)}" href="{url}" data-qala="export-link" '
-                f'style="font-weight:600">⬇ {html.escape(self.filename)}</a>')
+                f'style="font-weight:600">{icon("download")} {html.escape(self.filename)}</a>')
         count = len(self.data["attempts"])
         text = tr.nt("Download {file} and send it to your teacher: it holds your {n} attempt.",
                      "Download {file} and send it to your teacher: it holds your {n} attempts.", count, file="\0")
-        return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">📦 {html.escape(text).replace(chr(0), link)}</div>'
+        return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{icon("package")} {html.escape(text).replace(chr(0), link)}</div>'
 
 
 class Welcome(View):
@@ -678,7 +681,7 @@ class Welcome(View):
         session = self.session
         tr = session.tr()
         if not session.ready:
-            return Message(tr.t("The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter.")).html()
+            return Message(tr.t("The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter (on a phone or tablet: the ▶ button at the top).")).html()
         engine = session.engine
         tr = engine.tr
         lesson = engine.course.lesson(session.lesson_id or "")
@@ -687,14 +690,14 @@ class Welcome(View):
         passed = engine.progress_data().passed()
         done = sum((lesson.id, e.id) in passed for e in lesson.exercises)
         text = lesson.text(engine.language)
-        parts = [f'<div style="font-size:1.15em;font-weight:600">📘 {html.escape(text.title)}</div>',
+        parts = [f'<div style="font-size:1.15em;font-weight:600">{icon("book")} {html.escape(text.title)}</div>',
                  f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
                  f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
-                 f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter: the checker tells you what is right and what to fix."))}</div>']
+                 f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter (on a phone or tablet, tap ▶ at the top): the checker tells you what is right and what to fix."))}</div>']
         missing = engine.grader.missing_modules(lesson)
         if missing:
             needs = tr.t("This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.", modules=", ".join(missing))
-            parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">⚠ {html.escape(needs)}</div>')
+            parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">{icon("warning")} {html.escape(needs)}</div>')
         return f'<div data-qala="welcome" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(parts)}{_unsaved_note(session)}</div>'
 
 

@@ -90,7 +90,7 @@ def test_each_lesson_is_a_notebook_in_each_language(built):
 def test_a_lesson_needing_what_the_site_lacks_says_so_at_its_top(built):
     assert built.unavailable == {"frames": ["pandas"]}
     banner = source(cells_of(built.path, "en/frames.ipynb")[1])
-    assert banner.startswith("> ⚠️") and "needs pandas" in banner
+    assert banner.startswith("> ⚠ ") and "needs pandas" in banner
     assert not any("needs pandas" in source(c) for c in cells_of(built.path, "en/sums.ipynb"))
 
 
@@ -186,3 +186,14 @@ def test_a_school_can_build_its_own_course_with_its_language_first(tmp_path, cou
     assert "2 lessons, 6 notebooks" in done.stdout and "frames needs pandas" in done.stdout
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert '"default_language":"kk"' in page
+
+
+def test_without_npm_a_first_build_says_what_to_install_in_one_line(tmp_path, course):
+    # An empty vendor cache and no npm on the PATH (only this Python's folder).
+    env = {"QALA_WEB_VENDOR": str(tmp_path / "cache"), "PATH": str(Path(sys.executable).parent)}
+    for language, words in (("en", "install Node.js and npm"), ("ru", "установите Node.js и npm"), ("kk", "Node.js пен npm орнатыңыз")):
+        done = run_qala("--lang", language, "web", "build", "--course", str(course), "--out", str(tmp_path / "site"), home=tmp_path / "home", env=env)
+        assert done.returncode == 2, done.stdout + done.stderr
+        *notes, error = done.stderr.splitlines()  # notes: what the vendoring was about to fetch
+        assert error.startswith("qala:") and words in error and "Traceback" not in done.stderr, done.stderr
+        assert all(note.startswith("qala.web.vendor: fetching") for note in notes), done.stderr

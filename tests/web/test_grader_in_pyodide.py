@@ -183,7 +183,7 @@ def test_unknown_or_missing_exercise_names_are_explained(seen):
 def test_hints_come_one_at_a_time_with_their_cost(seen):
     for step, number, cost in (("hint1", 1, 2), ("hint2", 2, 3)):
         cost_text = tr.nt("this hint cost {n} XP", "this hint cost {n} XP", cost)
-        assert seen[step]["markdown"].startswith(f"**💡 {tr.t('Hint {number} of {total}', number=number, total=2)}** ({cost_text})")
+        assert seen[step]["markdown"].startswith(f"**{tr.t('Hint {number} of {total}', number=number, total=2)}** ({cost_text})")
 
 
 def test_progress_shows_the_level_xp_and_badges(seen):
