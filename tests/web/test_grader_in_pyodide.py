@@ -20,7 +20,7 @@ from qala.grader.course_file import bundled_course_root
 from qala.grader.engine import Engine
 from qala.grader.i18n import Translator
 from qala.grader.store import JsonStore
-from qala.web import pyodide_node
+from qala.web import notebook, pyodide_node
 from qala.web.kernel_wheel import build_kernel_wheel
 
 IN_PYODIDE = Path(__file__).with_name("in_pyodide")
@@ -197,8 +197,9 @@ def test_a_lesson_needing_pandas_says_so_kindly_and_keeps_no_attempt(seen):
     assert seen["needs_pandas_lesson"], "the course has no lesson needing pandas to try"
     page = text_of(seen["needs_pandas"])
     kind = tr.t("This lesson needs {modules}, which is not installed here, so it cannot be checked. "
-                "In the browser, ask your teacher for the full build; in a terminal, install it with pip.", modules="pandas")
-    assert kind in page and 'data-passed="false"' in page
+                "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
+                modules="pandas", command="pip install pandas")
+    assert html.unescape(notebook._inline(kind)) in page and 'data-passed="false"' in page  # `code` shown as code
     assert seen["attempts_after_needs_pandas"] == 0
 
 
