@@ -178,7 +178,17 @@ def ui_strings(tr: Translator) -> dict[str, str]:
     }
 
 
-def landing_data(course: Course, languages: list[str], initial: dict, unavailable: dict[str, list[str]], default_language: str | None = None) -> dict:
+def kernel_downloads(pyodide: str | None, vendored: vendor.Vendored, wheel_name: str) -> list[str]:
+    """What a lesson's kernel fetches first from the site itself: Pyodide's core, the kernel's wheels
+    and the course's. The landing page prefetches them; none for a Pyodide on another server."""
+    if pyodide is not None and pyodide.startswith(("http://", "https://")):
+        return []
+    wheels = [path.name for path in vendored.wheels] if pyodide is None else []
+    return [f"static/pyodide/{name}" for name in [*vendor.CORE_FILES, *wheels, wheel_name]]
+
+
+def landing_data(course: Course, languages: list[str], initial: dict, unavailable: dict[str, list[str]], default_language: str | None = None,
+                 prefetch: list[str] | None = None) -> dict:
     info = course.info
     lessons = {}
     for lesson in course.ordered_lessons():
@@ -213,6 +223,7 @@ def landing_data(course: Course, languages: list[str], initial: dict, unavailabl
             for b in info.badges
         ],
         "initial": initial,
+        "prefetch": list(prefetch or []),
         "icons": icons.all_svgs(),
         "emoji_icons": icons.EMOJI,
         "ui": {lang: ui_strings(Translator(lang)) for lang in languages},
@@ -277,10 +288,11 @@ def build_course_site(
         for path in sorted(course.datasets_dir.glob("*"))
         if path.is_file() and path.suffix in (".csv", ".gz", ".jsonl", ".toml")
     }
-    pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language))
     site_packages = f"/lib/python{'.'.join(python.split('.')[:2])}/site-packages"
     with tempfile.TemporaryDirectory(prefix="qala-wheel-") as tmp:
         wheel = build_kernel_wheel(course_root, Path(tmp))
+        prefetch = kernel_downloads(pyodide, vendored, wheel.path.name)
+        pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language, prefetch))
         path = build_site(
             out_dir, notebooks, [wheel.path], files=datasets, pyodide=pyodide, vendor_dir=vendor_dir,
             pages=pages, kernel_env={"PYTHONSTARTUP": f"{site_packages}/{STARTUP_FILE}"},

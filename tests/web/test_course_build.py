@@ -108,6 +108,11 @@ def test_the_landing_page_replaces_jupyterlites_root_page_and_keeps_its_config(b
     assert data["initial"]["language"] is None and data["default_language"] is None
     assert set(data["ui"]["ru"]) == set(data["ui"]["en"])
     assert (built.path / "qala" / "landing.js").is_file() and (built.path / "qala" / "landing.css").is_file()
+    # What a lesson's kernel loads first, prefetched from the course map: all of it in the site.
+    assert "static/pyodide/pyodide.asm.wasm" in data["prefetch"] and f"static/pyodide/{built.wheel}" in data["prefetch"]
+    assert all((built.path / href).is_file() for href in data["prefetch"])
+    # Icons are drawings carried in the page, one for every emoji the course's badges name.
+    assert all(svg.startswith("<svg") and "currentColor" in svg for svg in data["icons"].values())
 
 
 def test_the_kernel_preloads_the_wheel_without_dependencies_and_runs_its_startup_file(built, vendored):

@@ -27,7 +27,7 @@ from qala.web.serve import serving
 from tests.conftest import run_qala
 
 from . import axe
-from .browsing import BROWSER_MARKS, KERNEL_READY, TIMEOUT_MS, Traffic
+from .browsing import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, TIMEOUT_MS, Traffic
 
 pytestmark = BROWSER_MARKS
 
@@ -87,6 +87,18 @@ def fonts_lacking(characters: set[str]) -> list[str]:
     return lacking
 
 
+def served_while_on_the_map(page, server, paths: set[str], since: int = 0) -> None:
+    """Wait (a minute at most) until the server has sent `paths`: what the course map prefetches."""
+    def sent() -> set[str]:
+        return {path for method, path, status in server.requests[since:] if status == 200}
+
+    for _ in range(600):
+        if paths <= sent():
+            break
+        page.wait_for_timeout(100)
+    assert paths <= sent(), server.requests[since:]
+
+
 def test_the_course_map_draws_its_icons_without_an_emoji_font(browser, server, site, traffic):
     if shutil.which("fc-list") is None:
         pytest.fail("fc-list (fontconfig) is not installed: it comes with chromium")
@@ -103,6 +115,9 @@ def test_the_course_map_draws_its_icons_without_an_emoji_font(browser, server, s
         assert not EMOJI.findall(text), EMOJI.findall(text)
         shown |= set(text)
     expect(page.get_by_test_id("how-to-run")).to_contain_text("Shift+Enter")  # a desktop has keys
+    # While the pupil is on the map, the kernel's first downloads are fetched (a warm cache for the lesson).
+    served_while_on_the_map(page, server, {"/static/pyodide/pyodide.asm.wasm", "/static/pyodide/python_stdlib.zip"})
+    assert not any("/notebooks/" in path or "/lab/" in path for method, path, status in server.requests)
     # Every icon is an inline drawing that paints something, with no font involved.
     icons = page.locator("svg.qala-icon")
     assert icons.count() >= 30
@@ -150,22 +165,29 @@ def tap_and_run(page, cell) -> str:
     return cell.locator(".jp-OutputArea").inner_text()
 
 
-def test_on_a_phone_a_check_runs_by_tapping(browser, server, traffic, a11y_notes):
-    context = browser.new_context(**PHONE)
+def test_on_a_phone_a_check_runs_by_tapping(playwright, server, traffic, a11y_notes, tmp_path):
+    # A profile on disk, as on a real phone: its cache keeps what the course map prefetched.
+    context = playwright.chromium.launch_persistent_context(tmp_path / "profile", executable_path=CHROMIUM, headless=True,
+                                                            args=CHROMIUM_ARGS, **PHONE)
     traffic.watch(context)
-    page = context.new_page()
+    page = context.pages[0] if context.pages else context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
+    served_before = len(server.requests)
     page.goto(f"{server.url}index.html")
     page.wait_for_selector("body[data-progress]", timeout=TIMEOUT_MS)
+    page.wait_for_load_state("load")
     how_to = page.get_by_test_id("how-to-run")
     expect(how_to).to_have_attribute("data-input", "touch")
     expect(how_to).to_contain_text("▶")
+    served_while_on_the_map(page, server, {"/static/pyodide/pyodide.asm.wasm"}, since=served_before)
     page.locator(f"[data-lesson='{LESSON}'].lesson a.open").tap()
     page.wait_for_url(f"**/notebooks/index.html?path=en/{LESSON}.ipynb")
     page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
     expect(page.locator(".jp-MarkdownCell:visible").first).to_contain_text("tap it, then the ▶ button at the top of the notebook")
     cells = page.locator(".jp-Notebook:visible .jp-CodeCell")
     assert "A year of Almaty's air in twelve numbers" in tap_and_run(page, cells.nth(0))
+    wasm = [status for method, path, status in server.requests[served_before:] if path.endswith("/pyodide.asm.wasm")]
+    assert wasm == [200, 304], wasm  # sent once, prefetched on the map; the lesson only revalidated it
     check = cells.filter(has_text="%%check january").first
     for code, verdict in ((WRONG, "Not passed yet."), (RIGHT, "Passed! +10 XP")):
         # What the pupil typed on the phone's own keyboard, then the cell run by tapping alone.

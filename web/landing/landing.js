@@ -262,8 +262,19 @@
     });
   }
 
+  // While the pupil looks at the map, the browser fetches what a lesson's kernel loads first
+  // (Pyodide, its packages, the course's wheel): the lesson then opens on a warm cache. Not when
+  // the pupil's browser asks to save data (a metered phone connection).
+  function prefetch() {
+    if (navigator.connection && navigator.connection.saveData) return;
+    (data.prefetch || []).forEach(function (href) {
+      document.head.appendChild(el("link", { rel: "prefetch", href: href }));
+    });
+  }
+
   render();
   refresh();
+  window.addEventListener("load", prefetch);
   if (window.BroadcastChannel) new BroadcastChannel(storage.channel).addEventListener("message", refresh);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
   window.addEventListener("pageshow", function (event) { if (event.persisted) refresh(); });
