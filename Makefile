@@ -9,7 +9,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run site test app-env test-env system-deps web-vendor validate bench clean
+.PHONY: run site test lint app-env test-env system-deps web-vendor validate bench clean
 
 run: app-env
 	$(BIN)/qala $(ARGS)
@@ -17,9 +17,17 @@ run: app-env
 site: app-env
 	$(BIN)/qala web build --out site
 
-test: test-env
+test: test-env lint
 	$(BIN)/python -m qala.web.vendor
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The house rules (docs/architecture.md): lint and import order, formatting, types, and the
+# import-linter contracts (the core never imports a front end; imports point down the rooms).
+lint: test-env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 validate: app-env
 	$(BIN)/qala validate --strict
@@ -47,11 +55,16 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 # Debian's chromium (driven by Playwright), Node.js (runs the grader under real Pyodide) and
 # gettext (msgfmt checks the translation catalogs).
 system-deps:
-	@if command -v chromium >/dev/null && command -v node >/dev/null && command -v msgfmt >/dev/null; then exit 0; fi; \
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm gettext >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "note: install chromium, nodejs, npm and gettext (e.g. sudo apt-get install chromium nodejs npm gettext) for the browser and catalog tests"; \
+		echo "note: install$$missing (e.g. sudo apt-get install$$missing) for the browser and catalog tests"; \
 	fi
 
 # The pinned, checksummed pieces of the offline browser build (Pyodide from npm, kernel wheels from PyPI).

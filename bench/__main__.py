@@ -50,8 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown benchmark(s): {', '.join(unknown)} (known: {', '.join(BENCHMARKS)})")
 
-    info = {"format": "qala-bench", "version": 1, "quick": args.quick, "benchmarks": chosen,
-            "started_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"), "machine": machine()}
+    info = {
+        "format": "qala-bench",
+        "version": 1,
+        "quick": args.quick,
+        "benchmarks": chosen,
+        "started_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
     started = time.perf_counter()
     figures, skipped, timings = [], [], {}
     scratch = tempfile.mkdtemp(prefix="qala-bench-")

@@ -63,7 +63,9 @@ def ensure(log) -> dict:
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(BASELINES_VENV)], check=True, capture_output=True, text=True, timeout=300)
         result = subprocess.run(
             [str(bin_dir() / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted],
-            capture_output=True, text=True, timeout=1800,
+            capture_output=True,
+            text=True,
+            timeout=1800,
         )
     except (OSError, subprocess.SubprocessError) as exc:
         raise Skip(f"could not make the baselines' venv: {exc}") from None

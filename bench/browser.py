@@ -68,13 +68,24 @@ def run(ctx: Context) -> list[Figure]:
     build_site(empty, {"empty.ipynb": notebook([])}, [])
     site_bytes, empty_bytes = _size(site), _size(empty)
     pyodide_bytes = _size(site / "static" / "pyodide") if (site / "static" / "pyodide").is_dir() else 0
-    figures = [Figure(
-        "browser.site_size", "browser build: the site on disk (offline)", site_bytes / 1e6, "MB",
-        "empty JupyterLite site, same Pyodide", empty_bytes / 1e6,
-        notes=f"as .tar.gz {_gzipped(site) / 1e6:.1f} MB; Pyodide core + wheels {pyodide_bytes / 1e6:.1f} MB; built in {build.seconds:.1f} s",
-        details={"site_bytes": site_bytes, "empty_site_bytes": empty_bytes, "pyodide_bytes": pyodide_bytes, "build_seconds": build.seconds,
-                 "files": sum(1 for p in site.rglob("*") if p.is_file())},
-    )]
+    figures = [
+        Figure(
+            "browser.site_size",
+            "browser build: the site on disk (offline)",
+            site_bytes / 1e6,
+            "MB",
+            "empty JupyterLite site, same Pyodide",
+            empty_bytes / 1e6,
+            notes=f"as .tar.gz {_gzipped(site) / 1e6:.1f} MB; Pyodide core + wheels {pyodide_bytes / 1e6:.1f} MB; built in {build.seconds:.1f} s",
+            details={
+                "site_bytes": site_bytes,
+                "empty_site_bytes": empty_bytes,
+                "pyodide_bytes": pyodide_bytes,
+                "build_seconds": build.seconds,
+                "files": sum(1 for p in site.rglob("*") if p.is_file()),
+            },
+        )
+    ]
     figures.extend(_first_check(ctx, site))
     return figures
 
@@ -101,8 +112,7 @@ def _first_check(ctx: Context, site: Path) -> list[Figure]:
         for _ in range(ctx.reps(2, 1)):
             # A profile on disk (a real browser's cache), the course map first, as a pupil comes.
             with tempfile.TemporaryDirectory(prefix="qala-bench-profile-") as profile:
-                context = playwright.chromium.launch_persistent_context(
-                    profile, executable_path=browsing.CHROMIUM, headless=True, args=browsing.CHROMIUM_ARGS)
+                context = playwright.chromium.launch_persistent_context(profile, executable_path=browsing.CHROMIUM, headless=True, args=browsing.CHROMIUM_ARGS)
                 try:
                     from_map.append(_open_and_check(None, browsing, server, solution, context=context))
                 finally:
@@ -113,18 +123,29 @@ def _first_check(ctx: Context, site: Path) -> list[Figure]:
 
     best, warm = median(runs), median(from_map)
     return [
-        Figure("browser.first_check", f"browser: open a lesson → first check result ({LESSON}/{EXERCISE})",
-               best["result_s"], "s", "of which loading Pyodide", best["pyodide_s"],
-               baseline_is_part=True,
-               notes=f"kernel session at {best['kernel_s']:.1f} s; "
-                     f"the check cell itself {best['check_cell_s']:.2f} s; fresh browser profile",
-               details={"runs": runs}),
-        Figure("browser.first_check_from_map", f"browser: from the course map (downloads prefetched there) → first check result ({LESSON}/{EXERCISE})",
-               warm["result_s"], "s", "of which loading Pyodide", warm["pyodide_s"],
-               baseline_is_part=True,
-               notes=f"clock from the click on the lesson; {warm['prefetch_s']:.1f} s on the map until its prefetch was served; "
-                     f"kernel session at {warm['kernel_s']:.1f} s; fresh profile on disk",
-               details={"runs": from_map}),
+        Figure(
+            "browser.first_check",
+            f"browser: open a lesson → first check result ({LESSON}/{EXERCISE})",
+            best["result_s"],
+            "s",
+            "of which loading Pyodide",
+            best["pyodide_s"],
+            baseline_is_part=True,
+            notes=f"kernel session at {best['kernel_s']:.1f} s; the check cell itself {best['check_cell_s']:.2f} s; fresh browser profile",
+            details={"runs": runs},
+        ),
+        Figure(
+            "browser.first_check_from_map",
+            f"browser: from the course map (downloads prefetched there) → first check result ({LESSON}/{EXERCISE})",
+            warm["result_s"],
+            "s",
+            "of which loading Pyodide",
+            warm["pyodide_s"],
+            baseline_is_part=True,
+            notes=f"clock from the click on the lesson; {warm['prefetch_s']:.1f} s on the map until its prefetch was served; "
+            f"kernel session at {warm['kernel_s']:.1f} s; fresh profile on disk",
+            details={"runs": from_map},
+        ),
     ]
 
 
@@ -179,8 +200,14 @@ def _open_and_check(browser, browsing, server, solution: str, context=None) -> d
         if "pyodide.mjs" not in requested:
             raise RuntimeError("the page never requested pyodide.mjs")
         traffic.assert_clean()
-        return {"result_s": result_s, "kernel_s": kernel_s, "check_cell_s": check_cell_s, "prefetch_s": prefetch_s,
-                "pyodide_s": (started_at_ms - requested["pyodide.mjs"]) / 1000, "requests": len(traffic.urls)}
+        return {
+            "result_s": result_s,
+            "kernel_s": kernel_s,
+            "check_cell_s": check_cell_s,
+            "prefetch_s": prefetch_s,
+            "pyodide_s": (started_at_ms - requested["pyodide.mjs"]) / 1000,
+            "requests": len(traffic.urls),
+        }
     finally:
         if not from_map:
             context.close()

@@ -43,24 +43,41 @@ def run(ctx: Context) -> list[Figure]:
         home = ctx.tempdir("check-home")
         engine = probe(ctx, "engine-check", lesson, exercise, reps, str(home))
         stats = summary([ms(s) for s in engine["samples"]])
-        figures.append(Figure(
-            f"check.warm.{weight}", f"check, warm (Engine.check), {weight}: {lesson}/{exercise}",
-            stats["median"], "ms", "floor: solution in-process", floor_ms,
-            [under(stats["median"], 100, "< 100 ms"), at_most(stats["median"] / floor_ms if floor_ms else None, 1.5, "≤ 1.5× floor")],
-            notes=f"p90 {stats['p90']:.0f} ms; runner {engine['runner']}; passed={engine['passed']}",
-            details={"samples_ms": [ms(s) for s in engine["samples"]], "first_three_ms": [ms(s) for s in engine["first_three"]],
-                     "floor_samples_ms": [ms(s) for s in floor["samples"]], "stats": stats, "runner": engine["runner"]},
-        ))
+        figures.append(
+            Figure(
+                f"check.warm.{weight}",
+                f"check, warm (Engine.check), {weight}: {lesson}/{exercise}",
+                stats["median"],
+                "ms",
+                "floor: solution in-process",
+                floor_ms,
+                [under(stats["median"], 100, "< 100 ms"), at_most(stats["median"] / floor_ms if floor_ms else None, 1.5, "≤ 1.5× floor")],
+                notes=f"p90 {stats['p90']:.0f} ms; runner {engine['runner']}; passed={engine['passed']}",
+                details={
+                    "samples_ms": [ms(s) for s in engine["samples"]],
+                    "first_three_ms": [ms(s) for s in engine["first_three"]],
+                    "floor_samples_ms": [ms(s) for s in floor["samples"]],
+                    "stats": stats,
+                    "runner": engine["runner"],
+                },
+            )
+        )
         if number == 0:
             app = run_app_checks(ctx, lesson, exercise, ctx.reps(10, 3))
             app_stats = summary([ms(s) for s in app["samples"]])
-            figures.append(Figure(
-                "check.app", f"check in the terminal app, F5 → \"Passed!\" drawn (pty), {weight}: {lesson}/{exercise}",
-                app_stats["median"], "ms", "floor: solution in-process", floor_ms,
-                [under(app_stats["median"], 100, "< 100 ms"), at_most(app_stats["median"] / floor_ms if floor_ms else None, 1.5, "≤ 1.5× floor")],
-                notes=f"p90 {app_stats['p90']:.0f} ms; Engine.check inside it: see the row above",
-                details={"samples_ms": [ms(s) for s in app["samples"]], "warmup_ms": [ms(s) for s in app["warmup"]], "stats": app_stats},
-            ))
+            figures.append(
+                Figure(
+                    "check.app",
+                    f'check in the terminal app, F5 → "Passed!" drawn (pty), {weight}: {lesson}/{exercise}',
+                    app_stats["median"],
+                    "ms",
+                    "floor: solution in-process",
+                    floor_ms,
+                    [under(app_stats["median"], 100, "< 100 ms"), at_most(app_stats["median"] / floor_ms if floor_ms else None, 1.5, "≤ 1.5× floor")],
+                    notes=f"p90 {app_stats['p90']:.0f} ms; Engine.check inside it: see the row above",
+                    details={"samples_ms": [ms(s) for s in app["samples"]], "warmup_ms": [ms(s) for s in app["warmup"]], "stats": app_stats},
+                )
+            )
     return figures
 
 

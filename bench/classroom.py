@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qala.grader.course_file import load_course
-from qala.grader.model import Course, Exercise, Lesson
+from qala.grader.content.course_file import load_course
+from qala.grader.content.model import Course, Exercise, Lesson
 
 #: pandas lessons on real datasets, with value checks that translate into plain asserts.
 LESSONS = ("pandas-groupby-districts", "air-fair-comparison")
@@ -103,14 +103,31 @@ def write_qala_exports(course: Course, answers: dict[str, list[Answer]], folder:
     paths = []
     for name, items in answers.items():
         attempts = [
-            {"lesson": a.lesson, "exercise": a.exercise, "code": a.code, "passed": a.kind in ("solution", "correct-case"),
-             "feedback": [], "xp": 0, "hints_used": 0, "at": "2025-03-01T09:00:00+00:00", "local_date": "2025-03-01", "duration_ms": 0}
+            {
+                "lesson": a.lesson,
+                "exercise": a.exercise,
+                "code": a.code,
+                "passed": a.kind in ("solution", "correct-case"),
+                "feedback": [],
+                "xp": 0,
+                "hints_used": 0,
+                "at": "2025-03-01T09:00:00+00:00",
+                "local_date": "2025-03-01",
+                "duration_ms": 0,
+            }
             for a in items
         ]
         data = {
-            "format": "qala-export", "version": 1, "qala": "bench", "course": course.info.id,
-            "learner": {"name": name}, "exported_at": "2025-03-01T10:00:00+00:00", "language": "en",
-            "progress": {"xp": 0, "level": 1, "streak": 0, "badges": []}, "hints": [], "attempts": attempts,
+            "format": "qala-export",
+            "version": 1,
+            "qala": "bench",
+            "course": course.info.id,
+            "learner": {"name": name},
+            "exported_at": "2025-03-01T10:00:00+00:00",
+            "language": "en",
+            "progress": {"xp": 0, "level": 1, "streak": 0, "badges": []},
+            "hints": [],
+            "attempts": attempts,
         }
         path = folder / f"qala-export-{name}.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -159,7 +176,9 @@ def value_assert(name: str, expected: Any, tolerance: float, rel_tolerance: floa
         actual = name
         if not ordered:
             literal, actual = f"{literal}.sort_index()", f"{actual}.sort_index()"
-        return f"pd.testing.assert_frame_equal({actual}, {literal}, check_names=False, check_dtype=False, check_index_type=False, check_column_type=False, {tol})"
+        return (
+            f"pd.testing.assert_frame_equal({actual}, {literal}, check_names=False, check_dtype=False, check_index_type=False, check_column_type=False, {tol})"
+        )
     expected = _plain(expected)
     if isinstance(expected, bool) or expected is None or isinstance(expected, str):
         return f"assert {name} == {expected!r}"
@@ -193,8 +212,13 @@ def exercise_tests(course: Course, lesson: Lesson, exercise: Exercise) -> Exerci
     tests, untranslated = [], []
     for check in exercise.checks:
         if check.kind == "value":
-            line = value_assert(check.target, namespace.get(check.target), float(check.option("tolerance", 1e-9)),
-                                float(check.option("rel_tolerance", 1e-9)), bool(check.option("ordered", True)))
+            line = value_assert(
+                check.target,
+                namespace.get(check.target),
+                float(check.option("tolerance", 1e-9)),
+                float(check.option("rel_tolerance", 1e-9)),
+                bool(check.option("ordered", True)),
+            )
             if line is None:
                 untranslated.append(f"value:{check.target}")
             else:
@@ -216,8 +240,8 @@ def _question(exercise_id: str) -> str:
 def _nb(cells: list[dict], metadata: dict | None = None) -> dict:
     return {
         "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}} | (metadata or {}),
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}, "language_info": {"name": "python"}}
+        | (metadata or {}),
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -309,7 +333,7 @@ def fill_nbgrader_release(release: dict, lesson: Lesson, answers: dict[str, str]
 
 
 def load(course_root: Path | None = None) -> Course:
-    from qala.grader.course_file import bundled_course_root
+    from qala.grader.content.course_file import bundled_course_root
 
     course, _ = load_course(course_root or bundled_course_root())
     return course

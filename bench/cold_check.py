@@ -19,7 +19,7 @@ def run(ctx: Context) -> list[Figure]:
     folder = ctx.tempdir("cold-check")
     home = folder / "home"
     solution = folder / "answer.py"
-    from qala.grader.course_file import bundled_course_root, load_course
+    from qala.grader.content.course_file import bundled_course_root, load_course
 
     course, _ = load_course(bundled_course_root())
     solution.write_text(learners_copy(course.lesson(lesson).exercise(exercise).solution), encoding="utf-8")
@@ -37,12 +37,23 @@ def run(ctx: Context) -> list[Figure]:
     import_ms = summary([ms(s) for s in imports])["median"]
     floor_ms = ms(summary(floor["samples"])["median"])
     baseline = import_ms + floor_ms
-    return [Figure(
-        "cold_check", f"qala check from the shell, cold: {lesson}/{exercise}",
-        check_ms, "ms", "python -c 'import pandas' + solution", baseline,
-        [at_most(check_ms / baseline, 1.3, "≤ 1.3× baseline")],
-        notes=f"import pandas {import_ms:.0f} ms + solution {floor_ms:.1f} ms; first check of a fresh home (runs the reference too): {ms(first.seconds):.0f} ms",
-        details={"samples_ms": [ms(s) for s in checks], "import_pandas_ms": [ms(s) for s in imports],
-                 "python_pass_ms": [ms(s) for s in bare], "floor_ms": [ms(s) for s in floor["samples"]],
-                 "first_check_fresh_home_ms": ms(first.seconds), "command": " ".join(cmd[:1] + ["…"] + cmd[-5:])},
-    )]
+    return [
+        Figure(
+            "cold_check",
+            f"qala check from the shell, cold: {lesson}/{exercise}",
+            check_ms,
+            "ms",
+            "python -c 'import pandas' + solution",
+            baseline,
+            [at_most(check_ms / baseline, 1.3, "≤ 1.3× baseline")],
+            notes=f"import pandas {import_ms:.0f} ms + solution {floor_ms:.1f} ms; first check of a fresh home (runs the reference too): {ms(first.seconds):.0f} ms",
+            details={
+                "samples_ms": [ms(s) for s in checks],
+                "import_pandas_ms": [ms(s) for s in imports],
+                "python_pass_ms": [ms(s) for s in bare],
+                "floor_ms": [ms(s) for s in floor["samples"]],
+                "first_check_fresh_home_ms": ms(first.seconds),
+                "command": " ".join(cmd[:1] + ["…"] + cmd[-5:]),
+            },
+        )
+    ]

@@ -16,9 +16,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -155,9 +156,13 @@ def timed_run(cmd: Sequence[str], *, cwd: Path | None = None, env: dict | None =
     """Run a command to its end; wall time from spawn to exit."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        list(cmd), cwd=cwd, env=env or bench_env(), text=True,
+        list(cmd),
+        cwd=cwd,
+        env=env or bench_env(),
+        text=True,
         stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         out, err = process.communicate(input, timeout=timeout)
@@ -246,7 +251,7 @@ class TreeMemory:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "TreeMemory":
+    def __enter__(self) -> TreeMemory:
         self._thread.start()
         return self
 
@@ -266,8 +271,7 @@ class TreeMemory:
 def run_with_memory(cmd: Sequence[str], *, cwd: Path | None = None, env: dict | None = None, timeout: float = 1800) -> tuple[Timed, int]:
     """Run a command, timing it and sampling its process tree's peak PSS (KiB)."""
     started = time.perf_counter()
-    process = subprocess.Popen(list(cmd), cwd=cwd, env=env or bench_env(), text=True,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(list(cmd), cwd=cwd, env=env or bench_env(), text=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with TreeMemory(process.pid) as memory:
         try:
             out, err = process.communicate(timeout=timeout)

@@ -27,17 +27,29 @@ def run(ctx: Context) -> list[Figure]:
         bare.wait_for("Details of lesson 02")
         bare_kib = peak_rss_kib(bare.pid)
     pandas = probe(ctx, "pandas-memory")
-    figures = [Figure(
-        "memory.app", "peak memory of the terminal app (VmHWM), after 8 checks of a pandas exercise",
-        app["app_peak_rss_kib"] / 1024, "MiB", "bare Textual app", bare_kib / 1024 if bare_kib else None,
-        notes="the app process alone: learner code runs in the worker's forks",
-        details={"app": app, "bare_peak_rss_kib": bare_kib},
-    )]
+    figures = [
+        Figure(
+            "memory.app",
+            "peak memory of the terminal app (VmHWM), after 8 checks of a pandas exercise",
+            app["app_peak_rss_kib"] / 1024,
+            "MiB",
+            "bare Textual app",
+            bare_kib / 1024 if bare_kib else None,
+            notes="the app process alone: learner code runs in the worker's forks",
+            details={"app": app, "bare_peak_rss_kib": bare_kib},
+        )
+    ]
     if app.get("worker_peak_rss_kib"):
-        figures.append(Figure(
-            "memory.worker", "peak memory of the warm worker (VmHWM)",
-            app["worker_peak_rss_kib"] / 1024, "MiB", "python + import pandas + read_csv", pandas["peak_rss_kib"] / 1024,
-            notes=f"PSS {app['worker_pss_kib'] / 1024:.0f} MiB" if app.get("worker_pss_kib") else "",
-            details={"worker": app, "pandas": pandas},
-        ))
+        figures.append(
+            Figure(
+                "memory.worker",
+                "peak memory of the warm worker (VmHWM)",
+                app["worker_peak_rss_kib"] / 1024,
+                "MiB",
+                "python + import pandas + read_csv",
+                pandas["peak_rss_kib"] / 1024,
+                notes=f"PSS {app['worker_pss_kib'] / 1024:.0f} MiB" if app.get("worker_pss_kib") else "",
+                details={"worker": app, "pandas": pandas},
+            )
+        )
     return figures

@@ -24,7 +24,7 @@ def _status_kib(pid: int, key: str) -> int | None:
 
 
 def _exercise(lesson_id: str, exercise_id: str):
-    from qala.grader.course_file import bundled_course_root, load_course
+    from qala.grader.content.course_file import bundled_course_root, load_course
 
     course, _ = load_course(bundled_course_root())
     lesson = course.lesson(lesson_id)
@@ -64,7 +64,7 @@ def all_solutions() -> None:
     started = time.perf_counter()
     import pandas  # noqa: F401
 
-    from qala.grader.course_file import bundled_course_root, load_course
+    from qala.grader.content.course_file import bundled_course_root, load_course
 
     course, _ = load_course(bundled_course_root())
     os.chdir(course.datasets_dir.parent)
@@ -108,8 +108,12 @@ def engine_check(lesson_id: str, exercise_id: str, reps: str, home: str) -> None
     runner = engine.runner
     worker = getattr(runner, "pid", None)
     data = {
-        "samples": samples, "first_three": first, "passed": all(passed), "grade_duration_ms": inner,
-        "runner": type(runner).__name__, "worker_pid": worker,
+        "samples": samples,
+        "first_three": first,
+        "passed": all(passed),
+        "grade_duration_ms": inner,
+        "runner": type(runner).__name__,
+        "worker_pid": worker,
         "worker_peak_rss_kib": _status_kib(worker, "VmHWM") if worker else None,
         "worker_rss_kib": _status_kib(worker, "VmRSS") if worker else None,
     }
@@ -154,7 +158,7 @@ def pandas_memory() -> None:
     """An interpreter that imported pandas and read one dataset: what any pandas grader holds."""
     import pandas as pd
 
-    from qala.grader.course_file import bundled_course_root
+    from qala.grader.content.course_file import bundled_course_root
 
     pd.read_csv(bundled_course_root() / "lessons" / "datasets" / "air_daily.csv")
     _emit({"peak_rss_kib": _status_kib(os.getpid(), "VmHWM")})

@@ -37,7 +37,7 @@ def run(ctx: Context) -> list[Figure]:
     lessons = classroom.LESSONS[:1] if ctx.quick else classroom.LESSONS
     learners = 5 if ctx.quick else classroom.LEARNERS
     answers = classroom.class_answers(course, lessons, learners)
-    exercises = sum(len(course.lesson(l).exercises) for l in lessons)
+    exercises = sum(len(course.lesson(lesson_id).exercises) for lesson_id in lessons)
     submissions = learners * exercises
     shutil.rmtree(FOLDER, ignore_errors=True)
     FOLDER.mkdir(parents=True)
@@ -54,7 +54,11 @@ def run(ctx: Context) -> list[Figure]:
     skipped = ""
     try:
         installed = baselines.ensure(ctx.log)
-        tests = {(l, e.id): classroom.exercise_tests(course, course.lesson(l), e) for l in lessons for e in course.lesson(l).exercises}
+        tests = {
+            (lesson_id, e.id): classroom.exercise_tests(course, course.lesson(lesson_id), e)
+            for lesson_id in lessons
+            for e in course.lesson(lesson_id).exercises
+        }
         common["baseline_packages"] = installed.get("installed", {})
         common["translated_checks"] = sum(len(t.tests) for t in tests.values())
         common["untranslated_checks"] = sorted({k for t in tests.values() for k in t.untranslated})
@@ -72,34 +76,53 @@ def run(ctx: Context) -> list[Figure]:
         tool = tools.get(name)
         baseline = ms(tool["seconds"]) / submissions if tool else None
         figure = Figure(
-            f"regrade.per_submission_vs_{name}", f"regrade, per submission ({learners} learners × {exercises} exercises, qala report --jobs 1) vs {name}",
-            per_qala, "ms", label if tool else f"{label}: {skipped or 'not run'}", baseline,
+            f"regrade.per_submission_vs_{name}",
+            f"regrade, per submission ({learners} learners × {exercises} exercises, qala report --jobs 1) vs {name}",
+            per_qala,
+            "ms",
+            label if tool else f"{label}: {skipped or 'not run'}",
+            baseline,
             [Target("≥ 10× faster (ratio ≤ 0.1)", baseline is not None and per_qala <= baseline / 10)] if tool else [],
-            notes=f"{submissions} submissions ({correct} correct); passed: Qala {qala['jobs1']['passed']}"
-                  + (f", {name} {tool['passed']}" if tool else ""),
+            notes=f"{submissions} submissions ({correct} correct); passed: Qala {qala['jobs1']['passed']}" + (f", {name} {tool['passed']}" if tool else ""),
             details=(details | {name: tool}) if tool else details,
         )
         figures.append(figure)
     slowest = max((t for t in tools.values()), key=lambda t: t["seconds"], default=None)
-    figures.append(Figure(
-        "regrade.total", f"regrade, whole class ({submissions} submissions), one at a time",
-        qala["jobs1"]["seconds"], "s",
-        f"{slowest['tool']}" if slowest else "—", slowest["seconds"] if slowest else None,
-        notes="qala report --jobs 1 against the slower baseline's total",
-    ))
-    figures.append(Figure(
-        "regrade.total_default_jobs", f"regrade, whole class, qala report default jobs ({qala['default']['jobs']})",
-        qala["default"]["seconds"], "s", "qala report --jobs 1", qala["jobs1"]["seconds"],
-        notes="what a teacher waits for with the default of one job per core",
-    ))
+    figures.append(
+        Figure(
+            "regrade.total",
+            f"regrade, whole class ({submissions} submissions), one at a time",
+            qala["jobs1"]["seconds"],
+            "s",
+            f"{slowest['tool']}" if slowest else "—",
+            slowest["seconds"] if slowest else None,
+            notes="qala report --jobs 1 against the slower baseline's total",
+        )
+    )
+    figures.append(
+        Figure(
+            "regrade.total_default_jobs",
+            f"regrade, whole class, qala report default jobs ({qala['default']['jobs']})",
+            qala["default"]["seconds"],
+            "s",
+            "qala report --jobs 1",
+            qala["jobs1"]["seconds"],
+            notes="what a teacher waits for with the default of one job per core",
+        )
+    )
     nb = tools.get("nbgrader")
-    figures.append(Figure(
-        "memory.regrade", "peak memory of a regrade (process tree PSS, qala report --jobs 1)",
-        qala["jobs1"]["peak_pss_kib"] / 1024, "MiB",
-        "nbgrader autograde" if nb else "—", nb["peak_pss_kib"] / 1024 if nb else None,
-        notes=f"default jobs: {qala['default']['peak_pss_kib'] / 1024:.0f} MiB; otter run: "
-              + (f"{tools['otter']['peak_pss_kib'] / 1024:.0f} MiB" if "otter" in tools else "not run"),
-    ))
+    figures.append(
+        Figure(
+            "memory.regrade",
+            "peak memory of a regrade (process tree PSS, qala report --jobs 1)",
+            qala["jobs1"]["peak_pss_kib"] / 1024,
+            "MiB",
+            "nbgrader autograde" if nb else "—",
+            nb["peak_pss_kib"] / 1024 if nb else None,
+            notes=f"default jobs: {qala['default']['peak_pss_kib'] / 1024:.0f} MiB; otter run: "
+            + (f"{tools['otter']['peak_pss_kib'] / 1024:.0f} MiB" if "otter" in tools else "not run"),
+        )
+    )
     return figures
 
 
@@ -118,8 +141,11 @@ def _qala(ctx: Context, course, answers: dict, lessons) -> dict:
         report = json.loads(result.stdout)
         passed = sum(e["passed"] for e in report["exercises"] if e["lesson"] in lessons)
         out[label] = {
-            "seconds": result.seconds, "peak_pss_kib": peak, "passed": passed,
-            "attempts": report["totals"]["attempts"], "programs_regraded": report["totals"]["programs_regraded"],
+            "seconds": result.seconds,
+            "peak_pss_kib": peak,
+            "passed": passed,
+            "attempts": report["totals"]["attempts"],
+            "programs_regraded": report["totals"]["programs_regraded"],
             "jobs": 1 if jobs else (__import__("os").cpu_count() or 1),
         }
         ctx.log(f"bench: qala report ({label}): {result.seconds:.1f} s, {passed} passed")
@@ -179,8 +205,8 @@ def _nbgrader(ctx: Context, course, answers: dict, lessons, tests: dict) -> dict
     root = FOLDER / "nbgrader"
     root.mkdir(parents=True)
     (root / "nbgrader_config.py").write_text(
-        "c = get_config()\nc.CourseDirectory.course_id = 'qala-bench'\n"
-        f"c.CourseDirectory.root = {str(root)!r}\nc.Execute.timeout = 60\n", encoding="utf-8")
+        f"c = get_config()\nc.CourseDirectory.course_id = 'qala-bench'\nc.CourseDirectory.root = {str(root)!r}\nc.Execute.timeout = 60\n", encoding="utf-8"
+    )
     for lesson_id in lessons:
         lesson = course.lesson(lesson_id)
         assignment = lesson_id.replace("-", "_")

@@ -17,8 +17,8 @@ import struct
 import subprocess
 import termios
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 COLUMNS, LINES = 120, 40
 DOWN = b"\x1b[B"
@@ -98,7 +98,7 @@ class Terminal:
             self.process.wait()
         os.close(self.master)
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -130,7 +130,7 @@ def app_checks(cmd: Sequence[str], env: dict, reps: int, warmup: int = 3) -> dic
             terminal.wait_for("Exercise 2 of")
             terminal.send(F7)
             terminal.wait_for("Exercise 1 of")
-        workers = [p for p in descendants(terminal.pid) if b"qala.grader.worker" in _cmdline(p)]
+        workers = [p for p in descendants(terminal.pid) if b"qala.grader.run.worker" in _cmdline(p)]
         memory = {
             "app_peak_rss_kib": peak_rss_kib(terminal.pid),
             "worker_pid": workers[0] if workers else None,

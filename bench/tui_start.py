@@ -64,10 +64,22 @@ def run(ctx: Context) -> list[Figure]:
     app = summary([ms(s) for s in app_samples])
     base = summary([ms(s) for s in bare_samples])
     return [
-        Figure("tui_start.interactive", "terminal app start → course map answers a key (pty)", app["median"] / 1000, "s",
-               "bare Textual app, same test", base["median"] / 1000,
-               [under(app["median"] / 1000, 1.0, "< 1 s")],
-               notes=f"map drawn at {summary(app_drawn)['median']:.2f} s (bare app: {summary(bare_drawn)['median']:.2f} s)",
-               details={"samples_s": app_samples, "drawn_s": app_drawn, "bare_samples_s": bare_samples, "bare_drawn_s": bare_drawn,
-                        "command": "qala tui", "terminal": f"{COLUMNS}x{LINES} xterm-256color"}),
+        Figure(
+            "tui_start.interactive",
+            "terminal app start → course map answers a key (pty)",
+            app["median"] / 1000,
+            "s",
+            "bare Textual app, same test",
+            base["median"] / 1000,
+            [under(app["median"] / 1000, 1.0, "< 1 s")],
+            notes=f"map drawn at {summary(app_drawn)['median']:.2f} s (bare app: {summary(bare_drawn)['median']:.2f} s)",
+            details={
+                "samples_s": app_samples,
+                "drawn_s": app_drawn,
+                "bare_samples_s": bare_samples,
+                "bare_drawn_s": bare_drawn,
+                "command": "qala tui",
+                "terminal": f"{COLUMNS}x{LINES} xterm-256color",
+            },
+        ),
     ]

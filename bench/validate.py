@@ -22,12 +22,23 @@ def run(ctx: Context) -> list[Figure]:
     counts = re.search(r"(\d+) lessons, (\d+) exercises, (\d+) cases", output)
     floor = probe(ctx, "all-solutions")
     summary_line = next((line for line in output.splitlines() if "lessons," in line and "exercises" in line), "")
-    return [Figure(
-        "validate", "qala validate, whole course, fresh home", result.seconds, "s",
-        "every reference solution once, in-process", floor["seconds"],
-        [under(result.seconds, 30, f"< 30 s on {__import__('os').cpu_count()} cores")],
-        notes=(f"{counts.group(1)} lessons, {counts.group(2)} exercises, {counts.group(3)} cases; " if counts else "")
-        + f"exit {result.returncode}; peak tree memory {peak / 1024:.0f} MiB",
-        details={"summary": summary_line.strip(), "exit": result.returncode, "peak_pss_kib": peak,
-                 "solutions": floor["programs"], "solution_failures": floor["failures"]},
-    )]
+    return [
+        Figure(
+            "validate",
+            "qala validate, whole course, fresh home",
+            result.seconds,
+            "s",
+            "every reference solution once, in-process",
+            floor["seconds"],
+            [under(result.seconds, 30, f"< 30 s on {__import__('os').cpu_count()} cores")],
+            notes=(f"{counts.group(1)} lessons, {counts.group(2)} exercises, {counts.group(3)} cases; " if counts else "")
+            + f"exit {result.returncode}; peak tree memory {peak / 1024:.0f} MiB",
+            details={
+                "summary": summary_line.strip(),
+                "exit": result.returncode,
+                "peak_pss_kib": peak,
+                "solutions": floor["programs"],
+                "solution_failures": floor["failures"],
+            },
+        )
+    ]

@@ -8,20 +8,78 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Callable
 
-from . import __version__, rewards
-from .course_file import bundled_course_root, load_course
+from . import __version__
+from .content.course_file import bundled_course_root, load_course
+from .content.datasets import Dataset, load_datasets
+from .content.glossary import Glossary, Term, load_glossary
+from .content.markdown import exercise_markdown
+from .content.model import Badge, Course, Exercise, Lesson, Level, Track
 from .errors import ContentError, UsageError
-from .grading import Grade, Grader
-from .i18n import Translator, pick, resolve_language
-from .model import Badge, Course, Exercise, Lesson, Level, Track
-from .runner import Runner, default_runner
-from .store import Attempt, ProgressStore, SQLiteStore
+from .i18n import Translator, resolve_language
+from .judge.grading import Grade, Grader
+from .outcomes import (
+    BadgeView,
+    CheckOutcome,
+    HintOutcome,
+    LessonView,
+    ProgressView,
+    TrackView,
+)
+from .progress import rewards
+from .progress.store import Attempt, JsonStore, NewAttempt, ProgressStore, SQLiteStore
+from .run.jobs import Runner
+from .run.runners import InProcessRunner, default_runner
+from .run.sandbox import step_tracer as step_budget
 
 Clock = Callable[[], _dt.datetime]
+
+__all__ = [
+    "Engine",
+    "Settings",
+    "Setting",
+    "default_home",
+    "step_budget",
+    "bundled_course_root",
+    "load_course",
+    "exercise_markdown",
+    "Course",
+    "Lesson",
+    "Exercise",
+    "Dataset",
+    "Glossary",
+    "Term",
+    "Badge",
+    "Level",
+    "Track",
+    "CheckOutcome",
+    "HintOutcome",
+    "ProgressView",
+    "TrackView",
+    "LessonView",
+    "BadgeView",
+]
+
+
+class Setting(StrEnum):
+    """What a learner can set, kept with their progress (the store's keys)."""
+
+    LANGUAGE = "language"
+    THEME = "theme"
+    LEARNER_NAME = "learner_name"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A learner's saved settings; None: never set (the front end's default applies)."""
+
+    language: str | None = None
+    theme: str | None = None
+    learner_name: str | None = None
 
 
 def default_home() -> Path:
@@ -39,107 +97,6 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now().astimezone()
 
 
-@dataclass(frozen=True)
-class CheckOutcome:
-    grade: Grade
-    xp_gained: int
-    new_badges: tuple[Badge, ...]
-    total_xp: int
-    level: Level
-    level_up: bool
-
-    @property
-    def passed(self) -> bool:
-        return self.grade.passed
-
-    def as_json(self) -> dict:
-        return {
-            "lesson": self.grade.lesson,
-            "exercise": self.grade.exercise,
-            "passed": self.grade.passed,
-            "feedback": [f.as_json() for f in self.grade.feedback],
-            "xp": self.xp_gained,
-            "badges": [b.id for b in self.new_badges],
-            "duration_ms": self.grade.duration_ms,
-            "output": self.grade.output,
-            "total_xp": self.total_xp,
-            "level": self.level.number,
-            "level_up": self.level_up,
-        }
-
-
-@dataclass(frozen=True)
-class HintOutcome:
-    text: str
-    number: int  # 1-based
-    total: int
-    cost: int  # XP this hint cost (0 if the exercise was already passed)
-
-
-@dataclass(frozen=True)
-class LessonView:
-    lesson: Lesson
-    status: str  # locked, available, in_progress, done
-    done: int
-    total: int
-
-
-@dataclass(frozen=True)
-class TrackView:
-    track: Track
-    lessons: tuple[LessonView, ...]
-
-    @property
-    def done(self) -> int:
-        return sum(l.done for l in self.lessons)
-
-    @property
-    def total(self) -> int:
-        return sum(l.total for l in self.lessons)
-
-
-@dataclass(frozen=True)
-class BadgeView:
-    badge: Badge
-    earned_at: str | None
-
-
-@dataclass(frozen=True)
-class ProgressView:
-    xp: int
-    level: Level
-    next_level: Level | None
-    streak: int
-    longest_streak: int
-    exercises_done: int
-    exercises_total: int
-    badges: tuple[BadgeView, ...]
-    xp_by_day: tuple[tuple[str, int], ...] = field(default=())
-
-    def as_json(self, language: str) -> dict:
-        return {
-            "xp": self.xp,
-            "level": self.level.number,
-            "level_title": pick(self.level.title, language),
-            "next_level_xp": self.next_level.xp if self.next_level else None,
-            "streak": self.streak,
-            "longest_streak": self.longest_streak,
-            "exercises_done": self.exercises_done,
-            "exercises_total": self.exercises_total,
-            "badges": [
-                {"id": b.badge.id, "title": pick(b.badge.title, language), "icon": b.badge.icon, "earned_at": b.earned_at}
-                for b in self.badges
-                if b.earned_at
-            ],
-            "locked_badges": [
-                {"id": b.badge.id, "title": pick(b.badge.title, language), "how": pick(b.badge.description, language)}
-                for b in self.badges
-                if not b.earned_at
-            ],
-            "xp_by_day": [list(d) for d in self.xp_by_day],
-        }
-
-
 class Engine:
     """A learner's view of one course: grade, hint, progress. Front ends hold one of these."""
 
@@ -151,15 +108,25 @@ class Engine:
         runner: Runner | None = None,
         store: ProgressStore | None = None,
         clock: Clock = _now,
+        progress_file: Path | None = None,
+        in_process: bool = False,
     ):
+        """``progress_file``: keep progress in that JSON file (the browser's) instead of SQLite in
+        ``home``; ``in_process``: run code in this interpreter (Pyodide, or a build that only
+        reads the course)."""
         self.home = Path(home) if home else default_home()
         self.course_root = Path(course_root) if course_root else bundled_course_root()
-        self.course, self.problems = load_course(self.course_root)
-        self.store = store if store is not None else SQLiteStore(self.home / "progress.sqlite")
-        self.runner = runner if runner is not None else default_runner(one_at_a_time=True)  # a learner checks one thing at a time
+        self.course, _problems = load_course(self.course_root)
+        self.progress_file = Path(progress_file) if progress_file is not None else None
+        if store is None:
+            store = JsonStore(self.progress_file) if self.progress_file is not None else SQLiteStore(self.home / "progress.sqlite")
+        self.store = store
+        if runner is None:
+            runner = InProcessRunner() if in_process else default_runner(one_at_a_time=True)  # a learner checks one thing at a time
+        self.runner = runner
         self.grader = Grader(self.course, self.runner, self.home / "cache" / "reference")
         self.clock = clock
-        self.tr = Translator(resolve_language(language, saved=self.store.setting("language")))
+        self.tr = Translator(resolve_language(language, saved=self.store.setting(Setting.LANGUAGE)))
 
     # -- language
 
@@ -170,7 +137,41 @@ class Engine:
     def set_language(self, language: str, remember: bool = True) -> None:
         self.tr = Translator(language)
         if remember:
-            self.store.set_setting("language", self.tr.language)
+            self.store.set_setting(Setting.LANGUAGE, self.tr.language)
+
+    # -- settings
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(**{f.name: self.store.setting(Setting(f.name)) for f in fields(Settings)})
+
+    def change_settings(self, **changes: str) -> Settings:
+        """Save the given settings (``theme="textual-dark"``); unknown names are a mistake in the caller."""
+        current = replace(self.settings, **changes)  # raises TypeError for a name Settings does not have
+        for name, value in changes.items():
+            self.store.set_setting(Setting(name), value)
+        return current
+
+    # -- what the course holds besides lessons
+
+    def datasets(self) -> tuple[dict[str, Dataset], list[ContentError]]:
+        """The course's datasheets and the problems found in them."""
+        return load_datasets(self.course.datasets_dir)
+
+    def glossary(self) -> Glossary:
+        return load_glossary(self.course_root)
+
+    def exercise_text(self, lesson: Lesson, exercise: Exercise) -> str:
+        """An exercise's task as Markdown, in the learner's language."""
+        return exercise_markdown(lesson, exercise, self.tr)
+
+    def missing_modules(self, lesson: Lesson) -> tuple[str, ...]:
+        """What the lesson needs that this Python cannot import (e.g. pandas in a plain browser)."""
+        return tuple(self.grader.missing_modules(lesson))
+
+    def level_for(self, xp: int) -> tuple[Level, Level | None]:
+        """The level ``xp`` reaches, and the next one (None at the top)."""
+        return rewards.level_for(self.course.info.levels, xp)
 
     # -- finding things
 
@@ -179,14 +180,23 @@ class Engine:
         if lesson is None:
             broken = [p for p in self.course.problems if p.file and Path(p.file).stem == lesson_id]
             if broken:
-                raise UsageError(self.tr.t("lesson {lesson} cannot be opened because its file has a mistake: {problem}", lesson=lesson_id, problem=str(broken[0])))
+                raise UsageError(
+                    self.tr.t("lesson {lesson} cannot be opened because its file has a mistake: {problem}", lesson=lesson_id, problem=str(broken[0]))
+                )
             raise UsageError(self.tr.t("there is no lesson {lesson!r}; `qala lessons` lists them", lesson=lesson_id))
         return lesson
 
     def exercise(self, lesson: Lesson, exercise_id: str) -> Exercise:
         exercise = lesson.exercise(exercise_id)
         if exercise is None:
-            raise UsageError(self.tr.t("lesson {lesson} has no exercise {exercise!r} (it has: {known})", lesson=lesson.id, exercise=exercise_id, known=", ".join(e.id for e in lesson.exercises)))
+            raise UsageError(
+                self.tr.t(
+                    "lesson {lesson} has no exercise {exercise!r} (it has: {known})",
+                    lesson=lesson.id,
+                    exercise=exercise_id,
+                    known=", ".join(e.id for e in lesson.exercises),
+                )
+            )
         return exercise
 
     # -- progress
@@ -238,7 +248,7 @@ class Engine:
         for attempt in progress.attempts:
             if attempt.xp:
                 by_day[attempt.local_date] = by_day.get(attempt.local_date, 0) + attempt.xp
-        total = sum(len(l.exercises) for l in self.course.ordered_lessons())
+        total = sum(len(lesson.exercises) for lesson in self.course.ordered_lessons())
         return ProgressView(
             xp=progress.xp,
             level=level,
@@ -253,6 +263,12 @@ class Engine:
 
     # -- doing things
 
+    def try_without_keeping(self, lesson_id: str, exercise_id: str, source: str) -> Grade:
+        """Grade code and keep nothing (no attempt, no XP): for a check that cannot count, such
+        as one whose lesson needs a module this Python lacks (the grade says so)."""
+        lesson = self.lesson(lesson_id)
+        return self.grader.grade(lesson, self.exercise(lesson, exercise_id), source, self.tr)
+
     def check(self, lesson_id: str, exercise_id: str, source: str) -> CheckOutcome:
         """Grade code, keep the attempt, award XP and badges — all in one transaction."""
         lesson = self.lesson(lesson_id)
@@ -261,20 +277,22 @@ class Engine:
         course = self.course
         base = rewards.exercise_xp(exercise, course.info.xp)
         now = self.clock()
-        at = now.astimezone(_dt.timezone.utc).isoformat(timespec="seconds")
+        at = now.astimezone(_dt.UTC).isoformat(timespec="seconds")
         local_date = now.date().isoformat()
         before_xp = [0]
 
         def decide(progress: rewards.Progress) -> tuple[int, list[str]]:
             before_xp[0] = progress.xp
             xp = rewards.award(progress, lesson.id, exercise.id, base, grade.passed, course.info.xp)
-            after = progress.with_attempt(rewards.AttemptSummary(lesson.id, exercise.id, grade.passed, xp, progress.hints.get((lesson.id, exercise.id), 0), at, local_date))
+            after = progress.with_attempt(
+                rewards.AttemptSummary(lesson.id, exercise.id, grade.passed, xp, progress.hints.get((lesson.id, exercise.id), 0), at, local_date)
+            )
             return xp, rewards.new_badges(course, after)
 
-        xp, badge_ids = self.store.record_attempt(
-            course.info.id, lesson.id, exercise.id, source, grade.passed,
-            [f.as_json() for f in grade.feedback], grade.duration_ms, at, local_date, decide,
+        attempt = NewAttempt(
+            course.info.id, lesson.id, exercise.id, source, grade.passed, [f.as_json() for f in grade.feedback], grade.duration_ms, at, local_date
         )
+        xp, badge_ids = self.store.record_attempt(attempt, decide)
         total = before_xp[0] + xp
         level_before, _ = rewards.level_for(course.info.levels, before_xp[0])
         level, _ = rewards.level_for(course.info.levels, total)
@@ -301,7 +319,7 @@ class Engine:
         if taken >= len(hints):
             return HintOutcome(hints[-1], len(hints), len(hints), 0)
         cost = self.next_hint_cost(lesson_id, exercise_id)
-        at = self.clock().astimezone(_dt.timezone.utc).isoformat(timespec="seconds")
+        at = self.clock().astimezone(_dt.UTC).isoformat(timespec="seconds")
         number = self.store.record_hint(self.course.info.id, lesson.id, exercise.id, at)
         return HintOutcome(hints[min(number, len(hints)) - 1], min(number, len(hints)), len(hints), cost)
 
@@ -322,14 +340,19 @@ class Engine:
         return exercise.starter
 
     def save_draft(self, lesson_id: str, exercise_id: str, code: str) -> None:
-        at = self.clock().astimezone(_dt.timezone.utc).isoformat(timespec="seconds")
+        at = self.clock().astimezone(_dt.UTC).isoformat(timespec="seconds")
         self.store.save_draft(self.course.info.id, lesson_id, exercise_id, code, at)
 
     # -- for the teacher
 
+    def reread_progress(self) -> None:
+        """Read the progress file again (another browser tab may have written it)."""
+        if self.progress_file is not None:
+            self.store = JsonStore(self.progress_file)
+
     def reload(self) -> None:
         """Read the course from disk again (a teacher edited a lesson); progress is untouched."""
-        self.course, self.problems = load_course(self.course_root)
+        self.course, _problems = load_course(self.course_root)
         self.grader = Grader(self.course, self.runner, self.home / "cache" / "reference")
 
     def attempts(self) -> list[Attempt]:
@@ -344,10 +367,10 @@ class Engine:
             "qala": __version__,
             "course": self.course.info.id,
             "learner": {"name": learner_name},
-            "exported_at": self.clock().astimezone(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "exported_at": self.clock().astimezone(_dt.UTC).isoformat(timespec="seconds"),
             "language": self.language,
             "progress": view.as_json(self.language),
-            "hints": [{"lesson": l, "exercise": e, "taken": n} for (l, e), n in sorted(self.progress_data().hints.items())],
+            "hints": [{"lesson": lesson_id, "exercise": e, "taken": n} for (lesson_id, e), n in sorted(self.progress_data().hints.items())],
             "attempts": [a.as_json() for a in self.attempts()],
         }
 

@@ -1,17 +1,29 @@
-"""Qala's exceptions, one small tree.
+"""Qala's exceptions, one small tree (each says its problem to a person in one line).
 
-QalaError          anything Qala reports to a person instead of a traceback
-├── ContentError   a lesson, translation, datasheet or course file is wrong (file and line)
-├── UsageError     the command line was used wrongly, or named something that does not exist
-├── GradingError   learner code could not be graded (the runner itself failed)
-└── StoreError     the progress store cannot be read or written safely
+QalaError              anything Qala reports to a person instead of a traceback
+├── ContentError       a lesson, translation, datasheet or course file is wrong (file and line)
+├── UsageError         the command line was used wrongly, or named something that does not exist
+├── GradingError       learner code could not be graded (the runner itself failed)
+│   ├── SandboxNotReady     run/jobs.py: the sandbox ended before its walls were up
+│   └── SandboxUnavailable  run/jobs.py: the process that starts sandboxes is gone (retried)
+├── StoreError         the progress store cannot be read or written safely
+└── ExportError        teachers/report.py: a learner's export file cannot be read
+
+Not in the tree on purpose: ``StepBudgetExceeded`` (run/sandbox.py) is raised *inside learner
+code* in the browser and derives from BaseException so that learner code cannot catch it, and
+private signals that never leave their module (evidence.py's ``_TooLarge``, ``BadEvidence``).
+The front ends' own build tools (web/site.py ``SiteError``, web/vendor.py ``VendorError``) are
+caught by their commands and said in one line there.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+from .i18n import Translator
 
 
 def t(message: str, /) -> str:
@@ -56,11 +68,11 @@ class ContentError(QalaError):
         """The message in English, without file and line."""
         return self.text(_english())
 
-    def text(self, tr) -> str:
+    def text(self, tr: Translator) -> str:
         """The message in ``tr``'s language (a :class:`qala.grader.i18n.Translator`), without file and line."""
         return tr.t(self.key, **self.params) if self.params else tr.t(self.key)
 
-    def render(self, tr) -> str:
+    def render(self, tr: Translator) -> str:
         """FILE:LINE: message, in ``tr``'s language: one line for a person."""
         text = self.text(tr)
         if self.warning:
@@ -86,9 +98,7 @@ class ContentError(QalaError):
         return f"ContentError({self.key!r}, {self.file!r}, {self.line!r}, warning={self.warning!r}, params={self.params!r})"
 
 
-def _english():
-    from .i18n import Translator
-
+def _english() -> Translator:
     return Translator("en")
 
 

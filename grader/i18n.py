@@ -22,13 +22,12 @@ import math
 import os
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from string import Formatter
-from typing import Mapping
-
-from .errors import ContentError
+from typing import Protocol, runtime_checkable
 
 LANGUAGES = ("en", "ru", "kk")
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
@@ -75,6 +74,14 @@ def resolve_language(
     return DEFAULT_LANGUAGE
 
 
+@runtime_checkable
+class Renderable(Protocol):
+    """Something kept as a message key and fields until shown, such as a
+    :class:`~qala.grader.errors.ContentError`: it writes itself in a translator's language."""
+
+    def render(self, tr: Translator) -> str: ...
+
+
 @dataclass
 class Translator:
     """Interface strings in one language, falling back to the English text itself."""
@@ -113,12 +120,12 @@ class Translator:
     def _shown(self, value: object) -> object:
         if isinstance(value, bool):
             return value
-        if isinstance(value, ContentError):  # a problem, kept as its key and fields until shown
-            return value.render(self)
         if isinstance(value, (int, float)):
             return format_number(value, self.language)
         if isinstance(value, _dt.date):
             return format_date(value, self.language)
+        if isinstance(value, Renderable):  # a problem (ContentError), kept as its key and fields until shown
+            return value.render(self)
         return value
 
 
@@ -240,18 +247,18 @@ def compile_po(text: str) -> bytes:
         if entry.msgctxt is not None:
             key = f"{entry.msgctxt}\x04{key}"
         messages[key.encode("utf-8")] = "\0".join(forms).encode("utf-8")
-    keys = sorted(messages)
+    keys: list[bytes] = sorted(messages)
     header_size = 7 * 4
     ids_at = header_size
     strs_at = ids_at + len(keys) * 8
     data_at = strs_at + len(keys) * 8
     ids, strs, table_ids, table_strs = b"", b"", [], []
-    for key in keys:
-        table_ids.append((len(key), data_at + len(ids)))
-        ids += key + b"\0"
+    for packed in keys:
+        table_ids.append((len(packed), data_at + len(ids)))
+        ids += packed + b"\0"
     strs_start = data_at + len(ids)
-    for key in keys:
-        value = messages[key]
+    for packed in keys:
+        value = messages[packed]
         table_strs.append((len(value), strs_start + len(strs)))
         strs += value + b"\0"
     out = struct.pack("<7I", 0x950412DE, 0, len(keys), ids_at, strs_at, 0, data_at)
@@ -300,17 +307,17 @@ def format_date(value: _dt.date | str, language: str) -> str:
     """A date in the language's medium style: 'Mar 14, 2025', '14 мар. 2025 г.', '2025 ж. 14 нау.'."""
     if isinstance(value, str):
         try:
-            value = _dt.date.fromisoformat(value[:10])
+            day = _dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    if isinstance(value, _dt.datetime):
-        value = value.date()
+    else:
+        day = value.date() if isinstance(value, _dt.datetime) else value
     dates = _babel("dates")
     if dates is not None:
-        return dates.format_date(value, "medium", locale=language if language in LANGUAGES else DEFAULT_LANGUAGE)
+        return dates.format_date(day, "medium", locale=language if language in LANGUAGES else DEFAULT_LANGUAGE)
     if language == "en" or language not in LANGUAGES:
-        return f"{_EN_MONTHS[value.month - 1]} {value.day}, {value.year}"
-    return value.strftime("%d.%m.%Y")
+        return f"{_EN_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return day.strftime("%d.%m.%Y")
 
 
 # ---------------------------------------------------------------- extraction

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 __all__ = ["bar_chart", "line_chart"]
 
@@ -286,7 +287,7 @@ def _show_svg(draw) -> None:
 
 def _being_checked() -> bool:
     """Whether the printed output is being captured by the checker (sandbox.execute)."""
-    sandbox = sys.modules.get("qala.grader.sandbox")
+    sandbox = sys.modules.get("qala.grader.run.sandbox")
     capture = getattr(sandbox, "_Capped", None)
     return isinstance(capture, type) and isinstance(sys.stdout, capture)
 
@@ -356,10 +357,10 @@ def _line_svg(numbers: list[float | None], names: list[str] | None, title: str, 
         return x, top + plot_h * (high - v) / (high - low)
 
     for fraction in (0.0, 0.5, 1.0):
-        v = low + (high - low) * fraction
+        tick = low + (high - low) * fraction
         y = top + plot_h * (1 - fraction)
         body.append(f"<line x1='{left}' y1='{y:.1f}' x2='{left + plot_w}' y2='{y:.1f}' stroke='#e3e3e3'/>")
-        body.append(f"<text x='{left - 6}' y='{y + 4:.1f}' {SVG_FONT} text-anchor='end'>{_xml(number_text(v))}</text>")
+        body.append(f"<text x='{left - 6}' y='{y + 4:.1f}' {SVG_FONT} text-anchor='end'>{_xml(number_text(tick))}</text>")
     runs: list[list[tuple[float, float]]] = [[]]
     for i, v in enumerate(numbers):
         if v is None:

@@ -8,8 +8,8 @@ the app keeps every write on one lock (see :meth:`QalaApp.write_when_free`).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -45,8 +45,17 @@ class QalaApp(TranslatedBindings, App[int]):
         Binding("f4", "show('profile')", t("Badges"), id="app.profile", tooltip=t("Your level, XP, streak and badges")),
         Binding("f9", "show('settings')", t("Settings"), id="app.settings", tooltip=t("Language, theme and icons")),
         # Everywhere, but in the footer only on the map: a lesson's footer has no room left.
-        Binding("f12,ctrl+f", "show('glossary')", t("Glossary"), id="app.glossary", show=False, tooltip=t("Data words in English, Russian and Kazakh (F12 or ctrl+f)")),
-        Binding("ctrl+l", "reload", t("Reload course"), id="app.reload", show=False, tooltip=t("Read the lessons from disk again (for teachers editing a lesson)")),
+        Binding(
+            "f12,ctrl+f",
+            "show('glossary')",
+            t("Glossary"),
+            id="app.glossary",
+            show=False,
+            tooltip=t("Data words in English, Russian and Kazakh (F12 or ctrl+f)"),
+        ),
+        Binding(
+            "ctrl+l", "reload", t("Reload course"), id="app.reload", show=False, tooltip=t("Read the lessons from disk again (for teachers editing a lesson)")
+        ),
         Binding("ctrl+t", "toggle_dark", t("Light/dark"), id="app.toggle-dark", show=False, tooltip=t("Switch between the light and the dark theme")),
     ]
 
@@ -103,7 +112,7 @@ class QalaApp(TranslatedBindings, App[int]):
     # -- start and stop
 
     def on_mount(self) -> None:
-        saved = self.engine.store.setting("theme")
+        saved = self.engine.settings.theme
         self.theme = THEMES.get(saved or "", THEMES["dark"])
         self.retranslate_bindings()
         self._update_title()
@@ -114,7 +123,15 @@ class QalaApp(TranslatedBindings, App[int]):
         self.run_worker(self.engine.warm_up, thread=True, exclusive=False, group="warm-up", exit_on_error=False)
         problems = self.engine.course.problems
         if problems:  # a teacher's broken lesson is skipped, never fatal: say where to look
-            self.notify(self.nt("{n} lesson could not be read and is left out: see Settings (F9).", "{n} lessons could not be read and are left out: see Settings (F9).", len(problems)), severity="warning", timeout=8)
+            self.notify(
+                self.nt(
+                    "{n} lesson could not be read and is left out: see Settings (F9).",
+                    "{n} lessons could not be read and are left out: see Settings (F9).",
+                    len(problems),
+                ),
+                severity="warning",
+                timeout=8,
+            )
 
     def _update_title(self) -> None:
         self.title = self.pick(self.engine.course.info.title) or "Qala"
@@ -202,8 +219,8 @@ class QalaApp(TranslatedBindings, App[int]):
     def watch_theme(self, theme: str) -> None:
         engine = getattr(self, "engine", None)
         choice = next((k for k, v in THEMES.items() if v == theme), None)
-        if engine is not None and choice and engine.store.setting("theme") != choice:
-            self.write_when_free(lambda: engine.store.set_setting("theme", choice))
+        if engine is not None and choice and engine.settings.theme != choice:
+            self.write_when_free(lambda: engine.change_settings(theme=choice))
 
     def action_toggle_dark(self) -> None:
         self.set_theme_choice("dark" if self.theme_choice == "light" else "light")
@@ -245,5 +262,5 @@ class QalaApp(TranslatedBindings, App[int]):
             yield command._replace(title=self.t(command.title), help=self.t(command.help))
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # it takes App[object]
             self.push_screen(CommandPalette(placeholder=self.t("Search for commands…"), id="--command-palette"))

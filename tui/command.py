@@ -11,8 +11,11 @@ def register(commands, add_globals, tr=None) -> None:
         from qala.grader.i18n import Translator, resolve_language
 
         tr = Translator(resolve_language())
-    sub = commands.add_parser("tui", help=tr.t("the terminal app (also what `qala` alone opens)"),
-                              description=tr.t("Qala's terminal app: the course map, lessons with a code editor, data, badges."))
+    sub = commands.add_parser(
+        "tui",
+        help=tr.t("the terminal app (also what `qala` alone opens)"),
+        description=tr.t("Qala's terminal app: the course map, lessons with a code editor, data, badges."),
+    )
     add_globals(sub)
     sub.add_argument("--lesson", metavar="ID", help=tr.t("open this lesson directly"))
     sub.set_defaults(run=run)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
-from qala.grader.datasets import Dataset
+from qala.grader.engine import Dataset
 
 NUMERIC = ("int", "float")
 TIME = ("date", "datetime")
@@ -29,7 +29,7 @@ def _records(dataset: Dataset) -> Iterator[list[str]]:
                     yield ["" if item.get(n) is None else str(item.get(n)) for n in names]
         return
     opener = gzip.open if dataset.format == "csv.gz" else open
-    with opener(dataset.path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
+    with opener(dataset.path, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         order = [header.index(n) if n in header else None for n in names] if names else list(range(len(header)))
@@ -106,9 +106,9 @@ def series(dataset: Dataset, column: str, max_rows: int = 400_000) -> Series | N
     if len(sums) > 120:
         period = "month"
         months: dict[str, list[float]] = {}
-        for day, (total, count) in sums.items():
+        for day, (day_total, count) in sums.items():
             month = months.setdefault(day[:7], [0.0, 0])
-            month[0] += total
+            month[0] += day_total
             month[1] += count
         sums = months
     labels = tuple(sorted(sums))

@@ -24,7 +24,7 @@ class TranslatedBindings:
     def retranslate_bindings(self) -> None:
         english: BindingsMap | None = getattr(self, "_english_bindings", None)
         if english is None:
-            english = self._english_bindings = self._bindings.copy()  # type: ignore[attr-defined]
+            english = self._english_bindings = self._bindings.copy()  # type: ignore[has-type]
         tr = self.app.engine.tr  # type: ignore[attr-defined]
         keys = {
             key: [

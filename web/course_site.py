@@ -20,14 +20,9 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from qala.grader.course_file import bundled_course_root, load_course
-from qala.grader.engine import Engine
+from qala.grader.engine import Course, Engine, Lesson, bundled_course_root, exercise_markdown, load_course
 from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
-from qala.grader.markdown import exercise_markdown
-from qala.grader.model import Course, Lesson
-from qala.grader.runner import InProcessRunner
-from qala.grader.store import JsonStore
 
 from . import icons, vendor
 from .kernel_wheel import STARTUP_FILE, build_kernel_wheel
@@ -246,7 +241,7 @@ def landing_pages(data: dict) -> dict[str, bytes]:
 def initial_summary(course_root: Path) -> dict:
     """The landing page's view of a learner with no progress yet (computed by the engine itself)."""
     with tempfile.TemporaryDirectory(prefix="qala-empty-") as tmp:
-        engine = Engine(course_root, home=Path(tmp), language="en", runner=InProcessRunner(), store=JsonStore(Path(tmp) / "progress.json"))
+        engine = Engine(course_root, home=Path(tmp), language="en", in_process=True, progress_file=Path(tmp) / "progress.json")
         try:
             return summary(engine) | {"language": None}  # no pupil has chosen one yet
         finally:

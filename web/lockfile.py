@@ -87,7 +87,9 @@ def _top_level_imports(names: list[str]) -> list[str]:
 
 def runtime_requirements(info: WheelInfo, python_version: str) -> list[str]:
     """The projects `info` needs under Pyodide: Requires-Dist with markers evaluated, no extras."""
-    from packaging.requirements import Requirement  # build-time only: never imported in Pyodide
+    from packaging.requirements import (
+        Requirement,  # build-time only: never imported in Pyodide
+    )
 
     environment = {
         **PYODIDE_MARKERS,

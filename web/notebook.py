@@ -28,9 +28,9 @@ import re
 import sys
 from pathlib import Path
 
+from qala.grader.engine import step_budget
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
-from qala.grader.sandbox import step_tracer
 
 from .icons import svg as icon
 
@@ -203,20 +203,16 @@ class Session:
             self._enter_lesson()
 
     def _new_engine(self):
-        from qala.grader.course_file import bundled_course_root
         from qala.grader.engine import Engine
-        from qala.grader.store import JsonStore
 
-        if self.course_root is None:
-            self.course_root = bundled_course_root()
         # The home is a memory-only folder, not the progress folder: reference runs cached there
         # would be persisted, and reused by a rebuilt site whose lessons changed.
-        return Engine(self.course_root, home=self.work_home, language=self.language, store=JsonStore(self.progress_path))
+        engine = Engine(self.course_root, home=self.work_home, language=self.language, progress_file=self.progress_path)
+        self.course_root = engine.course_root
+        return engine
 
     def _reload(self) -> None:
-        from qala.grader.store import JsonStore
-
-        self._engine.store = JsonStore(self.progress_path)
+        self._engine.reread_progress()
 
     def _changed_elsewhere(self) -> None:
         asyncio.ensure_future(self._refresh())
@@ -276,7 +272,7 @@ class Session:
         """The lesson's language for every message, and its folder as the working folder."""
         engine = self._engine
         if self.language and self.language != engine.language:
-            remember = engine.store.setting("language") != self.language
+            remember = engine.settings.language != self.language
             engine.set_language(self.language, remember=remember)
             if remember:
                 self._save_soon()
@@ -318,7 +314,7 @@ class Session:
 
     # -- what learners do
 
-    async def check(self, exercise_id: str | None, code: str) -> "View":
+    async def check(self, exercise_id: str | None, code: str) -> View:
         tr = self.tr()
         if not exercise_id:
             return Message(tr.t("Write the exercise's name after %%check, like this: %%check january"), kind="info")
@@ -331,9 +327,9 @@ class Session:
                 if code.strip() == exercise.starter.strip():
                     return Message(tr.t("This is still the starting code: change it to solve the exercise, then run the cell again."), kind="info")
                 await self.load_needs(lesson, code)
-                if self.engine.grader.missing_modules(lesson):
+                if self.engine.missing_modules(lesson):
                     # The engine's own kind message, and no attempt kept: it is not the learner's doing.
-                    grade = self.engine.grader.grade(lesson, exercise, code, tr)
+                    grade = self.engine.try_without_keeping(lesson.id, exercise.id, code)
                     return CheckResultView(self, lesson, exercise, grade=grade)
                 outcome = self.engine.check(lesson.id, exercise.id, code)
                 await self._save()
@@ -341,7 +337,7 @@ class Session:
             return Message(str(error), kind="error")
         return CheckResultView(self, lesson, exercise, outcome=outcome)
 
-    def hint(self, exercise_id: str, lesson_id: str | None = None) -> "View":
+    def hint(self, exercise_id: str, lesson_id: str | None = None) -> View:
         if not self.ready:
             return not_ready(self)
         try:
@@ -352,16 +348,16 @@ class Session:
         self._save_soon()
         return HintView(self, outcome)
 
-    def progress(self) -> "View":
+    def progress(self) -> View:
         return ProgressCard(self) if self.ready else not_ready(self)
 
-    def export(self, name: str) -> "View":
+    def export(self, name: str) -> View:
         if not self.ready:
             return not_ready(self)
         tr = self.engine.tr
         if not isinstance(name, str) or not name.strip():
-            return Message(tr.t("Write your name in the brackets, as your teacher knows it: export(\"Aigerim S.\")"), kind="info")
-        self.engine.store.set_setting("learner_name", name.strip())
+            return Message(tr.t('Write your name in the brackets, as your teacher knows it: export("Aigerim S.")'), kind="info")
+        self.engine.change_settings(learner_name=name.strip())
         self._save_soon()
         return ExportView(self, self.engine.export(name.strip()))
 
@@ -391,7 +387,7 @@ def summary(engine) -> dict:
         "longest_streak": view.longest_streak,
         "lessons": lessons,
         "language": engine.language,
-        "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "updated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -462,13 +458,13 @@ def not_ready(session: Session) -> Message:
 
 
 def _level_line(session: Session, xp: int) -> str:
-    from qala.grader import rewards
-
     engine = session.engine
     tr = engine.tr
-    level, following = rewards.level_for(engine.course.info.levels, xp)
-    parts = [f"{icon('star')} <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
-             html.escape(tr.t("{xp} XP", xp=xp))]
+    level, following = engine.level_for(xp)
+    parts = [
+        f"{icon('star')} <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
+        html.escape(tr.t("{xp} XP", xp=xp)),
+    ]
     if following:
         span = max(1, following.xp - level.xp)
         parts.append(f'<progress value="{xp - level.xp}" max="{span}" style="width:8em;vertical-align:middle"></progress>')
@@ -496,7 +492,9 @@ def _course_map_link(session: Session) -> str:
 def _unsaved_note(session: Session) -> str:
     if not session.unsaved_reason:
         return ""
-    text = session.tr().t("This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export(\"Your Name\") to keep your work.")
+    text = session.tr().t(
+        'This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export("Your Name") to keep your work.'
+    )
     return f'<div style="color:{AMBER}">{icon("warning")} {html.escape(text)}</div>'
 
 
@@ -520,36 +518,50 @@ class CheckResultView(View):
         return bool(self.grade.feedback) and self.grade.feedback[0].passed
 
     def html(self) -> str:
+        from qala.grader.outcomes import Line
+
         engine = self.session.engine
         tr = engine.tr
-        lang = engine.language
         items = []
-        for item in self.grade.feedback:
+        for item in self.grade.feedback:  # as in CheckOutcome.verdict's check lines
             mark, colour = (icon("check", tr.t("passed")), GREEN) if item.passed else (icon("cross", tr.t("not passed")), RED)
-            items.append(f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
-                         f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>')
+            items.append(
+                f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
+                f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>'
+            )
         feedback = f'<ul style="list-style:none;padding-left:2px;margin:6px 0">{"".join(items)}</ul>'
         outcome = self.outcome
         if outcome is None:  # not checkable here (a missing module): nothing was kept
             return f'<div data-qala="check" data-passed="false" style="{BOX}border-left:6px solid {AMBER};background:#fff8e1">{feedback}</div>'
+        head, extra = "", []
+        for line in outcome.verdict(tr):
+            if line.kind is Line.PASSED:
+                head = (
+                    f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">{icon("trophy")} {html.escape(line.text)} '
+                    f'<span data-qala="xp">{html.escape(line.detail)}</span></div>'
+                )
+            elif line.kind is Line.NOT_PASSED:
+                head = (
+                    f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(line.text)}</div>'
+                    f"<div>{html.escape(line.detail).replace('✘', icon('cross'))}</div>"
+                )
+            elif line.kind is Line.LEVEL_UP:
+                extra.append(f'<div style="font-weight:600;color:#6a1b9a">{icon("level-up")} {html.escape(line.text)} {html.escape(line.detail)}</div>')
+            elif line.kind is Line.BADGE:
+                extra.append(
+                    f'<div data-qala="badge" data-badge="{html.escape(line.badge)}" style="font-weight:600;color:{AMBER}">'
+                    f"{icon(line.icon, size='1.6em')} {html.escape(line.text)}</div>"
+                )
         if outcome.passed:
-            gained = tr.t("+{xp} XP", xp=outcome.xp_gained) if outcome.xp_gained else tr.t("(already passed before: no new XP)")
-            head = f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">{icon("trophy")} {html.escape(tr.t("Passed!"))} <span data-qala="xp">{html.escape(gained)}</span></div>'
-            extra = []
-            if outcome.level_up:
-                extra.append(f'<div style="font-weight:600;color:#6a1b9a">{icon("level-up")} {html.escape(tr.t("Level up! You are now level {level}: {title}", level=outcome.level.number, title=pick(outcome.level.title, lang)))}</div>')
-            for badge in outcome.new_badges:
-                extra.append(f'<div data-qala="badge" data-badge="{html.escape(badge.id)}" style="font-weight:600;color:{AMBER}">'
-                             f'{icon(badge.icon, size="1.6em")} {html.escape(tr.t("New badge: {title}", title=pick(badge.title, lang)))}</div>')
             colour, background = GREEN, "#f1f8e9"
         else:
-            head = (f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(tr.t("Not passed yet."))}</div>'
-                    f'<div>{html.escape(tr.t("Fix what is marked ✘ and check again.")).replace("✘", icon("cross"))}</div>')
-            extra = [self._hint_offer()]
+            extra.append(self._hint_offer())
             colour, background = RED, "#fff5f5"
         level = f'<div style="margin-top:4px">{_level_line(self.session, outcome.total_xp)}{_course_map_link(self.session)}</div>'
-        return (f'<div data-qala="check" data-passed="{str(outcome.passed).lower()}" style="{BOX}border-left:6px solid {colour};background:{background}">'
-                f'{head}{feedback}{"".join(extra)}{level}{_unsaved_note(self.session)}</div>')
+        return (
+            f'<div data-qala="check" data-passed="{str(outcome.passed).lower()}" style="{BOX}border-left:6px solid {colour};background:{background}">'
+            f"{head}{feedback}{''.join(extra)}{level}{_unsaved_note(self.session)}</div>"
+        )
 
     def _hint_offer(self) -> str:
         engine = self.session.engine
@@ -559,14 +571,17 @@ class CheckResultView(View):
             return ""
         cost = engine.next_hint_cost(self.lesson.id, self.exercise.id)
         call = f'hint("{self.exercise.id}")'
-        text = tr.nt("Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", cost, call="\0")
+        text = tr.nt(
+            "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", cost, call="\0"
+        )
         return f'<div style="color:#555">{icon("bulb")} {html.escape(text).replace(chr(0), f"<code>{html.escape(call)}</code>")}</div>'
 
     def text(self) -> str:
         tr = self.session.engine.tr
         lines = [("✔ " if f.passed else "✘ ") + f.message for f in self.grade.feedback]
         if self.outcome is not None:
-            lines.append(tr.t("Passed!") + " " + tr.t("+{xp} XP", xp=self.outcome.xp_gained) if self.passed else tr.t("Not passed yet."))
+            head = self.outcome.verdict(tr)[0]
+            lines.append(f"{head.text} {head.detail}")
         return "\n".join(lines)
 
 
@@ -610,13 +625,15 @@ class ProgressCard(View):
         view = engine.progress()
         lines = [f'<div style="font-size:1.1em">{_level_line(self.session, view.xp)}{_course_map_link(self.session)}</div>']
         streak = tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + " " + tr.t("(longest: {days})", days=view.longest_streak)
-        lines.append(f"<div>{icon('flame')} {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>")
+        lines.append(
+            f"<div>{icon('flame')} {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>"
+        )
         earned = [b for b in view.badges if b.earned_at]
         waiting = [b for b in view.badges if not b.earned_at]
         chips = "".join(
             f'<span data-badge="{html.escape(b.badge.id)}" title="{html.escape(pick(b.badge.description, lang))}" '
             f'style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;border-radius:12px;background:#fff3c4">'
-            f'{icon(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            f"{icon(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>"
             for b in earned
         )
         grey = "".join(
@@ -626,7 +643,7 @@ class ProgressCard(View):
         )
         lines.append(f'<div data-qala="badges"><b>{html.escape(tr.t("Badges"))}:</b> {chips or "—"}</div>')
         if grey:
-            lines.append(f'<details><summary>{html.escape(tr.t("Badges to earn"))}</summary>{grey}</details>')
+            lines.append(f"<details><summary>{html.escape(tr.t('Badges to earn'))}</summary>{grey}</details>")
         for track in engine.course_map():
             if not track.lessons:
                 continue
@@ -635,8 +652,10 @@ class ProgressCard(View):
                 f'<span style="color:#555">{l.done}/{l.total}</span></li>'
                 for l in track.lessons
             )
-            lines.append(f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '
-                         f'<span style="color:#555">{track.done}/{track.total}</span><ul style="margin:2px 0">{rows}</ul></div>')
+            lines.append(
+                f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '
+                f'<span style="color:#555">{track.done}/{track.total}</span><ul style="margin:2px 0">{rows}</ul></div>'
+            )
         return f'<div data-qala="progress" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(lines)}{_unsaved_note(self.session)}</div>'
 
 
@@ -653,11 +672,17 @@ class ExportView(View):
     def html(self) -> str:
         tr = self.session.engine.tr
         url = "data:application/json;charset=utf-8;base64," + base64.b64encode(self.content.encode("utf-8")).decode()
-        link = (f'<a download="{html.escape(self.filename)}" href="{url}" data-qala="export-link" '
-                f'style="font-weight:600">{icon("download")} {html.escape(self.filename)}</a>')
+        link = (
+            f'<a download="{html.escape(self.filename)}" href="{url}" data-qala="export-link" '
+            f'style="font-weight:600">{icon("download")} {html.escape(self.filename)}</a>'
+        )
         count = len(self.data["attempts"])
-        text = tr.nt("Download {file} and send it to your teacher: it holds your {n} attempt.",
-                     "Download {file} and send it to your teacher: it holds your {n} attempts.", count, file="\0")
+        text = tr.nt(
+            "Download {file} and send it to your teacher: it holds your {n} attempt.",
+            "Download {file} and send it to your teacher: it holds your {n} attempts.",
+            count,
+            file="\0",
+        )
         return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{icon("package")} {html.escape(text).replace(chr(0), link)}</div>'
 
 
@@ -670,7 +695,7 @@ class Welcome(View):
     def __await__(self):
         return self._opened().__await__()
 
-    async def _opened(self) -> "Welcome":
+    async def _opened(self) -> Welcome:
         await self.session.open()
         lesson = self.session.engine.course.lesson(self.session.lesson_id or "")
         if lesson is not None:
@@ -681,22 +706,33 @@ class Welcome(View):
         session = self.session
         tr = session.tr()
         if not session.ready:
-            return Message(tr.t("The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter (on a phone or tablet: the ▶ button at the top).")).html()
+            return Message(
+                tr.t(
+                    "The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter (on a phone or tablet: the ▶ button at the top)."
+                )
+            ).html()
         engine = session.engine
         tr = engine.tr
         lesson = engine.course.lesson(session.lesson_id or "")
         if lesson is None:
-            return Message(tr.t("There is no lesson {lesson} in this course: open the lessons from the course map.", lesson=session.lesson_id), kind="error").html()
+            return Message(
+                tr.t("There is no lesson {lesson} in this course: open the lessons from the course map.", lesson=session.lesson_id), kind="error"
+            ).html()
         passed = engine.progress_data().passed()
         done = sum((lesson.id, e.id) in passed for e in lesson.exercises)
         text = lesson.text(engine.language)
-        parts = [f'<div style="font-size:1.15em;font-weight:600">{icon("book")} {html.escape(text.title)}</div>',
-                 f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
-                 f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
-                 f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter (on a phone or tablet, tap ▶ at the top): the checker tells you what is right and what to fix."))}</div>']
-        missing = engine.grader.missing_modules(lesson)
+        parts = [
+            f'<div style="font-size:1.15em;font-weight:600">{icon("book")} {html.escape(text.title)}</div>',
+            f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
+            f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
+            f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter (on a phone or tablet, tap ▶ at the top): the checker tells you what is right and what to fix."))}</div>',
+        ]
+        missing = engine.missing_modules(lesson)
         if missing:
-            needs = tr.t("This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.", modules=", ".join(missing))
+            needs = tr.t(
+                "This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.",
+                modules=", ".join(missing),
+            )
             parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">{icon("warning")} {html.escape(needs)}</div>')
         return f'<div data-qala="welcome" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(parts)}{_unsaved_note(session)}</div>'
 
@@ -756,7 +792,7 @@ def _run_in_notebook(current: Session, exercise, code: str) -> None:
     try:
         if lessons.is_dir():
             os.chdir(lessons)
-        sys.settrace(step_tracer(STEP_BUDGET))
+        sys.settrace(step_budget(STEP_BUDGET))
         if exercise.setup:
             exec(compile(exercise.setup, "<setup>", "exec"), namespace)
         exec(compile(code, "<your code>", "exec"), namespace)
@@ -840,4 +876,3 @@ def kernel_started() -> None:
     shell = get_ipython()
     if shell is not None:
         load_ipython_extension(shell)
-

@@ -3,7 +3,7 @@ so they are extracted into Qala's catalogs (Python ships no translations for the
 
 qala.grader.cli hands argparse these translations while it builds a parser, parses and prints
 help. argparse fills the %-fields itself: keep every %s, %r and %(name)s exactly.
-tests/i18n/test_command_line_help.py checks that this list covers the running Python's argparse.
+tests/grader/i18n/test_command_line_help.py checks that this list covers the running Python's argparse.
 """
 
 

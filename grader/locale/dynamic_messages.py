@@ -1,7 +1,7 @@
 """Interface strings that the code translates by value, ``tr.t(variable)``, so Babel cannot see them
 at the call: marked here so they are extracted into the catalogs. Never imported.
 
-tests/i18n/test_catalogs.py checks that this list still covers what the code can pass.
+tests/grader/i18n/test_catalogs.py checks that this list still covers what the code can pass.
 """
 
 
@@ -10,7 +10,7 @@ def t(message: str) -> str:
     return message
 
 
-# qala.grader.compare.kind_of: the kinds of value named in "should be a {expected_kind}…"
+# qala.grader.judge.compare.kind_of: the kinds of value named in "should be a {expected_kind}…"
 KINDS = [
     t("nothing (None)"),
     t("True/False"),
@@ -24,10 +24,10 @@ KINDS = [
     t("date"),
 ]
 
-# qala.grader.compare: what a dictionary or set lacks, in "does not have the right {what}"
+# qala.grader.judge.compare: what a dictionary or set lacks, in "does not have the right {what}"
 WHAT = [t("items"), t("keys")]
 
-# qala.grader.checks.ERROR_ADVICE: what to do about each kind of Python error
+# qala.grader.judge.checks.ERROR_ADVICE: what to do about each kind of Python error
 ERROR_ADVICE = [
     t("Check the spelling (names are case-sensitive) and that the name is created before this line."),
     t("Python could not read this line: look for a missing bracket, quote, colon or comma."),

@@ -152,7 +152,7 @@ def fake_ipython(monkeypatch, shell_class: str = "ZMQInteractiveShell") -> list:
 
 def test_in_a_notebook_the_chart_is_also_drawn_as_svg(monkeypatch, capsys):
     shown = fake_ipython(monkeypatch)
-    bar_chart(["Medeu", "<Turksib & co>", "gap", "minus"], [16, 31, None, -4], title="PM2.5 \"yearly\"", unit="µg/m³")
+    bar_chart(["Medeu", "<Turksib & co>", "gap", "minus"], [16, 31, None, -4], title='PM2.5 "yearly"', unit="µg/m³")
     line_chart(PM25[:4] + [None] + PM25[5:], labels=MONTHS, title="By month")
     assert "Medeu" in capsys.readouterr().out  # the text chart is printed as well
     (bars, raw), (line, _) = shown
@@ -183,7 +183,7 @@ def test_importing_it_loads_nothing_heavy():
 
 
 def test_it_draws_inside_the_in_process_runner_as_in_the_browser(monkeypatch):
-    from qala.grader.sandbox import execute
+    from qala.grader.run.sandbox import execute
 
     shown = fake_ipython(monkeypatch)  # the browser's kernel
     source = "from qala.grader.plot import bar_chart\nbar_chart(['Medeu', 'Turksib'], [16, 31], unit='µg/m³')\n"

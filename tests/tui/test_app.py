@@ -9,7 +9,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Markdown, OptionList, Static, TextArea
 
-from qala.grader.cli import main as qala
+from qala.grader.cli.main import main as qala
 from qala.grader.engine import Engine
 from qala.tui.screens.data import DataScreen
 from qala.tui.screens.lesson import LessonScreen
@@ -233,7 +233,7 @@ async def test_a_teacher_reloads_an_edited_lesson(make_app, course, screen_text)
         await pilot.pause()
         assert "Store the largest monthly value" in screen.query_one("#text", Markdown).source
         assert screen.editor.text.startswith("# mine")  # the learner's code stays
-        path.write_text("+++\nid = \"second-look\"\n", encoding="utf-8")  # a broken edit
+        path.write_text('+++\nid = "second-look"\n', encoding="utf-8")  # a broken edit
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, MapScreen)
@@ -342,7 +342,7 @@ async def test_the_verdict_is_seen_at_once_never_under_a_note(make_app, wait_for
 
         feedback = screen.query_one("#feedback", Static)
         said = str(feedback.render())
-        assert said.startswith("🎉 Passed!") and "New badge! First step" in said
+        assert said.startswith("🎉 Passed!") and "New badge: First step" in said
         box = screen.query_one("#feedback-box")
         toasts = list(screen.query("Toast"))
         assert toasts, "the notes are on the screen"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qala.grader.datasets import load_datasets
+from qala.grader.content.datasets import load_datasets
 from qala.tui import dataset_preview
 
 SHEET = """
@@ -68,7 +68,9 @@ def test_every_format_reads_in_the_datasheets_column_order(tmp_path, fmt):
 
 
 def test_a_dataset_without_dates_has_no_series(tmp_path):
-    (tmp_path / "plain.toml").write_text('id = "plain"\nfile = "plain.csv"\nrows = 1\ntitle = { en = "Plain" }\n[[column]]\nname = "n"\ntype = "int"\n', encoding="utf-8")
+    (tmp_path / "plain.toml").write_text(
+        'id = "plain"\nfile = "plain.csv"\nrows = 1\ntitle = { en = "Plain" }\n[[column]]\nname = "n"\ntype = "int"\n', encoding="utf-8"
+    )
     (tmp_path / "plain.csv").write_text("n\n1\n", encoding="utf-8")
     dataset = load_datasets(tmp_path)[0]["plain"]
     assert dataset_preview.time_column(dataset) is None

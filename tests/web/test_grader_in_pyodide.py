@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from qala.grader.course_file import bundled_course_root
+from qala.grader.content.course_file import bundled_course_root
 from qala.grader.engine import Engine
 from qala.grader.i18n import Translator
-from qala.grader.store import JsonStore
+from qala.grader.progress.store import JsonStore
 from qala.web import notebook, pyodide_node
 from qala.web.kernel_wheel import build_kernel_wheel
 
@@ -30,13 +30,13 @@ RESULT = "QALA-RESULT "
 #: comes from the vendored kernel wheels). Copied, not mounted: the rest of site-packages is CPython's.
 PYTEST_PACKAGES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "py")
 #: The grader's tests that matter in the browser. The terminal's SQLite store and the command line
-#: are left out; tests/grader/test_progress.py has one test of the browser's JSON store.
+#: are left out; tests/grader/progress/test_progress.py has one test of the browser's JSON store.
 GRADER_TESTS = [
-    "tests/grader/test_checks.py",
-    "tests/grader/test_rewards.py",
-    "tests/grader/test_evidence.py",
-    "tests/grader/test_lesson_file.py",
-    "tests/grader/test_progress.py::test_the_browser_store_keeps_the_same_things",
+    "tests/grader/judge/test_checks.py",
+    "tests/grader/progress/test_rewards.py",
+    "tests/grader/run/test_evidence.py",
+    "tests/grader/content/test_lesson_file.py",
+    "tests/grader/progress/test_progress.py::test_the_browser_store_keeps_the_same_things",
 ]
 MUST_ALL_PASS = ("test_checks.py", "test_rewards.py", "test_evidence.py")
 #: The learner's session runs in Russian: what it shows is compared with the same catalog's words.
@@ -49,7 +49,7 @@ def in_pyodide(script: str, *, wheels, mounts=None, env=None) -> dict:
     done = pyodide_node.run((IN_PYODIDE / script).read_text(encoding="utf-8"), wheels=wheels, mounts=mounts, env=env)
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
     assert done.returncode == 0 and lines, f"{script} exited {done.returncode}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    return json.loads(lines[-1][len(RESULT):])
+    return json.loads(lines[-1][len(RESULT) :])
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,9 @@ def grader_tests(tmp_path_factory, kernel_wheel, vendored) -> dict:
     shutil.copytree(REPO / "tests" / "grader", repo / "tests" / "grader", ignore=shutil.ignore_patterns("__pycache__"))
     pygments = [w for w in vendored.wheels if w.name.startswith("pygments-")]
     return in_pyodide(
-        "grader_tests.py", wheels=[kernel_wheel, *pygments], mounts={root: "/work"},
+        "grader_tests.py",
+        wheels=[kernel_wheel, *pygments],
+        mounts={root: "/work"},
         env={"QALA_PYTEST_LIB": "/work/lib", "QALA_REPO": "/work/repo", "QALA_PYTEST_ARGS": json.dumps(GRADER_TESTS)},
     )
 
@@ -97,7 +99,8 @@ def test_the_graders_own_tests_pass_under_pyodide(grader_tests):
 def test_the_first_track_validates_under_pyodide(kernel_wheel):
     course = bundled_course_root()
     report = in_pyodide(
-        "validate_course.py", wheels=[kernel_wheel],
+        "validate_course.py",
+        wheels=[kernel_wheel],
         mounts={course / "course": "/course/course", course / "lessons": "/course/lessons"},
         env={"QALA_COURSE": "/course", "QALA_ONLY": "lessons/first-steps"},
     )
@@ -119,7 +122,9 @@ def progress_folder(tmp_path_factory) -> Path:
 def seen(kernel_wheel, vendored, progress_folder) -> dict:
     """What a learner saw, cell by cell (see in_pyodide/notebook_session.py)."""
     return in_pyodide(
-        "notebook_session.py", wheels=[kernel_wheel, *vendored.wheels], mounts={progress_folder: "/progress"},
+        "notebook_session.py",
+        wheels=[kernel_wheel, *vendored.wheels],
+        mounts={progress_folder: "/progress"},
         env={"QALA_PROGRESS": "/progress", "QALA_LANGUAGE": LANGUAGE},
     )
 
@@ -196,9 +201,12 @@ def test_progress_shows_the_level_xp_and_badges(seen):
 def test_a_lesson_needing_pandas_says_so_kindly_and_keeps_no_attempt(seen):
     assert seen["needs_pandas_lesson"], "the course has no lesson needing pandas to try"
     page = text_of(seen["needs_pandas"])
-    kind = tr.t("This lesson needs {modules}, which is not installed here, so it cannot be checked. "
-                "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
-                modules="pandas", command="pip install pandas")
+    kind = tr.t(
+        "This lesson needs {modules}, which is not installed here, so it cannot be checked. "
+        "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
+        modules="pandas",
+        command="pip install pandas",
+    )
     assert html.unescape(notebook._inline(kind)) in page and 'data-passed="false"' in page  # `code` shown as code
     assert seen["attempts_after_needs_pandas"] == 0
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.screen import Screen
 
 from ..i18n import TranslatedBindings
 
+if TYPE_CHECKING:
+    from ..app import QalaApp
+
 
 class QalaScreen(TranslatedBindings, Screen):
     """A screen that shows the engine's current state, redrawn whenever it comes back into view."""
+
+    @property
+    def qala(self) -> QalaApp:
+        """The app, typed as Qala's own (Textual types ``self.app`` as any App)."""
+        return cast("QalaApp", self.app)
 
     def on_screen_resume(self) -> None:
         self.retranslate_bindings()

@@ -10,10 +10,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, Select, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Markdown,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.widgets.option_list import Option
 
-from qala.grader.datasets import Dataset, load_datasets
+from qala.grader.engine import Dataset
 from qala.grader.i18n import pick
 
 from .. import dataset_preview
@@ -70,12 +80,12 @@ class DataScreen(QalaScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.datasets, self.problems = load_datasets(self.app.engine.course.datasets_dir)
+        self.datasets, self.problems = self.qala.engine.datasets()
 
     # -- drawing
 
     def refresh_content(self) -> None:
-        app = self.app
+        app = self.qala
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("sheet").label = app.t("Datasheet")
         tabs.get_tab("table").label = app.t("Table")
@@ -105,7 +115,7 @@ class DataScreen(QalaScreen):
         self._show(self.current)
 
     def after_reload(self) -> None:
-        self.datasets, self.problems = load_datasets(self.app.engine.course.datasets_dir)
+        self.datasets, self.problems = self.qala.engine.datasets()
         self._rows.clear()
         self._table_for = None
         super().after_reload()
@@ -117,19 +127,21 @@ class DataScreen(QalaScreen):
         numeric = dataset_preview.numeric_columns(dataset)
         select = self.query_one("#chart-column", Select)
         if dataset_preview.time_column(dataset) is not None:
-            choices = [(self.app.t("number of rows"), dataset_preview.ROWS)] + [(self.app.t("mean of {column}", column=self._column_label(dataset, n)), n) for n in numeric]
+            choices = [(self.qala.t("number of rows"), dataset_preview.ROWS)] + [
+                (self.qala.t("mean of {column}", column=self._column_label(dataset, n)), n) for n in numeric
+            ]
             first = numeric[0] if numeric else dataset_preview.ROWS
             with select.prevent(Select.Changed):
                 select.set_options(choices)
                 select.value = first
             select.display = True
-            self.query_one("#chart-label", Static).update(self.app.t("Draw"))
+            self.query_one("#chart-label", Static).update(self.qala.t("Draw"))
             self._load(dataset, first)
         else:
             select.display = False
             self.query_one("#chart-label", Static).update("")
             self.query_one("#chart-plot", ColumnChart).show([], [])
-            self.query_one("#chart-note", Static).update(self.app.t("This dataset has no dates, so there is nothing to draw over time."))
+            self.query_one("#chart-note", Static).update(self.qala.t("This dataset has no dates, so there is nothing to draw over time."))
             self._load(dataset, None)
 
     def _column_label(self, dataset: Dataset, name: str) -> str:
@@ -137,7 +149,7 @@ class DataScreen(QalaScreen):
         return f"{name} ({column.unit})" if column.unit else name
 
     def _datasheet(self, dataset: Dataset) -> str:
-        app = self.app
+        app = self.qala
         lang = app.language
         out = [f"# {pick(dataset.title, lang)}"]
         if dataset.description:
@@ -180,7 +192,7 @@ class DataScreen(QalaScreen):
     def on_data_screen_loaded(self, message: Loaded) -> None:
         if message.dataset != self.current:
             return
-        app = self.app
+        app = self.qala
         dataset = self.datasets[message.dataset]
         if message.error:
             self.notify(app.t("Could not read {file}: {error}", file=dataset.path.name, error=message.error), severity="error")
@@ -198,7 +210,7 @@ class DataScreen(QalaScreen):
             self._draw(message.series, dataset)
 
     def _draw(self, series: dataset_preview.Series, dataset: Dataset) -> None:
-        app = self.app
+        app = self.qala
         self.query_one("#chart-plot", ColumnChart).show(series.values, series.labels)
         unit = next((c.unit for c in dataset.columns if c.name == series.column), "")
         low, high = number(min(series.values)), number(max(series.values))

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qala.grader.glossary import Glossary, Term, load_glossary
+from qala.grader.engine import Glossary, Term
 from qala.grader.i18n import LANGUAGE_NAMES
 
 from ..i18n import t
@@ -41,22 +41,22 @@ class GlossaryScreen(QalaScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.glossary = load_glossary(self.app.engine.course_root)
+        self.glossary = self.qala.engine.glossary()
         self.query_one("#glossary-search", Input).focus()
 
     def after_reload(self) -> None:
-        self.glossary = load_glossary(self.app.engine.course_root)
+        self.glossary = self.qala.engine.glossary()
         super().after_reload()
 
     # -- drawing
 
     def refresh_content(self) -> None:
         search = self.query_one("#glossary-search", Input)
-        search.placeholder = self.app.t("Search: a word in English, Russian or Kazakh")
+        search.placeholder = self.qala.t("Search: a word in English, Russian or Kazakh")
         self._fill(search.value)
 
     def _fill(self, query: str) -> None:
-        app = self.app
+        app = self.qala
         terms = self.glossary.search(query, app.language)
         listing = self.query_one("#terms", OptionList)
         listing.set_options(Option(term.name(app.language), id=term.id) for term in terms)
@@ -67,7 +67,7 @@ class GlossaryScreen(QalaScreen):
             return
         if self.current not in {term.id for term in terms}:
             self.current = terms[0].id
-        listing.highlighted = listing.get_option_index(self.current)
+        listing.highlighted = listing.get_option_index(self.current or terms[0].id)
         self._show(self.current)
 
     def _show(self, term_id: str | None) -> None:
@@ -78,7 +78,7 @@ class GlossaryScreen(QalaScreen):
         self.query_one("#term", Static).update(self._describe(term))
 
     def _describe(self, term: Term) -> Text:
-        language = self.app.language
+        language = self.qala.language
         out = Text()
         out.append(term.name(language) + "\n", style="bold")
         out.append(term.definition(language) + "\n")

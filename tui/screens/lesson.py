@@ -24,14 +24,13 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
-from qala.grader.engine import CheckOutcome, HintOutcome
+from qala.grader.engine import Exercise, Lesson
 from qala.grader.errors import QalaError
-from qala.grader.markdown import exercise_markdown
-from qala.grader.model import Exercise, Lesson
+from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 
+from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
-from .. import icons
 from ..widgets.visuals import inline_code, safe_icon
 from .base import QalaScreen
 
@@ -123,19 +122,19 @@ class LessonScreen(QalaScreen):
 
     @property
     def lesson(self) -> Lesson:
-        return self.app.engine.lesson(self.lesson_id)
+        return self.qala.engine.lesson(self.lesson_id)
 
     @property
     def exercise(self) -> Exercise:
         return self.lesson.exercise(self.exercise_id)
 
     def _first_open_exercise(self, lesson: Lesson) -> Exercise:
-        passed = self.app.engine.progress_data().passed()
+        passed = self.qala.engine.progress_data().passed()
         return next((e for e in lesson.exercises if (lesson.id, e.id) not in passed), lesson.exercises[0])
 
     def _load_exercise(self) -> None:
         """Show the current exercise: its words, the learner's code, no feedback yet."""
-        code = self.app.engine.code_for(self.lesson_id, self.exercise_id)
+        code = self.qala.engine.code_for(self.lesson_id, self.exercise_id)
         self._saved_text = code
         self.editor.load_text(code)
         self._dirty = False
@@ -149,7 +148,7 @@ class LessonScreen(QalaScreen):
             lesson = self.lesson
         except QalaError:
             return
-        self.sub_title = lesson.text(self.app.language).title
+        self.sub_title = lesson.text(self.qala.language).title
         self.query_one("#text", Markdown).update(self._markdown(lesson))
         self._read_state()
         self._update_bar()
@@ -159,11 +158,11 @@ class LessonScreen(QalaScreen):
         box.set_class(self._feedback is None, "-empty")
         # Empty, the panel says how to fill it (on a wide screen it keeps its place: the editor
         # never jumps when a verdict arrives).
-        self.query_one("#feedback", Static).update(self._feedback or Text(self.app.t("Check your code (F5 or ctrl+r)"), style="dim"))
+        self.query_one("#feedback", Static).update(self._feedback or Text(self.qala.t("Check your code (F5 or ctrl+r)"), style="dim"))
 
     def _read_state(self) -> None:
         """Read the learner's progress on this exercise for the bar and the status line."""
-        engine = self.app.engine
+        engine = self.qala.engine
         if engine.course.lesson(self.lesson_id) is None:
             return  # gone after a reload; the screen is closing
         key = (self.lesson_id, self.exercise_id)
@@ -177,7 +176,7 @@ class LessonScreen(QalaScreen):
     def _markdown(self, lesson: Lesson) -> str:
         """The prose leading up to this exercise (the introduction before the first), the task,
         any prose after the last exercise, and the hints taken so far."""
-        app = self.app
+        app = self.qala
         text = lesson.text(app.language)
         ids = [e.id for e in lesson.exercises]
         index = ids.index(self.exercise_id)
@@ -191,7 +190,7 @@ class LessonScreen(QalaScreen):
             if kind == "exercise":
                 exercises_seen += 1
                 if key == self.exercise_id:
-                    parts.append(exercise_markdown(lesson, self.exercise, app.engine.tr))
+                    parts.append(app.engine.exercise_text(lesson, self.exercise))
                 continue
             before_this = exercises_seen == index
             after_last = index == len(ids) - 1 and exercises_seen == len(ids)
@@ -205,7 +204,7 @@ class LessonScreen(QalaScreen):
         return "\n\n".join(parts) + "\n"
 
     def _update_bar(self) -> None:
-        app = self.app
+        app = self.qala
         lesson = self.lesson
         ids = [e.id for e in lesson.exercises]
         index = ids.index(self.exercise_id)
@@ -219,7 +218,7 @@ class LessonScreen(QalaScreen):
         self.query_one("#exercise-bar", Static).update(bar, layout=False)  # one line, always
 
     def _update_status(self) -> None:
-        app = self.app
+        app = self.qala
         state = self._state
         if state is None:
             return
@@ -264,7 +263,7 @@ class LessonScreen(QalaScreen):
         lesson_id, exercise_id = self.lesson_id, self.exercise_id
         self._dirty = False
         self._saved_text = code
-        self.app.write_when_free(partial(self.app.engine.save_draft, lesson_id, exercise_id, code), wait=wait)
+        self.qala.write_when_free(partial(self.qala.engine.save_draft, lesson_id, exercise_id, code), wait=wait)
         if show and self.is_current and not self.checking:
             self._update_status()
 
@@ -307,16 +306,16 @@ class LessonScreen(QalaScreen):
         self._spin = self.set_interval(0.1, self._spinner)
 
     def _spinner(self) -> None:
-        spinner = icons.PLAIN_SPINNER if self.app.icon_choice == icons.PLAIN else icons.SPINNER
+        spinner = icons.PLAIN_SPINNER if self.qala.icon_choice == icons.PLAIN else icons.SPINNER
         frame = spinner[self._spin_step % len(spinner)]
         self._spin_step += 1
-        self._set_status(Text(f"{frame} " + self.app.t("Checking your code…"), style="bold"))
+        self._set_status(Text(f"{frame} " + self.qala.t("Checking your code…"), style="bold"))
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def _grade(self, lesson_id: str, exercise_id: str, source: str, save_draft: bool) -> None:
-        engine = self.app.engine
+        engine = self.qala.engine
         report = partial(self.Checked, lesson_id, exercise_id, source=source, saves_draft=save_draft)
-        with self.app.engine_lock:
+        with self.qala.engine_lock:
             try:
                 outcome = engine.check(lesson_id, exercise_id, source)
             except QalaError as exc:
@@ -330,7 +329,7 @@ class LessonScreen(QalaScreen):
                     engine.save_draft(lesson_id, exercise_id, source)
 
     def on_lesson_screen_checked(self, message: Checked) -> None:
-        app = self.app
+        app = self.qala
         self.checking = False
         here = (message.lesson, message.exercise) == (self.lesson_id, self.exercise_id)
         if message.saves_draft and here and self.editor.text == message.source:
@@ -363,25 +362,22 @@ class LessonScreen(QalaScreen):
     def _show_outcome(self, outcome: CheckOutcome) -> None:
         """The verdict first, then the news (XP, level, badges), then each check: all in the
         feedback panel, where the learner is looking (a note on top would hide it)."""
-        app = self.app
+        app = self.qala
         lines: list[Text] = []
-        if outcome.passed:
-            verdict = Text(f"{app.icon('🎉')} " + app.t("Passed!"), style="bold green")
-            if outcome.xp_gained:
-                verdict.append("  " + app.t("+{xp} XP", xp=outcome.xp_gained), style="bold yellow")
+        for line in outcome.verdict(app.engine.tr):
+            if line.kind is Line.PASSED:
+                verdict = Text(f"{app.icon('🎉')} " + line.text, style="bold green")
+                verdict.append("  " + line.detail, style="bold yellow" if outcome.xp_gained else "dim")
+                lines.append(verdict)
+            elif line.kind is Line.NOT_PASSED:
+                lines.append(Text(app.plain_icons(f"{line.text} {line.detail}"), style="bold"))
+            elif line.kind is Line.LEVEL_UP:
+                lines.append(Text.assemble((f"{app.icon('⭐')} " + line.text, "bold yellow"), " ", line.detail))
+            elif line.kind is Line.BADGE:
+                lines.append(Text.assemble((f"{app.icon(safe_icon(line.icon))} {line.text}", "bold yellow"), f" · {line.detail}"))
             else:
-                verdict.append("  " + app.t("(already passed before: no new XP)"), style="dim")
-            lines.append(verdict)
-            if outcome.level_up:
-                level = app.t("You are now level {level}: {title}", level=outcome.level.number, title=app.pick(outcome.level.title))
-                lines.append(Text.assemble((f"{app.icon('⭐')} " + app.t("Level up!"), "bold yellow"), " ", level))
-            for badge in outcome.new_badges:
-                lines.append(Text.assemble((f"{app.icon(safe_icon(badge.icon))} " + app.t("New badge!"), "bold yellow"), " ", (app.pick(badge.title), "bold"), f" · {app.pick(badge.description)}"))
-        else:
-            lines.append(Text(app.plain_icons(app.t("Not passed yet: fix what is marked ✘ and check again.")), style="bold"))
-        for result in outcome.grade.feedback:
-            mark, style = (app.icon("✔") + " ", "green") if result.passed else (app.icon("✘") + " ", "red")
-            lines.append(Text.assemble((mark, style), inline_code(result.message)))
+                mark, style = (app.icon("✔") + " ", "green") if line.passed else (app.icon("✘") + " ", "red")
+                lines.append(Text.assemble((mark, style), inline_code(line.text)))
         self._show_feedback(Text("\n").join(lines), "-passed" if outcome.passed else "-failed")
         if outcome.passed:
             if self._state is not None:
@@ -403,9 +399,12 @@ class LessonScreen(QalaScreen):
 
     def _show_error(self, error: str) -> None:
         """Qala itself could not run the check (not the learner's fault): say so, calmly."""
-        app = self.app
+        app = self.qala
         text = Text()
-        text.append(f"{app.icon('⚠')} " + app.t("The check could not run. Your code is saved; try again, and tell your teacher if it keeps happening."), style="bold yellow")
+        text.append(
+            f"{app.icon('⚠')} " + app.t("The check could not run. Your code is saved; try again, and tell your teacher if it keeps happening."),
+            style="bold yellow",
+        )
         lines = error.strip().splitlines()
         if len(lines) > 4:  # a traceback: its first and last lines say enough
             lines = lines[:2] + ["…"] + lines[-2:]
@@ -414,7 +413,7 @@ class LessonScreen(QalaScreen):
 
     def _celebrate(self) -> None:
         """Quick and cheerful: a burst of stars on the status line, then the status again."""
-        app = self.app
+        app = self.qala
         frames = iter(enumerate([4, 8, 14, 20, 14, 8]))
 
         def burst() -> None:
@@ -437,11 +436,11 @@ class LessonScreen(QalaScreen):
         if self.checking:
             return
         outcome: list[HintOutcome] = []
-        ran = self.app.write_when_free(lambda: outcome.append(self.app.engine.hint(self.lesson_id, self.exercise_id)), wait=True)
+        ran = self.qala.write_when_free(lambda: outcome.append(self.qala.engine.hint(self.lesson_id, self.exercise_id)), wait=True)
         if not ran or not outcome:
             return
         hint = outcome[0]
-        app = self.app
+        app = self.qala
         text = Text()
         text.append(f"{app.icon('💡')} " + app.t("Hint {number} of {total}", number=hint.number, total=hint.total), style="bold")
         text.append("  " + (app.nt("(cost {n} XP)", "(cost {n} XP)", hint.cost) if hint.cost else app.t("(no XP cost)")), style="dim")
@@ -462,7 +461,7 @@ class LessonScreen(QalaScreen):
         editor.replace(starter, (0, 0), editor.document.end)
         editor.move_cursor((0, 0))
         # In the feedback panel, not a note on top: the old feedback was about the code just replaced.
-        self._show_feedback(Text(f"{self.app.icon('↺')} " + self.app.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
+        self._show_feedback(Text(f"{self.qala.icon('↺')} " + self.qala.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
 
     def _go(self, step: int) -> None:
         ids = [e.id for e in self.lesson.exercises]
@@ -473,7 +472,7 @@ class LessonScreen(QalaScreen):
             self._load_exercise()
             self.editor.focus()
         elif step > 0:
-            self.notify(self.app.t("That was the last exercise of this lesson. Escape goes back to the map."))
+            self.notify(self.qala.t("That was the last exercise of this lesson. Escape goes back to the map."))
 
     def action_next(self) -> None:
         self._go(+1)
@@ -483,7 +482,7 @@ class LessonScreen(QalaScreen):
 
     def action_back(self) -> None:
         self.save_draft()
-        self.app.pop_screen()
+        self.qala.pop_screen()
 
     # -- for teachers
 
@@ -492,9 +491,9 @@ class LessonScreen(QalaScreen):
         try:
             lesson = self.lesson
         except QalaError as exc:
-            self.notify(str(exc), title=self.app.t("This lesson cannot be shown"), severity="error", timeout=10)
+            self.notify(str(exc), title=self.qala.t("This lesson cannot be shown"), severity="error", timeout=10)
             if self.is_current:
-                self.app.pop_screen()
+                self.qala.pop_screen()
             return
         if lesson.exercise(self.exercise_id) is None:
             self.exercise_id = lesson.exercises[0].id

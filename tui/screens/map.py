@@ -60,7 +60,7 @@ class MapScreen(QalaScreen):
     # -- drawing
 
     def refresh_content(self) -> None:
-        app = self.app
+        app = self.qala
         engine = app.engine
         view = engine.progress()
         stats = Text()
@@ -96,11 +96,11 @@ class MapScreen(QalaScreen):
         self._fill_lessons()
 
     def _fill_lessons(self) -> None:
-        app = self.app
+        app = self.qala
         lessons = self.query_one("#lessons", OptionList)
         highlighted = lessons.highlighted_option.id if lessons.highlighted_option else None
-        if highlighted is None and getattr(self, "_continue", None):
-            highlighted = self._continue[0]
+        if highlighted is None and (continue_at := getattr(self, "_continue", None)):
+            highlighted = continue_at[0]
         self._status: dict[str, str] = {}
         options: list[Option] = []
         for number, track_view in enumerate(app.engine.course_map()):
@@ -129,7 +129,7 @@ class MapScreen(QalaScreen):
         self._show_detail(lessons.highlighted_option.id if lessons.highlighted_option else None)
 
     def _show_detail(self, lesson_id: str | None) -> None:
-        app = self.app
+        app = self.qala
         detail = self.query_one("#detail", Static)
         lesson = app.engine.course.lesson(lesson_id) if lesson_id else None
         if lesson is None:
@@ -155,7 +155,7 @@ class MapScreen(QalaScreen):
         detail.update(out)
 
     def _titles(self, lesson_ids) -> str:
-        course, language = self.app.engine.course, self.app.language
+        course, language = self.qala.engine.course, self.qala.language
         return ", ".join(f"“{course.lesson(i).text(language).title}”" if course.lesson(i) else i for i in lesson_ids)
 
     # -- acting
@@ -176,10 +176,10 @@ class MapScreen(QalaScreen):
         if not lesson_id or lesson_id not in self._status:
             return
         if self._status[lesson_id] == "locked":
-            names = self._titles(self.app.engine.course.lesson(lesson_id).requires)
-            self.notify(self.app.t("This lesson opens when you finish: {lessons}", lessons=names), severity="warning")
+            names = self._titles(self.qala.engine.course.lesson(lesson_id).requires)
+            self.notify(self.qala.t("This lesson opens when you finish: {lessons}", lessons=names), severity="warning")
             return
-        self.app.open_lesson(lesson_id)
+        self.qala.open_lesson(lesson_id)
 
     def action_open(self) -> None:
         lessons = self.query_one("#lessons", OptionList)
@@ -187,6 +187,6 @@ class MapScreen(QalaScreen):
             self._open(lessons.highlighted_option.id)
 
     def action_continue(self) -> None:
-        if getattr(self, "_continue", None):
-            lesson_id, exercise_id = self._continue
-            self.app.open_lesson(lesson_id, exercise_id)
+        if continue_at := getattr(self, "_continue", None):
+            lesson_id, exercise_id = continue_at
+            self.qala.open_lesson(lesson_id, exercise_id)

@@ -33,7 +33,7 @@ class ProfileScreen(QalaScreen):
         self.query_one("#profile-body").focus()
 
     def refresh_content(self) -> None:
-        app = self.app
+        app = self.qala
         view = app.engine.progress()
 
         summary = Text()
@@ -41,7 +41,9 @@ class ProfileScreen(QalaScreen):
         if view.next_level:
             span = view.next_level.xp - view.level.xp
             summary.append_text(progress_bar(view.xp - view.level.xp, span, 30))
-            summary.append("  " + app.t("{xp} XP — {left} XP to “{title}”", xp=view.xp, left=view.next_level.xp - view.xp, title=app.pick(view.next_level.title)))
+            summary.append(
+                "  " + app.t("{xp} XP — {left} XP to “{title}”", xp=view.xp, left=view.next_level.xp - view.xp, title=app.pick(view.next_level.title))
+            )
         else:
             summary.append(app.t("{xp} XP — the highest level!", xp=view.xp))
         summary.append(f"\n\n{app.icon('🔥')} " + app.nt("Streak: {n} day", "Streak: {n} days", view.streak))
@@ -71,7 +73,11 @@ class ProfileScreen(QalaScreen):
         for badge_view in earned + locked:
             badge = badge_view.badge
             if badge_view.earned_at:
-                table.add_row(app.icon(safe_icon(badge.icon)), Text(app.pick(badge.title), style="bold"), Text(app.pick(badge.description) + "  " + app.t("earned {date}", date=app.engine.tr.date(badge_view.earned_at[:10])), style="green"))
+                table.add_row(
+                    app.icon(safe_icon(badge.icon)),
+                    Text(app.pick(badge.title), style="bold"),
+                    Text(app.pick(badge.description) + "  " + app.t("earned {date}", date=app.engine.tr.date(badge_view.earned_at[:10])), style="green"),
+                )
             else:
                 table.add_row(app.icon("🔒"), Text(app.pick(badge.title), style="dim"), Text(app.pick(badge.description), style="dim"))
         self.query_one("#badges", Static).update(table)

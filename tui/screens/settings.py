@@ -42,7 +42,7 @@ class SettingsScreen(QalaScreen):
         self.query_one("#language", RadioSet).focus()
 
     def refresh_content(self) -> None:
-        app = self.app
+        app = self.qala
         self.query_one("#language-label", Static).update(Text(app.t("Language"), style="bold"))
         self.query_one("#theme-label", Static).update(Text(app.t("Theme"), style="bold"))
         self.query_one("#teacher-label", Static).update(Text(app.t("Folders (for teachers)"), style="bold"))
@@ -74,14 +74,14 @@ class SettingsScreen(QalaScreen):
     @on(RadioSet.Changed, "#language")
     def _language(self, event: RadioSet.Changed) -> None:
         code = (event.pressed.id or "").removeprefix("lang-")
-        if code and code != self.app.language:
-            self.app.set_language(code)
+        if code and code != self.qala.language:
+            self.qala.set_language(code)
 
     @on(RadioSet.Changed, "#theme")
     def _theme(self, event: RadioSet.Changed) -> None:
         choice = (event.pressed.id or "").removeprefix("theme-")
-        if choice and choice != self.app.theme_choice:
-            self.app.set_theme_choice(choice)
+        if choice and choice != self.qala.theme_choice:
+            self.qala.set_theme_choice(choice)
 
     @on(RadioSet.Changed, "#icons")
     def _icons(self, event: RadioSet.Changed) -> None:
@@ -91,4 +91,4 @@ class SettingsScreen(QalaScreen):
 
     @on(Button.Pressed, "#reload")
     def _reload(self) -> None:
-        self.app.action_reload()
+        self.qala.action_reload()

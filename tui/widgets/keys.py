@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.widgets import Input
 
+if TYPE_CHECKING:
+    from textual.widget import Widget as _Field
+else:
+    _Field = object
 
-class KeysInOrder:
+
+class KeysInOrder(_Field):
     """Mixed into a text field (TextArea, Input): runs the field's own key bindings (arrows,
     End, Backspace, ctrl+z…) the moment their key arrives.
 
@@ -15,6 +22,10 @@ class KeysInOrder:
     at once, "End, Backspace, x" could put the x where the cursor was before End (Textual issue
     #6605). Priority bindings (F5 in a lesson) are handled by the app before any of this.
     """
+
+    if TYPE_CHECKING:
+
+        def _restart_blink(self) -> None: ...
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):

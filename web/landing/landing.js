@@ -70,7 +70,7 @@
     return !!(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
   }
 
-  // The same rule as qala.grader.rewards.current_streak: days in a row with a pass, ending today
+  // The same rule as qala.grader.progress.rewards.current_streak: days in a row with a pass, ending today
   // (or yesterday, if today has none yet), in the learner's own calendar.
   function currentStreak(days) {
     var set = {};

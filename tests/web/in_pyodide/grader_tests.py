@@ -15,9 +15,10 @@ sys.dont_write_bytecode = True
 sys.path[:0] = [os.environ["QALA_PYTEST_LIB"], os.environ["QALA_REPO"]]
 os.chdir(os.environ["QALA_REPO"])
 
-import qala.grader.runner as runner  # noqa: E402
+import qala.grader.run.launch as launch  # noqa: E402
+import qala.grader.run.runners as runners  # noqa: E402
 
-runner.ProcessRunner = runner.InProcessRunner
+launch.ProcessRunner = runners.InProcessRunner  # type: ignore[misc, assignment]
 
 import pytest  # noqa: E402
 

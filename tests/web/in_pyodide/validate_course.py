@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-import qala.grader.validate as validate
+import qala.grader.teachers.validate as validate
 
 started = time.perf_counter()
 root = Path(os.environ["QALA_COURSE"])

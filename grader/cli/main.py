@@ -1,0 +1,32 @@
+"""``qala``: one entry point, one line of error in the reader's language, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from ..errors import ContentError, QalaError
+from ..i18n import Translator, resolve_language
+from .output import (
+    error_line,
+)
+from .parser import build_parser, language_in
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    tr = Translator(resolve_language(language_in(argv)))
+    parser = build_parser(tr)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(argv + ["tui"])
+    try:
+        return int(args.run(args) or 0)
+    except QalaError as exc:
+        text = exc.render(tr) if isinstance(exc, ContentError) else str(exc)
+        sys.stderr.write(error_line(tr, text))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,313 @@
+"""Reading a course folder: course/course.toml, then every lesson and translation under lessons/.
+
+A broken lesson never breaks the course: it is skipped and its problems are kept on
+``Course.problems`` for ``qala validate`` and the front ends to report.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import ContentError, t
+from ..i18n import LANGUAGES
+from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, english_fingerprint, parse_lesson, parse_translation
+from .model import Badge, Course, CourseInfo, Level, Track, XpRules
+
+BADGE_RULES = {
+    "exercises_passed": {"count"},
+    "lessons_completed": {"count"},
+    "track_completed": {"track"},
+    "lesson_completed": {"lesson"},
+    "streak": {"days"},
+    "xp": {"amount"},
+    "first_try": {"count"},
+    "no_hints_lessons": {"count"},
+    "comeback": {"failures"},
+    "tracks_started": {"count"},
+}
+
+
+def bundled_course_root() -> Path:
+    """The course that ships inside the package (the repository itself in a checkout)."""
+    from importlib.resources import files
+
+    return Path(str(files("qala.course"))).parent
+
+
+def find_lesson_files(lessons_dir: Path) -> list[Path]:
+    """Lesson files: lessons/TRACK/ID.md, without translations (ID.LANG.md)."""
+    found = []
+    if lessons_dir.is_dir():
+        for track_dir in sorted(p for p in lessons_dir.iterdir() if p.is_dir() and p.name != "datasets"):
+            for path in sorted(track_dir.glob("*.md")):
+                if len(path.name.split(".")) == 2 and path.name.lower() != "readme.md":
+                    found.append(path)
+    return found
+
+
+def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
+    path = root / "course" / "course.toml"
+    problems = Problems(path)
+    if not path.is_file():
+        problems.error(1, t("no course/course.toml here: is this a Qala course folder?"))
+        return None, problems
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.error(_toml_line(exc), t("course.toml is not valid TOML: {error}"), error=_toml_message(exc))
+        return None, problems
+    lines = text.splitlines()
+
+    def table_lines(name: str) -> list[int]:
+        return [n for n, line in enumerate(lines, start=1) if line.strip() == f"[[{name}]]"]
+
+    course = data.get("course", {})
+    course_id = course.get("id", "")
+    if not isinstance(course_id, str) or not ID.match(course_id):
+        problems.error(_meta_line(text, "id"), t("[course] needs an id of lower-case letters, digits and '-'"))
+    languages = tuple(course.get("languages", ["en"]))
+    for language in languages:
+        if language not in LANGUAGES:
+            problems.error(
+                _meta_line(text, "languages"), t("unknown language {language!r} (Qala speaks {known})"), language=language, known=", ".join(LANGUAGES)
+            )
+
+    tracks = []
+    track_lines = table_lines("track")
+    for index, raw in enumerate(data.get("track", [])):
+        line = track_lines[index] if index < len(track_lines) else 1
+        track_id = raw.get("id", "")
+        if not isinstance(track_id, str) or not ID.match(track_id):
+            problems.error(line, t("track id {track!r} must be lower-case letters, digits and '-'"), track=track_id)
+            continue
+        _need_english(raw.get("title"), "title", line, problems)
+        lessons = raw.get("lessons", [])
+        if not isinstance(lessons, list) or not all(isinstance(name, str) for name in lessons):
+            problems.error(line, t("track {track!r}: lessons must be a list of lesson ids"), track=track_id)
+            lessons = []
+        tracks.append(Track(track_id, _localized(raw.get("title")), _localized(raw.get("description")), tuple(lessons), tuple(raw.get("requires", [])), line))
+    seen: set[str] = set()
+    for track in tracks:
+        if track.id in seen:
+            problems.error(track.line, t("duplicate track id {track!r}"), track=track.id)
+        seen.add(track.id)
+        for required in track.requires:
+            if required not in {other.id for other in tracks}:
+                problems.error(track.line, t("track {track!r} requires an unknown track {required!r}"), track=track.id, required=required)
+    cycle = _find_cycle({track.id: list(track.requires) for track in tracks})
+    if cycle:
+        problems.error(_line_of(tracks, cycle[0]), t("tracks require each other in a circle: {cycle}"), cycle=" → ".join(cycle))
+
+    xp_raw = data.get("xp", {})
+    xp = XpRules(
+        per_exercise=int(xp_raw.get("per_exercise", 10)),
+        first_try_bonus=int(xp_raw.get("first_try_bonus", 5)),
+        hint_cost=float(xp_raw.get("hint_cost", 0.25)),
+        min_share=float(xp_raw.get("min_share", 0.25)),
+    )
+    levels = []
+    for number, raw in enumerate(data.get("level", []), start=1):
+        levels.append(Level(number, int(raw.get("xp", 0)), _localized(raw.get("title"))))
+    if not levels:
+        levels = [Level(1, 0, {"en": "Level 1"})]
+    if [level.xp for level in levels] != sorted(level.xp for level in levels) or levels[0].xp != 0:
+        problems.error(_meta_line(text, "[[level]]"), t("levels must start at 0 XP and rise"))
+
+    badges = []
+    badge_lines = table_lines("badge")
+    for index, raw in enumerate(data.get("badge", [])):
+        line = badge_lines[index] if index < len(badge_lines) else 1
+        badge_id = raw.get("id", "")
+        rule = raw.get("rule", {})
+        kind = rule.get("kind") if isinstance(rule, dict) else None
+        if not isinstance(badge_id, str) or not ID.match(badge_id):
+            problems.error(line, t("badge id {badge!r} must be lower-case letters, digits and '-'"), badge=badge_id)
+            continue
+        if kind not in BADGE_RULES:
+            problems.error(line, t("badge {badge!r}: rule kind must be one of {known}"), badge=badge_id, known=", ".join(sorted(BADGE_RULES)))
+            continue
+        missing = BADGE_RULES[kind] - set(rule)
+        if missing:
+            problems.error(line, t("badge {badge!r}: a {kind} rule needs {keys}"), badge=badge_id, kind=kind, keys=", ".join(sorted(missing)))
+            continue
+        _need_english(raw.get("title"), "title", line, problems)
+        badges.append(Badge(badge_id, _localized(raw.get("title")), _localized(raw.get("description")), str(raw.get("icon", "★")), dict(rule), line))
+    for badge in badges:
+        rule = badge.rule
+        if rule["kind"] == "track_completed" and rule["track"] not in {track.id for track in tracks}:
+            problems.error(badge.line, t("badge {badge!r} names an unknown track {track!r}"), badge=badge.id, track=rule["track"])
+
+    info = CourseInfo(course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path)
+    _warn_untranslated(info, problems, _meta_line(text, "title"), table_lines("level"))
+    return info, problems
+
+
+def _warn_untranslated(info: CourseInfo, problems: Problems, title_line: int, level_lines: list[int]) -> None:
+    """A warning for each text of course.toml that a language of the course lacks (learners see it in English)."""
+    for language in info.languages:
+        if language == "en" or language not in LANGUAGES:
+            continue
+
+        def missing(text: Mapping[str, str], language: str = language) -> bool:
+            return bool(text.get("en", "").strip()) and not text.get(language, "").strip()
+
+        if missing(info.title):
+            problems.warn(title_line, t("{language}: the course title is not translated"), language=language)
+        for track in info.tracks:
+            if missing(track.title):
+                problems.warn(track.line, t("{language}: the title of track {track!r} is not translated"), language=language, track=track.id)
+            if missing(track.description):
+                problems.warn(track.line, t("{language}: the description of track {track!r} is not translated"), language=language, track=track.id)
+        for level, line in zip(info.levels, level_lines):  # no [[level]] at all: the built-in "Level 1"
+            if missing(level.title):
+                problems.warn(line, t("{language}: the title of level {level} is not translated"), language=language, level=level.number)
+        for badge in info.badges:
+            if missing(badge.title):
+                problems.warn(badge.line, t("{language}: the title of badge {badge!r} is not translated"), language=language, badge=badge.id)
+            if missing(badge.description):
+                problems.warn(badge.line, t("{language}: the description of badge {badge!r} is not translated"), language=language, badge=badge.id)
+
+
+def _localized(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value}
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if isinstance(v, str)}
+    return {}
+
+
+def _need_english(value: Any, what: str, line: int, problems: Problems) -> None:
+    if not _localized(value).get("en"):
+        problems.error(line, t('{what} needs at least an English text: {what} = {{ en = "…", ru = "…", kk = "…" }}'), what=what)
+
+
+def _line_of(tracks: list[Track], track_id: str) -> int:
+    return next((t.line for t in tracks if t.id == track_id), 1)
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A cycle in a requires-graph, as a path that returns to its start; None if there is none."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt in graph and nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[Course, list[ContentError]]:
+    """Read a whole course. Returns the course (with broken lessons skipped) and every problem found,
+    warnings included (missing translations). Raises ContentError only if course.toml is unusable."""
+    root = Path(root)
+    info, course_problems = read_course_info(root)
+    if info is None:
+        raise course_problems.items[0]
+    course = Course(root, info)
+    problems: list[ContentError] = list(course_problems.items)
+    warnings: list[ContentError] = list(course_problems.warnings)
+    listed = {lesson_id: track for track in info.tracks for lesson_id in track.lessons}
+    for path in find_lesson_files(root / "lessons"):
+        lesson, found = parse_lesson(path, track_folder=path.parent.name)
+        problems.extend(found.items)
+        warnings.extend(found.warnings)
+        if lesson is None:
+            course.problems.extend(found.items)
+            continue
+        if lesson.id in course.lessons:
+            error = ContentError(
+                t("duplicate lesson id {lesson!r} (also {path})"), path, 1, params={"lesson": lesson.id, "path": course.lessons[lesson.id].path}
+            )
+            problems.append(error)
+            course.problems.append(error)
+            continue
+        texts = dict(lesson.texts)
+        fingerprint = None  # of the English its translations follow: computed once, if there are any
+        for language in languages or info.languages:
+            if language == "en":
+                continue
+            tr_path = path.with_name(f"{lesson.id}.{language}.md")
+            if not tr_path.is_file():
+                warnings.append(
+                    ContentError(t("{language}: no translation file {name}"), path, 1, warning=True, params={"language": language, "name": tr_path.name})
+                )
+                continue
+            fingerprint = fingerprint or english_fingerprint(lesson)
+            text, tr_found = parse_translation(tr_path, lesson, language, fingerprint)
+            problems.extend(tr_found.items)
+            warnings.extend(tr_found.warnings)
+            if text is not None:
+                texts[language] = text
+        course.lessons[lesson.id] = _with_texts(lesson, texts)
+        if lesson.id not in listed:
+            warnings.append(
+                ContentError(
+                    t("lesson {lesson!r} is not listed in any track of course.toml, so learners will not see it"),
+                    path,
+                    1,
+                    warning=True,
+                    params={"lesson": lesson.id},
+                )
+            )
+    for track in info.tracks:
+        for lesson_id in track.lessons:
+            if lesson_id not in course.lessons and not any(p.file and Path(p.file).stem == lesson_id for p in course.problems):
+                problems.append(
+                    ContentError(
+                        t("track {track!r} lists a lesson {lesson!r} that does not exist"),
+                        info.path,
+                        track.line,
+                        params={"track": track.id, "lesson": lesson_id},
+                    )
+                )
+    for lesson in course.lessons.values():
+        for required in lesson.requires:
+            if required not in course.lessons:
+                problems.append(
+                    ContentError(
+                        t("requires an unknown lesson {lesson!r}"),
+                        lesson.path,
+                        _meta_line(lesson.path.read_text(encoding="utf-8"), "requires"),
+                        params={"lesson": required},
+                    )
+                )
+        if lesson.track not in {track.id for track in info.tracks}:
+            problems.append(
+                ContentError(
+                    t("unknown track {track!r} (tracks: {known})"),
+                    lesson.path,
+                    1,
+                    params={"track": lesson.track, "known": ", ".join(track.id for track in info.tracks)},
+                )
+            )
+    cycle = _find_cycle({lesson.id: list(lesson.requires) for lesson in course.lessons.values()})
+    if cycle:
+        first = course.lessons[cycle[0]]
+        problems.append(ContentError(t("lessons require each other in a circle: {cycle}"), first.path, 1, params={"cycle": " → ".join(cycle)}))
+    return course, problems + warnings
+
+
+def _with_texts(lesson, texts):
+    from dataclasses import replace
+
+    return replace(lesson, texts=texts)

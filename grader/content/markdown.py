@@ -1,0 +1,31 @@
+"""A lesson as Markdown in one language, for every front end that shows it (terminal, browser)."""
+
+from __future__ import annotations
+
+from ..i18n import Translator
+from .model import Exercise, Lesson
+
+
+def exercise_markdown(lesson: Lesson, exercise: Exercise, tr: Translator, heading: str = "##") -> str:
+    text = lesson.text(tr.language).exercises[exercise.id]
+    parts = [f"{heading} {text.title}", text.task]
+    if exercise.setup:
+        parts.append(tr.t("This code runs before yours:") + f"\n\n```python\n{exercise.setup}\n```")
+    return "\n\n".join(p for p in parts if p)
+
+
+def lesson_markdown(lesson: Lesson, tr: Translator, with_starters: bool = True) -> str:
+    """The whole lesson: title, introduction, sections and exercises in file order."""
+    text = lesson.text(tr.language)
+    parts = [f"# {text.title}"]
+    if text.intro:
+        parts.append(text.intro)
+    for kind, key in lesson.outline:
+        if kind == "section":
+            section = text.sections[int(key)]
+            parts.append(f"## {section.title}\n\n{section.body}".rstrip())
+        elif (exercise := lesson.exercise(str(key))) is not None:
+            parts.append(exercise_markdown(lesson, exercise, tr))
+            if with_starters:
+                parts.append(f"```python\n{exercise.starter}\n```")
+    return "\n\n".join(parts) + "\n"

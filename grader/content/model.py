@@ -1,0 +1,272 @@
+"""The course as data: tracks, lessons, exercises, checks, hints, rewards. No I/O here.
+
+A lesson's code (starter, solution, checks) exists once; its words exist per language
+(:class:`LessonText`), so translations can never change what is graded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..i18n import DEFAULT_LANGUAGE, pick
+
+Localized = Mapping[str, str]
+
+
+class CheckKind(StrEnum):
+    """What a ``[[check]]`` compares. Each kind has one :class:`KindSpec` in :data:`CHECK_SPECS`
+    (what a lesson may write) and one judge in ``judge/checks.py`` (``JUDGES``); a test holds the
+    three together."""
+
+    VALUE = "value"  # a variable against the reference solution's
+    FUNCTION = "function"  # a function called on hidden inputs
+    OUTPUT = "output"  # printed text
+    USES = "uses"  # code structure: names or keywords that must appear
+    FORBIDS = "forbids"  # ... that must not
+    NO_HARDCODED = "no_hardcoded"  # the answer was computed, not typed in
+    ASSERT = "assert"  # a Python expression over the learner's variables
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One check kind, as a lesson file writes it and as the grader runs it.
+
+    ``target``: what the kind's own key holds — ``"name"`` (a variable or function), ``"names"``
+    (a list of names), ``"expression"`` (Python, in a string) or ``"true"`` (``output = true``).
+    ``options``: the other keys it takes. ``captures``: what the run must bring back for it —
+    the named variable (``"target"``), the names an expression reads (``"expression-names"``),
+    the results of hidden calls (``"calls"``) or nothing. ``compares_with_reference``: judged
+    against the reference solution's run. ``takes_mistakes``: may list typical wrong programs.
+    ``reads_code_only``: judged on the source itself, even when the code does not run.
+    """
+
+    target: str
+    options: frozenset[str] = frozenset()
+    captures: str | None = None
+    compares_with_reference: bool = False
+    takes_mistakes: bool = False
+    reads_code_only: bool = False
+
+
+_NUMBERS = frozenset({"tolerance", "rel_tolerance"})
+CHECK_SPECS: Mapping[CheckKind, KindSpec] = {
+    CheckKind.VALUE: KindSpec("name", _NUMBERS | {"ordered", "ignore_case", "strip", "reveal"}, "target", True, True),
+    CheckKind.FUNCTION: KindSpec("name", _NUMBERS | {"calls", "ordered", "reveal"}, "calls", True, True),
+    CheckKind.OUTPUT: KindSpec("true", frozenset({"match", "tolerance", "reveal"}), None, True, True),
+    CheckKind.USES: KindSpec("names", reads_code_only=True),
+    CheckKind.FORBIDS: KindSpec("names", reads_code_only=True),
+    CheckKind.NO_HARDCODED: KindSpec("name", captures="target", compares_with_reference=True),
+    CheckKind.ASSERT: KindSpec("expression", frozenset({"reveal"}), "expression-names"),
+}
+CHECK_KINDS = tuple(kind.value for kind in CheckKind)  # in the order a lesson's error message lists them
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong program: if the learner's value equals what it gives, say ``message``."""
+
+    id: str
+    code: str
+    message: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing an exercise checks. ``target`` is a variable, function, expression or names.
+
+    kinds: value (a variable against the reference's), function (called on hidden inputs),
+    output (printed text), uses / forbids (code structure), no_hardcoded (the answer was
+    computed, not typed), assert (a Python expression over the learner's variables).
+    """
+
+    id: str
+    kind: CheckKind
+    target: Any
+    options: Mapping[str, Any]
+    message: str
+    mistakes: tuple[Mistake, ...]
+    line: int
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    starter: str
+    solution: str
+    setup: str
+    checks: tuple[Check, ...]
+    xp: int
+    timeout: float
+    line: int
+    hint_count: int
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    body: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ExerciseText:
+    title: str
+    task: str
+    hints: tuple[str, ...]
+    feedback: Mapping[str, str]  # check id (or "check-id.mistake-id") -> message
+    line: int
+
+
+@dataclass(frozen=True)
+class LessonText:
+    """Everything a person reads in a lesson, in one language."""
+
+    language: str
+    title: str
+    summary: str
+    intro: str
+    sections: tuple[Section, ...]
+    exercises: Mapping[str, ExerciseText]
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    track: str
+    path: Path
+    xp: int
+    minutes: int
+    audience: str
+    datasets: tuple[str, ...]
+    needs: tuple[str, ...]
+    requires: tuple[str, ...]
+    exercises: tuple[Exercise, ...]
+    texts: Mapping[str, LessonText]  # "en" always present
+    outline: tuple[tuple[str, int | str], ...] = ()  # ("section", index) and ("exercise", id) in file order
+
+    def text(self, language: str) -> LessonText:
+        """The lesson in ``language``, English wherever the translation is missing."""
+        english = self.texts[DEFAULT_LANGUAGE]
+        other = self.texts.get(language)
+        if other is None or language == DEFAULT_LANGUAGE:
+            return english
+        sections = tuple(other.sections[i] if i < len(other.sections) else s for i, s in enumerate(english.sections))
+        exercises = {}
+        for ex_id, en_ex in english.exercises.items():
+            tr = other.exercises.get(ex_id)
+            if tr is None:
+                exercises[ex_id] = en_ex
+                continue
+            hints = tuple(tr.hints[i] if i < len(tr.hints) and tr.hints[i] else h for i, h in enumerate(en_ex.hints))
+            exercises[ex_id] = ExerciseText(
+                title=tr.title or en_ex.title,
+                task=tr.task or en_ex.task,
+                hints=hints,
+                feedback={**en_ex.feedback, **tr.feedback},
+                line=tr.line,
+            )
+        return LessonText(
+            language=language,
+            title=other.title or english.title,
+            summary=other.summary or english.summary,
+            intro=other.intro or english.intro,
+            sections=sections,
+            exercises=exercises,
+            path=other.path,
+        )
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.id == exercise_id), None)
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: Localized
+    description: Localized
+    lessons: tuple[str, ...]
+    requires: tuple[str, ...]
+    line: int
+
+    def title_in(self, language: str) -> str:
+        return pick(self.title, language)
+
+
+@dataclass(frozen=True)
+class XpRules:
+    per_exercise: int = 10
+    first_try_bonus: int = 5
+    hint_cost: float = 0.25  # share of the exercise's XP each hint costs
+    min_share: float = 0.25  # a pass is always worth at least this share
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    xp: int
+    title: Localized
+
+
+@dataclass(frozen=True)
+class Badge:
+    id: str
+    title: Localized
+    description: Localized  # how to earn it, in the learner's words
+    icon: str
+    rule: Mapping[str, Any]
+    line: int
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    """What course.toml says, before any lesson is read."""
+
+    id: str
+    title: Localized
+    languages: tuple[str, ...]
+    tracks: tuple[Track, ...]
+    xp: XpRules
+    levels: tuple[Level, ...]
+    badges: tuple[Badge, ...]
+    path: Path
+
+
+@dataclass
+class Course:
+    """A course folder: course/course.toml, lessons/TRACK/*.md, lessons/datasets/."""
+
+    root: Path
+    info: CourseInfo
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # ContentErrors of lessons that were skipped
+
+    @property
+    def tracks(self) -> tuple[Track, ...]:
+        return self.info.tracks
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.root / "lessons"
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.root / "lessons" / "datasets"
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.info.tracks if t.id == track_id), None)
+
+    def ordered_lessons(self) -> list[Lesson]:
+        """Lessons in course order, skipping any that failed to load."""
+        return [self.lessons[lesson_id] for t in self.info.tracks for lesson_id in t.lessons if lesson_id in self.lessons]
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return self.lessons.get(lesson_id)

@@ -1,0 +1,633 @@
+"""Checks: what each check kind asks of a run, and how it judges the evidence.
+
+Everything here runs in the trusted process on decoded evidence (plain values). Every
+verdict comes with a message in the learner's language that says what was expected, what
+the code gave, and what to look at next.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from ..content.model import CHECK_SPECS, Check, CheckKind, Exercise
+from ..i18n import Translator
+from ..run.evidence import Column, Table, describe
+from ..run.jobs import Job, RunError, RunResult
+from .compare import Difference, Tolerance, compare, is_number, numbers_close
+
+RUN_CHECK = "runs"
+EXACT = Tolerance(absolute=1e-12, relative=1e-12)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: str
+    passed: bool
+    message: str
+
+    def as_json(self) -> dict:
+        return {"check": self.check, "passed": self.passed, "message": self.message}
+
+
+# ---------------------------------------------------------------- what to capture
+
+
+def assert_names(expression: str) -> list[str]:
+    """Variables an assert expression reads (builtins and names it binds itself excluded)."""
+    tree = ast.parse(expression, mode="eval")
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id not in bound and not hasattr(builtins, node.id) and node.id not in names:
+                names.append(node.id)
+    return names
+
+
+def plan(exercise: Exercise, source: str, datasets_dir, needs: Iterable[str] = ()) -> Job:
+    """The job that runs ``source`` for this exercise's checks."""
+    variables: list[str] = []
+    calls: list[str] = []
+    for check in exercise.checks:
+        captures = CHECK_SPECS[check.kind].captures
+        if captures == "target" and check.target not in variables:
+            variables.append(check.target)
+        elif captures == "expression-names":
+            variables.extend(n for n in assert_names(check.target) if n not in variables)
+        elif captures == "calls":
+            calls.extend(check.option("calls"))
+    return Job(
+        source=source,
+        setup=exercise.setup,
+        variables=tuple(variables),
+        calls=tuple(calls),
+        datasets_dir=datasets_dir,
+        needs=tuple(needs),
+        timeout=exercise.timeout,
+    )
+
+
+def needs_reference(exercise: Exercise) -> bool:
+    return any(CHECK_SPECS[c.kind].compares_with_reference for c in exercise.checks)
+
+
+# ---------------------------------------------------------------- judging
+
+
+@dataclass
+class Evidence:
+    """Everything a check may look at."""
+
+    source: str
+    starter: str
+    setup: str
+    learner: RunResult
+    reference: RunResult | None
+    mistakes: dict[str, RunResult]  # "check-id.mistake-id" -> the mistake program's run
+
+
+def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> list[CheckResult]:
+    """Every check of the exercise, in order, after a first 'your code runs' result."""
+    run = evidence.learner
+    results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), _crash_mistake(exercise, evidence, feedback), ""))]
+    tree = _parse(evidence.source)
+    call_offset = 0
+    for check in exercise.checks:
+        spec = CHECK_SPECS[check.kind]
+        count = len(check.option("calls") or ()) if spec.captures == "calls" else 0
+        if not spec.reads_code_only and not run.ok:
+            passed, message = False, tr.t("Not checked yet: first make your code run without errors.")
+        else:
+            passed, message = JUDGES[check.kind](check, _Judging(evidence, tree, tr, feedback, call_offset))
+        call_offset += count
+        if not passed and not spec.takes_mistakes:  # kinds with mistakes word their own advice
+            message = _with_advice(message, feedback.get(check.id, check.message))
+        results.append(CheckResult(check.id, passed, message))
+    return results
+
+
+@dataclass(frozen=True)
+class _Judging:
+    """What a judge may look at besides its check."""
+
+    evidence: Evidence
+    tree: ast.AST | None  # the learner's code, parsed (None: it does not parse)
+    tr: Translator
+    feedback: dict[str, str]  # the teacher's words per check and mistake, in the learner's language
+    call_offset: int  # where this check's calls start among the run's call results
+
+
+def _judge_function(check: Check, x: _Judging) -> tuple[bool, str]:
+    return _function(check, x.evidence, x.call_offset, x.tr, x.feedback)
+
+
+# One judge per check kind (content.model.CheckKind): (check, what it may look at) -> (passed, message).
+JUDGES: dict[CheckKind, Callable[[Check, _Judging], tuple[bool, str]]] = {
+    CheckKind.VALUE: lambda check, x: _value(check, x.evidence, x.tr, x.feedback),
+    CheckKind.FUNCTION: _judge_function,
+    CheckKind.OUTPUT: lambda check, x: _output(check, x.evidence, x.tr, x.feedback),
+    CheckKind.USES: lambda check, x: _structure(check, x.tree, x.tr),
+    CheckKind.FORBIDS: lambda check, x: _structure(check, x.tree, x.tr),
+    CheckKind.NO_HARDCODED: lambda check, x: _no_hardcoded(check, x.evidence, x.tree, x.tr),
+    CheckKind.ASSERT: lambda check, x: _assert(check, x.evidence.learner, x.tr),
+}
+
+
+def _with_advice(message: str, advice: str) -> str:
+    return f"{message} {advice}".strip() if advice else message
+
+
+def _parse(source: str) -> ast.AST | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+ERROR_ADVICE = {
+    "NameError": "Check the spelling (names are case-sensitive) and that the name is created before this line.",
+    "SyntaxError": "Python could not read this line: look for a missing bracket, quote, colon or comma.",
+    "IndentationError": "The spaces at the start of the line do not line up: indent the lines of one block by the same amount.",
+    "TabError": "Tabs and spaces are mixed at the start of a line: use spaces only.",
+    "TypeError": "An operation got the wrong kind of value, for example text where a number was needed.",
+    "KeyError": "There is no such key or column. Names must match exactly, capitals and spaces included.",
+    "IndexError": "A position is outside the list: positions start at 0 and end one before its length.",
+    "ZeroDivisionError": "Something was divided by zero: is a count or a total empty?",
+    "ValueError": "A value has the right kind but the wrong content, for example text that is not a number.",
+    "AttributeError": "This value has no such method or attribute: check the name and what kind of value it is.",
+    "FileNotFoundError": "No such file. The datasets are in the folder datasets/, for example datasets/districts.csv.",
+    "ModuleNotFoundError": "This module is not available here.",
+    "ImportError": "This cannot be imported here.",
+    "PermissionError": "That is not allowed while your code is being checked.",
+    "RecursionError": "A function calls itself without end: check the case where it should stop.",
+    "MemoryError": "Your code used too much memory.",
+    "SystemExit": "Your code stopped itself (exit() or sys.exit()): let it run to the end instead.",
+    "AssertionError": "An assert in your code failed.",
+    "UnicodeDecodeError": "A file could not be read as text: open it with encoding=\"utf-8\".",
+}
+
+
+def error_advice(tr: Translator, error_type: str) -> str:
+    advice = ERROR_ADVICE.get(error_type)
+    return tr.t(advice) if advice else tr.t("Read the message and look at that line.")
+
+
+def run_message(run: RunResult, tr: Translator) -> str:
+    if run.status == "ok":
+        return tr.t("Your code ran without errors.")
+    if run.status == "timeout":
+        return tr.t("Your code took too long and was stopped. Is there a loop that never ends?")
+    if run.status == "memory":
+        return tr.t("Your code used too much memory and was stopped. Are you building a huge list by accident?")
+    if run.status == "setup_error":
+        return tr.t("The exercise itself failed to start ({error}). This is a mistake in the lesson, not in your code: tell your teacher.", error=_error_text(run.error))
+    if run.status in ("killed", "crashed"):
+        return tr.t("Your code stopped before it finished, so there was nothing to check. Did it call exit() or crash Python?")
+    error = run.error or RunError("Error", "", None, "")
+    where = tr.t("Line {line}", line=error.line) if error.line else tr.t("Your code")
+    shown = f" `{error.text}`" if error.text else ""
+    message = error.message.strip().rstrip(".")
+    said = f"{error.type}: {message}." if message else f"{error.type}."
+    return f"{where}:{shown} {said} {error_advice(tr, error.type)}"
+
+
+def _error_text(error: RunError | None) -> str:
+    if error is None:
+        return "?"
+    return f"{error.type}: {error.message}" + (f" (line {error.line})" if error.line else "")
+
+
+def _show(value: Any) -> str:
+    return describe(value)
+
+
+def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
+    """One sentence saying how ``subject`` differs from what was expected."""
+    p = diff.params
+    if diff.code == "type":
+        if p["actual"] is None:
+            return tr.t("{subject} should be a {expected_kind}, but your code gave None (nothing). Did a function forget to return its result?", subject=subject, expected_kind=tr.t(p["expected_kind"]))
+        return tr.t("{subject} should be a {expected_kind}, but your code gave a {actual_kind}: {actual}.", subject=subject, expected_kind=tr.t(p["expected_kind"]), actual_kind=tr.t(p["actual_kind"]), actual=_show(p["actual"]))
+    if diff.code == "value":
+        return tr.t("{subject} should be {expected}, but your code gave {actual}.", subject=subject, expected=_show(p["expected"]), actual=_show(p["actual"]))
+    if diff.code == "length":
+        return tr.nt("{subject} should have {expected} item, but yours has {actual}.", "{subject} should have {expected} items, but yours has {actual}.", p["expected"], subject=subject, expected=p["expected"], actual=p["actual"])
+    if diff.code == "order":
+        return tr.t("{subject} has the right items in a different order (the first difference is at position {position}). Check how you sort or line them up.", subject=subject, position=p["position"] - 1)
+    if diff.code == "item":
+        inner = difference_message(p["inner"], tr, tr.t("the item at position {position}", position=p["position"] - 1))
+        return tr.t("In {subject}: {inner}", subject=subject, inner=inner)
+    if diff.code == "entry":
+        inner = difference_message(p["inner"], tr, tr.t("the value for {key}", key=repr(p["key"])))
+        return tr.t("In {subject}: {inner}", subject=subject, inner=inner)
+    if diff.code == "keys":
+        parts = []
+        if p["missing"]:
+            parts.append(tr.t("missing: {items}", items=", ".join(map(repr, p["missing"]))))
+        if p["extra"]:
+            parts.append(tr.t("not expected: {items}", items=", ".join(map(repr, p["extra"]))))
+        return tr.t("{subject} does not have the right {what} ({details}).", subject=subject, what=tr.t(p["what"]), details="; ".join(parts))
+    if diff.code == "columns":
+        return tr.t("{subject} should have the columns {expected}, but yours has {actual}.", subject=subject, expected=", ".join(map(str, p["expected"])), actual=", ".join(map(str, p["actual"])))
+    if diff.code == "rows":
+        return tr.nt("{subject} should have {expected} row, but yours has {actual}. Check your filter or grouping.", "{subject} should have {expected} rows, but yours has {actual}. Check your filter or grouping.", p["expected"], subject=subject, expected=p["expected"], actual=p["actual"])
+    if diff.code == "cell":
+        return tr.t("In {subject}, row {row}, column {column}: expected {expected}, your code gave {actual}.", subject=subject, row=p["row"], column=p["column"] if p["column"] is not None else "—", expected=_show(p["expected"]), actual=_show(p["actual"]))
+    if diff.code == "too_large":
+        return tr.t("{subject} is too large to compare. Did you keep the whole table instead of the result?", subject=subject)
+    return tr.t("{subject} is not what was expected.", subject=subject)
+
+
+def _mistake_message(check: Check, evidence: Evidence, feedback: dict[str, str], matches) -> str | None:
+    """The teacher's message for a typical mistake whose result the learner's equals —
+    except where the learner still has the starter's placeholder (``total = 0``), which has
+    made no mistake yet. (A starter that is deliberately naive code keeps its message.)"""
+    if _normalised(evidence.source) == _normalised(evidence.starter) and placeholder_starter(evidence.starter, check):
+        return None
+    runs = [(m, evidence.mistakes.get(f"{check.id}.{m.id}")) for m in check.mistakes]
+    found = [(m, run) for m, run in runs if run is not None and run.ok]
+    # Two mistakes may give values within the check's tolerance of each other: an exact match wins.
+    for exact in (True, False):
+        for mistake, run in found:
+            if matches(run, exact):
+                return feedback.get(f"{check.id}.{mistake.id}", mistake.message)
+    return None
+
+
+def _normalised(code: str) -> list[str]:
+    return [line.rstrip() for line in code.strip().splitlines() if line.strip()]
+
+
+def _is_blank(node: ast.AST | None) -> bool:
+    """A literal, ..., or an empty list/dict/tuple/set: nothing computed yet."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return not node.elts
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
+
+
+def placeholder_starter(starter: str, check: Check) -> bool:
+    """Whether the starter only holds a place for what this check looks at."""
+    tree = _parse(starter)
+    if tree is None:
+        return True
+    if check.kind == "value":
+        values = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == check.target for t in n.targets)]
+        return all(_is_blank(v) for v in values)
+    if check.kind == "function":
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == check.target:
+                body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+                return all(isinstance(s, ast.Pass) or (isinstance(s, ast.Return) and _is_blank(s.value)) for s in body)
+        return True
+    return False
+
+
+def _crash_mistake(exercise: Exercise, evidence: Evidence, feedback: dict[str, str]) -> str | None:
+    """The message of a typical mistake that crashes the same way the learner's code did."""
+    error = evidence.learner.error
+    if evidence.learner.status != "error" or error is None:
+        return None
+    crashes = [
+        (f"{check.id}.{mistake.id}", mistake.message, run.error)
+        for check in exercise.checks
+        for mistake in check.mistakes
+        if (run := evidence.mistakes.get(f"{check.id}.{mistake.id}")) is not None and run.status == "error" and run.error
+    ]
+    same_text = [c for c in crashes if (c[2].type, c[2].message) == (error.type, error.message)]
+    # Messages differ in detail ("for +=" against "for +"): the error's kind alone is enough
+    # when only one typical mistake crashes that way.
+    same_kind = [c for c in crashes if c[2].type == error.type]
+    chosen = same_text[0] if same_text else (same_kind[0] if len(same_kind) == 1 else None)
+    return feedback.get(chosen[0], chosen[1]) if chosen else None
+
+
+def reveals(check: Check) -> bool:
+    """Whether a failing check may show its expected values, inputs or expression (``reveal =
+    false`` keeps them hidden, e.g. for an exam or an nbgrader notebook's hidden tests)."""
+    return check.option("reveal", True) is not False
+
+
+def _compose(main: str, mistake: str | None, advice: str) -> str:
+    extra = mistake or advice
+    return f"{main} {extra}".strip() if extra else main
+
+
+def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+    name = check.target
+    values = evidence.learner.values
+    subject = f"`{name}`"
+    if name not in values:
+        return False, _compose(tr.t("Your code does not create a variable named `{name}`. Check the spelling: names are case-sensitive.", name=name), None, "")
+    expected = evidence.reference.values.get(name)
+    tol = Tolerance.from_options(dict(check.options))
+    diff = compare(expected, values[name], tol)
+    if diff is None:
+        return True, tr.t("{subject} is right.", subject=subject)
+
+    def same_as(run: RunResult, exact: bool = False) -> bool:
+        return name in run.values and compare(run.values[name], values[name], EXACT if exact else tol) is None
+
+    mistake = _mistake_message(check, evidence, feedback, same_as)
+    if not reveals(check):
+        return False, _compose(tr.t("{subject} is not right yet.", subject=subject), mistake, feedback.get(check.id, check.message))
+    return False, _compose(difference_message(diff, tr, subject), mistake, feedback.get(check.id, check.message))
+
+
+def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+    calls = check.option("calls")
+    learner = evidence.learner.calls[offset : offset + len(calls)]
+    reference = evidence.reference.calls[offset : offset + len(calls)]
+    tol = Tolerance.from_options(dict(check.options))
+    advice = feedback.get(check.id, check.message)
+
+    def same_as(run: RunResult, exact: bool = False) -> bool:
+        theirs = run.calls[offset : offset + len(calls)]
+        return len(theirs) == len(learner) and all(
+            (t.error is not None and m.error is not None and t.error.type == m.error.type)
+            or (t.error is None and m.error is None and compare(t.value, m.value, EXACT if exact else tol) is None)
+            for t, m in zip(theirs, learner)
+        )
+
+    hidden, name = not reveals(check), check.target
+    for call, mine, ref in zip(calls, learner, reference):
+        if mine.error is not None:
+            if mine.error.type == "NameError" and check.target in mine.error.message:
+                return False, tr.t("Your code does not define a function named `{name}`. Check the spelling, and that it starts with def {name}(", name=check.target)
+            if mine.error.type == "Timeout":
+                if hidden:
+                    return False, tr.t("`{name}` took too long on one of the hidden inputs. Is there a loop that never ends?", name=name)
+                return False, tr.t("`{call}` took too long. Is there a loop that never ends?", call=call)
+            if ref.error is not None and ref.error.type == mine.error.type:
+                continue  # the reference raises here too, on purpose
+            if hidden:
+                main = tr.t("`{name}` stopped with {error} on one of the hidden inputs.", name=name, error=mine.error.type)
+            else:
+                main = tr.t("`{call}` stopped with {error}: {message}.", call=call, error=mine.error.type, message=mine.error.message)
+            main += " " + error_advice(tr, mine.error.type)
+            return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
+        if ref.error is not None:
+            if hidden:
+                return False, _compose(tr.t("`{name}` should stop with an error on one of the hidden inputs, but it returns a value.", name=name), None, advice)
+            return False, tr.t("`{call}` should stop with {error}, but it returned {actual}.", call=call, error=ref.error.type, actual=describe(mine.value))
+        diff = compare(ref.value, mine.value, tol)
+        if diff is not None:
+            main = tr.t("`{name}` gives a wrong answer for one of the hidden inputs.", name=name) if hidden else difference_message(diff, tr, f"`{call}`")
+            return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
+    return True, tr.nt("`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target)
+
+
+NUMBER = re.compile(r"[-+]?(?:\d+(?:[.,]\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _numbers(text: str) -> list[tuple[float, str]]:
+    """Every number printed, with the line it is on."""
+    return [(float(n.replace(",", ".")), line.strip()) for line in text.splitlines() for n in NUMBER.findall(line)]
+
+
+def output_matches(expected: str, actual: str, match: str, tolerance: float) -> tuple[bool, dict]:
+    """Whether printed output matches; on a mismatch, what to show."""
+    if match == "exact":
+        return expected == actual, {}
+    if match == "numbers":
+        e, a = _numbers(expected), _numbers(actual)
+        tol = Tolerance(absolute=tolerance or 1e-6, relative=1e-6)
+        if len(e) != len(a):
+            return False, {"numbers": (len(e), len(a))}
+        for position, ((x, _), (y, line)) in enumerate(zip(e, a), start=1):
+            if not numbers_close(x, y, tol):
+                return False, {"number": (position, x, y, line)}
+        return True, {}
+    exp_lines, act_lines = _lines(expected), _lines(actual)
+    if match == "contains":
+        for line in exp_lines:
+            if line.strip() and line.strip() not in actual:
+                return False, {"missing": line.strip()}
+        return True, {}
+    for number, (e, a) in enumerate(zip(exp_lines, act_lines), start=1):
+        if e != a:
+            return False, {"line": (number, e, a)}
+    if len(exp_lines) != len(act_lines):
+        return False, {"count": (len(exp_lines), len(act_lines))}
+    return True, {}
+
+
+def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+    match = check.option("match", "lines")
+    tolerance = float(check.option("tolerance", 0) or 0)
+    actual = evidence.learner.stdout
+    ok, why = output_matches(evidence.reference.stdout, actual, match, tolerance)
+    if ok:
+        return True, tr.t("What your code prints is right.")
+    if not actual.strip():
+        main = tr.t("Your code printed nothing. Use print(...) to show the result.")
+    elif not reveals(check):
+        main = tr.t("What your code prints is not right yet.")
+    elif "line" in why:
+        number, e, a = why["line"]
+        main = tr.t("Line {number} of what you print should be “{expected}”, but it is “{actual}”.", number=number, expected=e[:80], actual=a[:80])
+    elif "count" in why:
+        e, a = why["count"]
+        main = tr.t("Your code should print {expected} lines, but it prints {actual}.", expected=e, actual=a)
+    elif "numbers" in why:
+        e, a = why["numbers"]
+        main = tr.t("Your code should print {expected} numbers, but it prints {actual}.", expected=e, actual=a)
+    elif "number" in why:
+        position, e, a, line = why["number"]
+        main = tr.t("Number {position} that you print should be {expected}, but it is {actual} (in the line “{line}”).", position=position, expected=describe(e), actual=describe(a), line=line[:60])
+    elif "missing" in why:
+        main = tr.t("Your output should contain “{text}”.", text=why["missing"][:80])
+    else:
+        main = tr.t("What your code prints is not exactly what was expected.")
+
+    def same_as(run: RunResult, exact: bool = False) -> bool:
+        return output_matches(run.stdout, actual, match, 0 if exact else tolerance)[0]
+
+    mistake = _mistake_message(check, evidence, feedback, same_as)
+    return False, _compose(main, mistake, feedback.get(check.id, check.message))
+
+
+SYNTAX_WORDS: dict[str, tuple[type, ...]] = {
+    "for": (ast.For, ast.comprehension),
+    "while": (ast.While,),
+    "if": (ast.If, ast.IfExp),
+    "def": (ast.FunctionDef,),
+    "return": (ast.Return,),
+    "lambda": (ast.Lambda,),
+    "with": (ast.With,),
+    "try": (ast.Try,),
+    "import": (ast.Import, ast.ImportFrom),
+    "comprehension": (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
+    "f-string": (ast.JoinedStr,),
+    "print": (),
+}
+
+
+def structure_uses(tree: ast.AST, word: str) -> bool:
+    """Whether code uses a syntax word (for, while, def…) or a name (sum, groupby, pd.read_csv)."""
+    if word == "if" and any(isinstance(node, ast.comprehension) and node.ifs for node in ast.walk(tree)):
+        return True
+    if word in SYNTAX_WORDS and SYNTAX_WORDS[word]:
+        return any(isinstance(node, SYNTAX_WORDS[word]) for node in ast.walk(tree))
+    parts = word.split(".")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == word:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == parts[-1]:
+            if len(parts) == 1 or (isinstance(node.value, ast.Name) and node.value.id == parts[-2]):
+                return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            if word in names:
+                return True
+    return False
+
+
+def _structure(check: Check, tree: ast.AST | None, tr: Translator) -> tuple[bool, str]:
+    if tree is None:
+        return False, tr.t("Not checked yet: first fix the syntax error.")
+    words = check.target
+    if check.kind == "uses":
+        missing = [w for w in words if not structure_uses(tree, w)]
+        if missing:
+            return False, tr.t("Your code should use {names}.", names=", ".join(f"`{w}`" for w in missing))
+        return True, tr.t("Your code uses {names}.", names=", ".join(f"`{w}`" for w in words))
+    found = [w for w in words if structure_uses(tree, w)]
+    if found:
+        return False, tr.t("This exercise asks you not to use {names}.", names=", ".join(f"`{w}`" for w in found))
+    return True, tr.t("Your code avoids {names}.", names=", ".join(f"`{w}`" for w in words))
+
+
+_FOLD = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
+
+
+def _fold(node: ast.AST) -> Any:
+    """The value of arithmetic on number literals (1_260_000 * 1000), or None."""
+    if isinstance(node, ast.Constant) and is_number(node.value):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _fold(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, ast.BinOp) and type(node.op) in _FOLD:
+        left, right = _fold(node.left), _fold(node.right)
+        if left is None or right is None:
+            return None
+        try:
+            value = _FOLD[type(node.op)](left, right)
+        except (ZeroDivisionError, OverflowError):
+            return None
+        return value if abs(value) < 1e300 else None
+    return None
+
+
+def _constants(tree: ast.AST | None) -> list[Any]:
+    """Literals the code contains, arithmetic on number literals worked out."""
+    if tree is None:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and not isinstance(node.value, bool):
+            found.append(node.value)
+        elif isinstance(node, (ast.UnaryOp, ast.BinOp)):
+            value = _fold(node)
+            if value is not None:
+                found.append(value)
+    return found
+
+
+def _scalars(value: Any) -> list[Any]:
+    if is_number(value) or isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if is_number(v) or isinstance(v, str)]
+    return []
+
+
+def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Translator) -> tuple[bool, str]:
+    name = check.target
+    expected = _scalars(evidence.reference.values.get(name))
+    # Literals the exercise itself gave (in the starter or setup) may appear as often as given.
+    given = Counter(map(repr, _constants(_parse(evidence.starter)) + _constants(_parse(evidence.setup))))
+    for literal in _constants(tree):
+        if given[repr(literal)] > 0:
+            given[repr(literal)] -= 1
+            continue
+        for value in expected:
+            if is_number(value) and is_number(literal) and value not in (0, 1) and math.isclose(value, literal, rel_tol=1e-3, abs_tol=1e-9):
+                return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=describe(literal), name=name)
+            if isinstance(value, str) and isinstance(literal, str) and len(value) >= 3 and value == literal:
+                return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=repr(literal), name=name)
+    return True, tr.t("`{name}` is computed, not typed in.", name=name)
+
+
+SAFE_BUILTINS = {
+    name: getattr(builtins, name)
+    for name in (
+        "abs all any bool dict enumerate filter float frozenset int isinstance len list map max min "
+        "range repr reversed round set sorted str sum tuple type zip True False None"
+    ).split()
+}
+
+
+def rehydrate(value: Any) -> Any:
+    """A decoded Table or Column as a pandas object built here from plain values, when pandas is
+    available (so a teacher's assert can use pandas); otherwise unchanged."""
+    if not isinstance(value, (Table, Column)):
+        return value
+    try:
+        import pandas
+    except ImportError:
+        return value
+
+    def make_index(levels, names):
+        if levels is None:
+            return None
+        if len(levels) == 1:
+            return pandas.Index(list(levels[0]), name=names[0] if names else None)
+        return pandas.MultiIndex.from_arrays([list(l) for l in levels], names=list(names))
+
+    if isinstance(value, Table):
+        frame = pandas.DataFrame({c: list(d) for c, d in zip(value.columns, value.data)}, columns=list(value.columns))
+        index = make_index(value.index, value.index_names)
+        if index is not None:
+            frame.index = index
+        return frame
+    return pandas.Series(list(value.values), index=make_index(value.index, value.index_names), name=value.name)
+
+
+def _assert(check: Check, run: RunResult, tr: Translator) -> tuple[bool, str]:
+    names = assert_names(check.target)
+    missing = [n for n in names if n not in run.values]
+    if missing:
+        return False, tr.t("Your code does not create {names}.", names=", ".join(f"`{n}`" for n in missing))
+    scope = {n: rehydrate(run.values[n]) for n in names}
+    hidden = not reveals(check)
+    try:
+        verdict = eval(compile(check.target, "<assert>", "eval", dont_inherit=True), {"__builtins__": SAFE_BUILTINS}, scope)
+        passed = bool(verdict) and verdict is not NotImplemented
+    except Exception as exc:
+        if hidden:
+            return False, tr.t("A hidden check could not be applied to your values.")
+        return False, tr.t("This check could not be applied to your values ({error}).", error=f"{type(exc).__name__}: {exc}"[:120])
+    if hidden:
+        return (True, tr.t("A hidden check passed.")) if passed else (False, tr.t("A hidden check failed."))
+    if passed:
+        return True, tr.t("Check passed: {what}", what=f"`{check.target}`")
+    return False, tr.t("Check failed: {what}", what=f"`{check.target}`")

@@ -1,0 +1,142 @@
+"""Grading one attempt: run the reference solution (cached), run the learner's code, judge.
+
+Expected values always come from running the reference solution, never from numbers typed
+into a lesson; they are cached by a hash of everything they depend on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..content.model import Course, Exercise, Lesson
+from ..errors import GradingError
+from ..i18n import Translator
+from ..run.jobs import Runner, RunResult, decode_evidence
+from .checks import RUN_CHECK, CheckResult, Evidence, judge, needs_reference, plan
+
+
+@dataclass(frozen=True)
+class Grade:
+    lesson: str
+    exercise: str
+    passed: bool
+    feedback: tuple[CheckResult, ...]
+    duration_ms: int
+    output: str = ""  # what the learner's code printed, to show them (never part of a verdict)
+
+    def failed_checks(self) -> list[str]:
+        return [f.check for f in self.feedback if not f.passed]
+
+
+class Grader:
+    """Grades code for a course's exercises with one runner and a cache of reference runs."""
+
+    def __init__(self, course: Course, runner: Runner, cache_dir: Path | None = None):
+        self.course = course
+        self.runner = runner
+        self.cache_dir = cache_dir
+        self._memory: dict[str, RunResult] = {}
+
+    # -- reference runs
+
+    def _fingerprint(self, lesson: Lesson) -> str:
+        parts = []
+        for name in lesson.datasets:
+            for path in sorted(self.course.datasets_dir.glob(f"{name}.*")):
+                stat = path.stat()
+                parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        return "|".join(parts)
+
+    def _cached_run(self, lesson: Lesson, exercise: Exercise, source: str, what: str) -> RunResult:
+        job = plan(exercise, source, self.course.datasets_dir, lesson.needs)
+        key = hashlib.sha256(
+            json.dumps([__version__, what, job.as_message(), job.timeout, self._fingerprint(lesson)]).encode()
+        ).hexdigest()[:32]
+        if key in self._memory:
+            return self._memory[key]
+        path = self.cache_dir / f"{key}.json" if self.cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                result = decode_evidence(json.loads(path.read_text(encoding="utf-8")))
+                if result.ok:
+                    self._memory[key] = result
+                    return result
+            except (OSError, ValueError):
+                pass  # a damaged cache entry is simply recomputed
+        result = self.runner.run(job)
+        if result.ok:
+            self._memory[key] = result
+            if path is not None and result.raw is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                    tmp.write_text(json.dumps(result.raw), encoding="utf-8")
+                    os.replace(tmp, path)
+                except OSError:
+                    pass  # no cache is slower, not wrong
+        return result
+
+    def reference(self, lesson: Lesson, exercise: Exercise) -> RunResult:
+        result = self._cached_run(lesson, exercise, exercise.solution, "solution")
+        if not result.ok:
+            error = result.error
+            where = f" on line {error.line}: {error.type}: {error.message}" if error else f" ({result.status}{': ' + result.detail if result.detail else ''})"
+            raise GradingError(f"the reference solution of {lesson.id}/{exercise.id} does not run{where}")
+        return result
+
+    def mistakes(self, lesson: Lesson, exercise: Exercise, only: set[str]) -> dict[str, RunResult]:
+        runs = {}
+        for check in exercise.checks:
+            if check.id not in only:
+                continue
+            for mistake in check.mistakes:
+                runs[f"{check.id}.{mistake.id}"] = self._cached_run(lesson, exercise, mistake.code, f"mistake:{check.id}.{mistake.id}")
+        return runs
+
+    # -- grading
+
+    def missing_modules(self, lesson: Lesson) -> list[str]:
+        return [name for name in lesson.needs if importlib.util.find_spec(name) is None]
+
+    def grade(self, lesson: Lesson, exercise: Exercise, source: str, tr: Translator) -> Grade:
+        started = time.perf_counter()
+        feedback = dict(lesson.text(tr.language).exercises[exercise.id].feedback)
+        missing = self.missing_modules(lesson)
+        if missing:
+            message = tr.t(
+                "This lesson needs {modules}, which is not installed here, so it cannot be checked. "
+                "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
+                modules=", ".join(missing), command="pip install " + " ".join(name.split(".")[0] for name in missing),
+            )
+            return Grade(lesson.id, exercise.id, False, (CheckResult(RUN_CHECK, False, message),), _ms(started))
+        reference = self.reference(lesson, exercise) if needs_reference(exercise) else None
+        if source == exercise.solution:
+            # The very job the reference ran (or will run, cached): `qala validate` grades every
+            # reference solution right after running it, and its result is already known.
+            learner = self._cached_run(lesson, exercise, source, "solution")
+        else:
+            learner = self.runner.run(plan(exercise, source, self.course.datasets_dir, lesson.needs))
+        if learner.status == "setup_error":
+            raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
+        evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
+        results = judge(exercise, evidence, tr, feedback)
+        with_mistakes = {c.id for c in exercise.checks if c.mistakes}
+        # A crash may be a typical mistake too (an off-by-one index), so every mistake is a
+        # candidate then; otherwise only those of the failing checks.
+        wanted = with_mistakes if not learner.ok else {r.check for r in results if not r.passed} & with_mistakes
+        if wanted and learner.status in ("ok", "error"):
+            evidence.mistakes = self.mistakes(lesson, exercise, wanted)
+            results = judge(exercise, evidence, tr, feedback)
+        passed = all(r.passed for r in results)
+        return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)

@@ -1,0 +1,124 @@
+"""Runners: where learner code runs. One small interface (``run(job)``, ``prepare(...)``,
+``close()``), three homes.
+
+- :class:`ProcessRunner` (CPython): a fresh interpreter per run, hardened as the supervisor and
+  the walls describe (docs/SECURITY.md has the whole picture);
+- :class:`~qala.grader.run.worker.WorkerRunner` (CPython): the same sandbox, forked from a warm
+  worker that has pandas loaded already — what :func:`default_runner` gives from the second run on;
+- :class:`InProcessRunner` (Pyodide, where there are no processes): the same code in this
+  interpreter with a step budget instead of a timer.
+
+All return a :class:`~qala.grader.run.jobs.RunResult` of plain, decoded evidence; the verdict is
+always reached in the trusted process, never inside the sandbox.
+
+``prepare(needs, datasets_dir)`` starts a sandbox before its job exists — its interpreter, the
+modules the lesson needs, every wall — so that the next ``run`` only runs the code. A prepared
+sandbox takes one job at most: it is used by the next run whose datasets and modules it has, and
+thrown away otherwise; one that is never used is taken down by ``close()`` or when the grader
+exits, and takes itself down (scratch folder included) if the grader is killed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .jobs import Job, Runner, RunResult, decode_evidence
+from .launch import ProcessRunner
+
+
+def prepare_for_lesson(runner: Runner, course_root: Path | None, lesson_id: str) -> None:
+    """Start a sandbox for a check of ``lesson_id`` before the course is read (``qala check``).
+
+    Reads only that lesson's front matter (``lessons/TRACK/ID.md``) to know the modules it needs;
+    if the file is not there or unreadable, nothing is started and the engine says what is wrong.
+    A hint: whatever it prepares is used only if the run's datasets match, discarded otherwise.
+    """
+    prepare = getattr(runner, "prepare", None)
+    if prepare is None:
+        return
+    try:
+        if course_root is None:
+            from importlib.resources import files
+
+            course_root = Path(str(files("qala.course"))).parent  # as course_file.bundled_course_root
+        lessons = Path(course_root) / "lessons"
+        found = sorted(lessons.glob(f"*/{lesson_id}.md")) if "/" not in lesson_id and not lesson_id.startswith(".") else []
+        if len(found) != 1:
+            return
+        needs = _front_matter_needs(found[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError):
+        return
+    prepare(needs=needs, datasets_dir=lessons / "datasets")
+
+def _front_matter_needs(text: str) -> tuple[str, ...]:
+    """``needs`` from a lesson's TOML front matter (between two ``+++`` lines)."""
+    import tomllib
+
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "+++":
+        return ()
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "+++":
+            break
+    else:
+        return ()
+    needs = tomllib.loads("\n".join(lines[1:end])).get("needs", [])
+    if type(needs) is not list or not all(type(n) is str for n in needs):
+        return ()
+    return tuple(needs)
+
+@dataclass
+class InProcessRunner:
+    """For Pyodide: run in this interpreter, stopping learner code after ``step_budget`` lines.
+
+    It gives no protection beyond the step budget: the browser tab is the learner's own.
+    """
+
+    step_budget: int = 5_000_000
+
+    def run(self, job: Job) -> RunResult:
+        from .sandbox import execute
+
+        cwd = os.getcwd()
+        message = job.as_message()
+        try:
+            if job.datasets_dir is not None:
+                os.chdir(Path(job.datasets_dir).parent)
+            data = execute(message, step_budget=self.step_budget)
+        finally:
+            os.chdir(cwd)
+        # The same trip as across a process boundary, so both runners give identical results.
+        return decode_evidence(json.loads(json.dumps(data)))
+
+    def prepare(self, needs: tuple[str, ...] = (), datasets_dir: Path | None = None) -> None:
+        pass  # nothing to start: runs happen in this interpreter
+
+    def close(self) -> None:
+        pass
+
+def default_runner(warm: bool | None = None, one_at_a_time: bool = False) -> Runner:
+    """The runner for this platform.
+
+    In Pyodide, the in-process runner. Elsewhere, a :class:`~qala.grader.run.worker.WorkerRunner`:
+    its first run is one-shot (a single ``qala check`` from the shell is fastest that way) and
+    the warm worker starts from the second run on — the terminal app, ``qala validate`` and
+    ``qala report`` all get there at once. ``warm=True`` starts the worker now; ``warm=False``
+    (or ``QALA_RUNNER=oneshot``) never does. ``one_at_a_time``: runs come one at a time (a
+    learner's checks), so with two cores or more the sandbox kept ready for the next one warms
+    up at once, on the core the current run leaves free.
+    """
+    if sys.platform == "emscripten":
+        return InProcessRunner()
+    choice = os.environ.get("QALA_RUNNER", "").strip().lower()
+    if warm is False or choice == "oneshot":
+        return ProcessRunner()
+    from .worker import WorkerRunner
+
+    runner = WorkerRunner(warm_after=0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None)
+    if warm or choice == "warm":
+        runner.warm_up()
+    return runner

@@ -1,0 +1,686 @@
+"""`qala report`: regrade a class's exported files with the teacher's course and summarise them.
+
+Nothing a file claims is trusted: every attempt's code runs again in the sandbox against the
+teacher's copy of the course, XP and badges are recomputed from those verdicts, and every
+attempt whose regrade disagrees with its claim is listed. A file that is malformed (or hostile)
+is reported on its own line; the other files are still read.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+import os
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..content.model import Course, Exercise, Lesson
+from ..errors import GradingError, QalaError
+from ..i18n import Translator, pick
+from ..judge.grading import Grader
+from ..progress import rewards
+
+FORMAT = "qala-export"
+VERSION = 1
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ATTEMPTS = 5000  # per file
+MAX_CODE_CHARS = 200_000  # per attempt
+MAX_NAME_CHARS = 100
+MAX_SLOW_RUNS = 5  # runs that hit the time limit before a file's remaining attempts are skipped
+
+
+class ExportError(QalaError):
+    """An exported file cannot be read as a class member's work."""
+
+
+# ---------------------------------------------------------------- reading exported files
+
+
+@dataclass(frozen=True)
+class ClaimedAttempt:
+    number: int  # 1-based, in the file's order
+    lesson: str
+    exercise: str
+    code: str
+    passed: bool
+    xp: int
+    hints_used: int
+    at: str
+    local_date: str
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    learner: str
+    course: str
+    language: str
+    exported_at: str
+    attempts: tuple[ClaimedAttempt, ...]
+    claimed_xp: int
+    claimed_badges: tuple[str, ...]
+
+
+def _clean_name(name: str) -> str:
+    shown = "".join(ch if ch.isprintable() else " " for ch in name).strip()
+    return " ".join(shown.split())[:MAX_NAME_CHARS]
+
+
+def read_export(path: Path, tr: Translator | None = None) -> ExportFile:
+    """One exported file, shape-checked. Raises ExportError saying what is wrong with it."""
+    tr = tr or Translator("en")
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ExportError(tr.t("cannot read it: {error}", error=exc.strerror or exc)) from None
+    if not path.is_file():
+        raise ExportError(tr.t("not a file"))
+    if size > MAX_FILE_BYTES:
+        raise ExportError(tr.t("it is {size} MB, more than an export can be ({limit} MB)", size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ExportError(tr.t("not UTF-8 text: is it a Qala export?")) from None
+    except json.JSONDecodeError as exc:
+        raise ExportError(tr.t("not valid JSON (line {line}: {error})", line=exc.lineno, error=exc.msg)) from None
+    except RecursionError:
+        raise ExportError(tr.t("nested too deeply to be a Qala export")) from None
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise ExportError(tr.t("not a Qala export ({error})", error=str(exc)[:80])) from None
+    if not isinstance(data, dict):
+        raise ExportError(tr.t("not a Qala export (the file is not a JSON object)"))
+    if data.get("format") != FORMAT:
+        raise ExportError(tr.t("not a Qala export (format is {found}, not {expected})", found=repr(str(data.get("format"))[:40]), expected=repr(FORMAT)))
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ExportError(tr.t("the export has no version number"))
+    if version > VERSION:
+        raise ExportError(tr.t("made by a newer Qala (export version {version}): update Qala to read it", version=version))
+    if version < 1:
+        raise ExportError(tr.t("unknown export version {version}", version=version))
+    course = _text(data, "course", tr.t("the course id"), tr)
+    learner = data.get("learner")
+    if not isinstance(learner, dict) or not isinstance(learner.get("name"), str) or not _clean_name(learner["name"]):
+        raise ExportError(tr.t("the learner's name is missing"))
+    raw_attempts = data.get("attempts")
+    if not isinstance(raw_attempts, list):
+        raise ExportError(tr.t("'attempts' must be a list"))
+    if len(raw_attempts) > MAX_ATTEMPTS:
+        raise ExportError(tr.t("it has {n} attempts; a report reads at most {limit} per learner", n=len(raw_attempts), limit=MAX_ATTEMPTS))
+    attempts = [_attempt(number, raw, tr) for number, raw in enumerate(raw_attempts, start=1)]
+    progress = data.get("progress") if isinstance(data.get("progress"), dict) else {}
+    claimed_xp = progress.get("xp")
+    if not _whole(claimed_xp):
+        claimed_xp = sum(a.xp for a in attempts)
+    badges = []
+    for badge in progress.get("badges", []) if isinstance(progress.get("badges"), list) else []:
+        if isinstance(badge, dict) and isinstance(badge.get("id"), str):
+            badges.append(badge["id"][:100])
+    language = data.get("language") if isinstance(data.get("language"), str) else ""
+    exported_at = data.get("exported_at") if isinstance(data.get("exported_at"), str) else ""
+    return ExportFile(path, _clean_name(learner["name"]), course, language[:10], exported_at[:40], tuple(attempts), int(claimed_xp), tuple(badges))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _text(data: dict, key: str, what: str, tr: Translator, limit: int = 200) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise ExportError(tr.t("{what} ('{key}') is missing or not text", what=what, key=key))
+    return value
+
+
+def _attempt(number: int, raw: Any, tr: Translator) -> ClaimedAttempt:
+    def problem(message: str) -> ExportError:
+        return ExportError(tr.t("attempt {number}: {problem}", number=number, problem=message))
+
+    if not isinstance(raw, dict):
+        raise problem(tr.t("it is not an object"))
+    try:
+        lesson = _text(raw, "lesson", tr.t("its lesson"), tr)
+        exercise = _text(raw, "exercise", tr.t("its exercise"), tr)
+        at = _text(raw, "at", tr.t("its time"), tr, 40)
+        local_date = _text(raw, "local_date", tr.t("its date"), tr, 40)
+    except ExportError as exc:
+        raise problem(str(exc)) from None
+    code = raw.get("code")
+    if not isinstance(code, str):
+        raise problem(tr.t("its code is missing or not text"))
+    if len(code) > MAX_CODE_CHARS:
+        raise problem(tr.t("its code is {n} characters long, more than an answer can be", n=len(code)))
+    if not isinstance(raw.get("passed"), bool):
+        raise problem(tr.t("'passed' must be true or false"))
+    for key in ("xp", "hints_used"):
+        if not _whole(raw.get(key, 0)):
+            raise problem(tr.t("'{key}' must be a whole number of 0 or more", key=key))
+    try:
+        _dt.date.fromisoformat(local_date)
+    except ValueError:
+        raise problem(tr.t("the date {date} is not YYYY-MM-DD", date=repr(local_date[:20]))) from None
+    return ClaimedAttempt(number, lesson, exercise, code, raw["passed"], int(raw.get("xp", 0)), int(raw.get("hints_used", 0)), at, local_date)
+
+
+# ---------------------------------------------------------------- the report's data
+
+
+@dataclass(frozen=True)
+class Regrade:
+    passed: bool
+    failed: tuple[str, ...]  # ids of failing checks (just "runs" when the code did not run)
+    message: str  # the first failing check's message, in the teacher's language
+    error: str = ""  # could not regrade (and why)
+    slow: bool = False
+
+
+@dataclass
+class Disagreement:
+    learner: str
+    file: str
+    attempt: int
+    lesson: str
+    exercise: str
+    at: str
+    kind: str  # verdict, xp, unknown, not_regraded
+    claimed_passed: bool
+    regraded_passed: bool | None
+    claimed_xp: int
+    regraded_xp: int
+    check: str = ""
+    message: str = ""
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class LearnerSummary:
+    name: str
+    file: str
+    attempts: int
+    passed: int  # exercises passed (regraded)
+    lessons: dict[str, str]  # lesson id -> done | started
+    xp: int
+    claimed_xp: int
+    badges: list[str]
+    claimed_badges: list[str]
+    disagreements: int
+    last_active: str
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ExerciseSummary:
+    lesson: str
+    exercise: str
+    title: str
+    attempted: int  # learners
+    passed: int  # learners
+    attempts: int
+    failed_attempts: int
+    common_check: str
+    common_count: int
+    common_message: str
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ClassReport:
+    course: str
+    course_title: str
+    language: str
+    generated_at: str
+    learners: list[LearnerSummary]
+    exercises: list[ExerciseSummary]
+    disagreements: list[Disagreement]
+    problems: list[tuple[str, str]]  # (file, what is wrong)
+    lessons: list[tuple[str, str]]  # (id, title) in course order
+    runs: int = 0  # distinct programs regraded
+
+    @property
+    def attempts(self) -> int:
+        return sum(l.attempts for l in self.learners)
+
+    def struggles(self, limit: int = 10) -> list[ExerciseSummary]:
+        hard = [e for e in self.exercises if e.failed_attempts]
+        return sorted(hard, key=lambda e: (-e.failed_attempts, e.passed - e.attempted))[:limit]
+
+    def as_json(self) -> dict:
+        return {
+            "format": "qala-report",
+            "version": 1,
+            "course": self.course,
+            "language": self.language,
+            "generated_at": self.generated_at,
+            "totals": {
+                "files": len(self.learners) + len(self.problems),
+                "learners": len(self.learners),
+                "attempts": self.attempts,
+                "programs_regraded": self.runs,
+                "disagreements": len(self.disagreements),
+                "unreadable_files": len(self.problems),
+            },
+            "learners": [l.as_json() for l in self.learners],
+            "exercises": [e.as_json() for e in self.exercises],
+            "struggles": [{"lesson": e.lesson, "exercise": e.exercise} for e in self.struggles()],
+            "disagreements": [d.as_json() for d in self.disagreements],
+            "problems": [{"file": f, "error": e} for f, e in self.problems],
+        }
+
+
+# ---------------------------------------------------------------- regrading
+
+
+def _exercise(course: Course, lesson_id: str, exercise_id: str) -> tuple[Lesson, Exercise] | None:
+    lesson = course.lesson(lesson_id)
+    exercise = lesson.exercise(exercise_id) if lesson else None
+    return (lesson, exercise) if exercise else None
+
+
+def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translator, jobs: int | None = None) -> ClassReport:
+    """Read every file, regrade every attempt (in parallel), and summarise the class."""
+    files: list[ExportFile] = []
+    problems: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            export = read_export(path, tr)
+        except ExportError as exc:
+            problems.append((str(path), str(exc)))
+            continue
+        if export.course != course.info.id:
+            problems.append((str(path), tr.t("exported from the course {theirs!r}, but this course is {ours!r}: use --course", theirs=export.course[:60], ours=course.info.id)))
+            continue
+        files.append(export)
+
+    # One run per distinct program: a class often sends the same code many times.
+    owners: dict[tuple[str, str, str], set[int]] = {}
+    for index, export in enumerate(files):
+        for attempt in export.attempts:
+            if _exercise(course, attempt.lesson, attempt.exercise):
+                owners.setdefault((attempt.lesson, attempt.exercise, attempt.code), set()).add(index)
+    regrades = _regrade_all(course, grader, owners, tr, jobs)
+
+    learners, disagreements = [], []
+    per_exercise: dict[tuple[str, str], dict] = {}
+    for export in files:
+        summary, found = _learner(course, export, regrades, per_exercise)
+        learners.append(summary)
+        disagreements.extend(found)
+    exercises = []
+    lessons = []
+    for lesson in course.ordered_lessons():
+        text = lesson.text(tr.language)
+        lessons.append((lesson.id, text.title))
+        for exercise in lesson.exercises:
+            stats = per_exercise.get((lesson.id, exercise.id), {})
+            checks: Counter = stats.get("checks", Counter())
+            common, count = (checks.most_common(1)[0] if checks else ("", 0))
+            exercises.append(ExerciseSummary(
+                lesson.id, exercise.id, text.exercises[exercise.id].title,
+                len(stats.get("attempted", ())), len(stats.get("passed", ())),
+                stats.get("attempts", 0), stats.get("failed", 0), common, count,
+                stats.get("messages", {}).get(common, ""),
+            ))
+    return ClassReport(
+        course=course.info.id,
+        course_title=pick(course.info.title, tr.language),
+        language=tr.language,
+        generated_at=_dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        learners=learners,
+        exercises=exercises,
+        disagreements=disagreements,
+        problems=problems,
+        lessons=lessons,
+        runs=len(regrades),
+    )
+
+
+def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, jobs: int | None) -> dict:
+    workers = max(1, jobs or os.cpu_count() or 1)
+    broken: dict[tuple[str, str], str] = {}
+
+    def warm(key: tuple[str, str]) -> None:
+        lesson, exercise = _exercise(course, *key)
+        missing = grader.missing_modules(lesson)
+        if missing:
+            broken[key] = tr.t("{modules} is not installed here", modules=", ".join(missing))
+            return
+        try:
+            grader.reference(lesson, exercise)
+        except GradingError as exc:
+            broken[key] = str(exc)
+
+    # Reference runs first, one per exercise, so the attempts never race to compute them.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(warm, sorted({(l, e) for l, e, _ in owners})))
+    slow: Counter = Counter()
+    lock = threading.Lock()
+
+    def regrade(key: tuple[str, str, str]) -> tuple[tuple[str, str, str], Regrade]:
+        lesson_id, exercise_id, code = key
+        if (lesson_id, exercise_id) in broken:
+            return key, Regrade(False, (), "", tr.t("the exercise itself cannot run: {error}", error=broken[(lesson_id, exercise_id)]))
+        with lock:
+            if all(slow[i] >= MAX_SLOW_RUNS for i in owners[key]):
+                return key, Regrade(False, (), "", tr.t("skipped: this learner's programs kept hitting the time limit"))
+        lesson, exercise = _exercise(course, lesson_id, exercise_id)
+        try:
+            grade = grader.grade(lesson, exercise, code, tr)
+        except GradingError as exc:
+            return key, Regrade(False, (), "", str(exc))
+        except Exception as exc:  # a regrade must never take the whole report down
+            return key, Regrade(False, (), "", f"{type(exc).__name__}: {exc}"[:200])
+        is_slow = grade.duration_ms >= exercise.timeout * 900
+        if is_slow:
+            with lock:
+                for i in owners[key]:
+                    slow[i] += 1
+        failed = tuple(f.check for f in grade.feedback if not f.passed)
+        if "runs" in failed:
+            failed = ("runs",)
+        message = next((f.message for f in grade.feedback if not f.passed), "")
+        return key, Regrade(grade.passed, failed, message, "", is_slow)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(regrade, list(owners)))
+
+
+def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: dict) -> tuple[LearnerSummary, list[Disagreement]]:
+    rules = course.info.xp
+    progress = rewards.Progress()
+    hints: dict[tuple[str, str], int] = {}
+    found: list[Disagreement] = []
+    name, file = export.learner, str(export.path)
+
+    def disagree(attempt: ClaimedAttempt, kind: str, regraded: bool | None, xp: int, regrade: Regrade | None = None) -> None:
+        found.append(Disagreement(
+            name, file, attempt.number, attempt.lesson, attempt.exercise, attempt.at, kind,
+            attempt.passed, regraded, attempt.xp, xp,
+            (regrade.failed[0] if regrade and regrade.failed else ""),
+            (regrade.error or regrade.message) if regrade else "",
+        ))
+
+    for attempt in export.attempts:
+        key = (attempt.lesson, attempt.exercise)
+        pair = _exercise(course, *key)
+        if pair is None:
+            disagree(attempt, "unknown", None, 0)
+            continue
+        regrade = regrades[(attempt.lesson, attempt.exercise, attempt.code)]
+        stats = per_exercise.setdefault(key, {"attempted": set(), "passed": set(), "attempts": 0, "failed": 0, "checks": Counter(), "messages": {}})
+        stats["attempted"].add(file)
+        stats["attempts"] += 1
+        passed = regrade.passed and not regrade.error
+        if passed:
+            stats["passed"].add(file)
+        elif not regrade.error:
+            stats["failed"] += 1
+            for check in regrade.failed:
+                stats["checks"][check] += 1
+                stats["messages"].setdefault(check, regrade.message if check == regrade.failed[0] else "")
+        hints[key] = max(hints.get(key, 0), attempt.hints_used)
+        base = rewards.exercise_xp(pair[1], rules)
+        xp = rewards.award(rewards.Progress(progress.attempts, dict(hints)), *key, base, passed, rules)
+        progress = rewards.Progress(progress.attempts + (rewards.AttemptSummary(*key, passed, xp, attempt.hints_used, attempt.at, attempt.local_date),), dict(hints))
+        if regrade.error:
+            disagree(attempt, "not_regraded", None, xp, regrade)
+        elif passed != attempt.passed:
+            disagree(attempt, "verdict", passed, xp, regrade)
+        elif xp != attempt.xp:
+            disagree(attempt, "xp", passed, xp, regrade)
+    passed_set = progress.passed()
+    lessons: dict[str, str] = {}
+    for lesson in course.ordered_lessons():
+        if rewards.lesson_done(lesson, passed_set):
+            lessons[lesson.id] = "done"
+        elif any(l == lesson.id for l, _ in progress.attempted()):
+            lessons[lesson.id] = "started"
+    earned = [b.id for b in course.info.badges if rewards.badge_earned(b, course, progress)]
+    summary = LearnerSummary(
+        name=name,
+        file=file,
+        attempts=len(export.attempts),
+        passed=len({p for p in passed_set if _exercise(course, *p)}),
+        lessons=lessons,
+        xp=progress.xp,
+        claimed_xp=export.claimed_xp,
+        badges=earned,
+        claimed_badges=list(export.claimed_badges),
+        disagreements=len(found),
+        last_active=max((a.at for a in export.attempts), default=""),
+    )
+    return summary, found
+
+
+# ---------------------------------------------------------------- for people: the terminal
+
+
+def kind_text(kind: str, tr: Translator) -> str:
+    return {
+        "verdict": tr.t("the regrade gives a different verdict"),
+        "xp": tr.t("the XP in the file is not what this attempt earns"),
+        "unknown": tr.t("no such exercise in this course (another version of it?)"),
+        "not_regraded": tr.t("could not be regraded"),
+    }.get(kind, kind)
+
+
+def verdict_text(value: bool | None, tr: Translator) -> str:
+    if value is None:
+        return "—"
+    return tr.t("passed") if value else tr.t("not passed")
+
+
+def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(f"[bold]{escape(tr.t('Class report: {course}', course=report.course_title))}[/]  "
+                  + escape(", ".join((
+                      tr.nt("{n} learner", "{n} learners", len(report.learners)),
+                      tr.nt("{n} attempt", "{n} attempts", report.attempts),
+                      tr.nt("{n} program regraded", "{n} programs regraded", report.runs),
+                  ))))
+    if report.learners:
+        # One mark per lesson, in course order, keeps the table narrow enough for any terminal.
+        table = Table(title=tr.t("Who finished what"), title_justify="left", caption=escape(tr.t("Lessons in course order: {lessons}. ✔ done, ◐ started, · not yet.", lessons=", ".join(l for l, _ in report.lessons))), caption_justify="left")
+        table.add_column(tr.t("learner"), overflow="fold")
+        table.add_column(tr.t("passed"), justify="right")
+        table.add_column(tr.t("lessons"), overflow="fold")
+        table.add_column(tr.t("XP"), justify="right")
+        table.add_column(tr.t("claimed XP"), justify="right")
+        table.add_column("⚠", justify="right")
+        total = len(report.exercises)
+        for learner in sorted(report.learners, key=lambda l: (-l.passed, l.name.lower())):
+            marks = "".join({"done": "[green]✔[/]", "started": "[yellow]◐[/]"}.get(learner.lessons.get(l, ""), "[dim]·[/]") for l, _ in report.lessons)
+            claimed = str(learner.claimed_xp) if learner.claimed_xp == learner.xp else f"[red]{learner.claimed_xp}[/]"
+            flags = f"[red]{learner.disagreements}[/]" if learner.disagreements else "0"
+            table.add_row(escape(learner.name), f"{learner.passed}/{total}", marks, str(learner.xp), claimed, flags)
+        console.print(table)
+    struggles = report.struggles()
+    if struggles:
+        table = Table(title=tr.t("Where the class struggles"), title_justify="left")
+        for header in (tr.t("exercise"), tr.t("passed / tried"), tr.t("failed attempts"), tr.t("most common failing check")):
+            table.add_column(header, overflow="fold")
+        for e in struggles:
+            check = f"{e.common_check} ({e.common_count})" if e.common_check else ""
+            table.add_row(escape(f"{e.lesson}/{e.exercise}"), f"{e.passed}/{e.attempted}", str(e.failed_attempts), escape(check))
+        console.print(table)
+    if report.disagreements:
+        table = Table(title=tr.t("Attempts whose regrade disagrees with the file"), title_justify="left")
+        for header in (tr.t("learner"), tr.t("attempt"), tr.t("claimed"), tr.t("regraded"), tr.t("why")):
+            table.add_column(header, overflow="fold")
+        for d in report.disagreements[:limit]:
+            claimed = f"{verdict_text(d.claimed_passed, tr)}, {d.claimed_xp} XP"
+            regraded = f"{verdict_text(d.regraded_passed, tr)}, {d.regraded_xp} XP" if d.regraded_passed is not None else "—"
+            why = kind_text(d.kind, tr) + (f": {d.check}" if d.check and d.kind == "verdict" else "")
+            table.add_row(escape(d.learner), escape(f"#{d.attempt} {d.lesson}/{d.exercise}"), escape(claimed), escape(regraded), escape(why))
+        console.print(table)
+        if len(report.disagreements) > limit:
+            console.print(escape(tr.t("…and {n} more: see --json or --html.", n=len(report.disagreements) - limit)))
+    else:
+        console.print(escape(tr.t("Every regraded attempt agrees with what its file claims.")))
+    for file, error in report.problems:
+        console.print(f"[red]{escape(file)}: {escape(error)}[/]")
+
+
+# ---------------------------------------------------------------- for people: a web page
+
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1f24;background:#fff}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #d8dee4;padding-bottom:.3rem}
+.muted{color:#57606a}table{border-collapse:collapse;width:100%;margin:.6rem 0}
+th,td{border:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f6f8fa}
+td.n{text-align:right;font-variant-numeric:tabular-nums}.done{background:#dafbe1;text-align:center}.started{background:#fff8c5;text-align:center}
+.none{color:#8c959f;text-align:center}.bad{color:#cf222e;font-weight:600}.ok{color:#1a7f37}
+.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #d8dee4;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
+.card b{display:block;font-size:1.5rem}svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:#1b1f24}
+@media print{body{margin:0}h2{break-after:avoid}}
+"""
+
+
+def _bar_chart(rows: list[tuple[str, float, float]], title: str, legend: tuple[str, str], width: int = 760) -> str:
+    """Horizontal bars: for each row a total (light) and a part of it (dark)."""
+    if not rows:
+        return ""
+    label_w, bar_h, gap = 230, 16, 8
+    top = 28
+    height = top + len(rows) * (bar_h + gap) + 10
+    largest = max(max(t for _, t, _ in rows), 1)
+    scale = (width - label_w - 60) / largest
+    parts = [f'<svg role="img" aria-label="{html.escape(title)}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts.append(f'<rect x="{label_w}" y="6" width="12" height="12" fill="#9ec5fe"/><text x="{label_w + 16}" y="16">{html.escape(legend[0])}</text>')
+    parts.append(f'<rect x="{label_w + 200}" y="6" width="12" height="12" fill="#0a58ca"/><text x="{label_w + 216}" y="16">{html.escape(legend[1])}</text>')
+    for i, (label, total, part) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        shown = label if len(label) <= 34 else label[:33] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{html.escape(shown)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{total * scale:.1f}" height="{bar_h}" fill="#9ec5fe"><title>{html.escape(label)}: {_fmt(part)} / {_fmt(total)}</title></rect>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{part * scale:.1f}" height="{bar_h}" fill="#0a58ca"/>')
+        parts.append(f'<text x="{label_w + total * scale + 6:.1f}" y="{y + 12}">{_fmt(part)} / {_fmt(total)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _histogram(values: list[int], title: str, width: int = 760, height: int = 220) -> str:
+    if not values:
+        return ""
+    bins = min(10, max(1, len(set(values))))
+    low, high = min(values), max(values)
+    step = max(1, math.ceil((high - low + 1) / bins))
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, (v - low) // step)] += 1
+    left, bottom, top = 40, 40, 24
+    bar_w = (width - left - 10) / bins
+    tallest = max(counts)
+    parts = [f'<svg role="img" aria-label="{html.escape(title)}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts.append(f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#57606a"/>')
+    for i, count in enumerate(counts):
+        h = (height - bottom - top) * count / tallest if tallest else 0
+        x = left + i * bar_w
+        start, end = low + i * step, low + (i + 1) * step - 1
+        parts.append(f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="#1a7f37"><title>{start}–{end} XP: {count}</title></rect>')
+        if count:
+            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom - h - 3:.1f}" text-anchor="middle">{count}</text>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 15}" text-anchor="middle">{start}–{end}</text>')
+    parts.append(f'<text x="{width / 2:.0f}" y="{height - 6}" text-anchor="middle">XP</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def render_html(report: ClassReport, tr: Translator) -> str:
+    """One self-contained page: inline CSS and SVG, no scripts, nothing fetched."""
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(report.language)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{e(tr.t('Class report: {course}', course=report.course_title))}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{e(tr.t('Class report: {course}', course=report.course_title))}</h1>",
+        f'<p class="muted">{e(tr.t("Every attempt was run again with this copy of the course on {date}; nothing the files claim was trusted.", date=report.generated_at[:16].replace("T", " ")))}</p>',
+        '<div class="cards">',
+    ]
+    cards = [
+        (len(report.learners), tr.t("learners")),
+        (report.attempts, tr.t("attempts")),
+        (report.runs, tr.t("programs regraded")),
+        (len(report.disagreements), tr.t("disagreements")),
+        (len(report.problems), tr.t("unreadable files")),
+    ]
+    out += [f'<div class="card"><b>{n}</b>{e(label)}</div>' for n, label in cards]
+    out.append("</div>")
+
+    total_ex = len(report.exercises)
+    out.append(f"<h2>{e(tr.t('Who finished what'))}</h2>")
+    if report.learners:
+        out.append("<table><thead><tr>")
+        out.append(f"<th>{e(tr.t('learner'))}</th><th>{e(tr.t('exercises passed'))}</th>")
+        out += [f'<th title="{e(title)}">{e(lesson)}</th>' for lesson, title in report.lessons]
+        out.append(f"<th>{e(tr.t('XP (regraded)'))}</th><th>{e(tr.t('XP claimed'))}</th><th>{e(tr.t('badges'))}</th><th>{e(tr.t('disagreements'))}</th></tr></thead><tbody>")
+        for learner in sorted(report.learners, key=lambda l: (-l.passed, l.name.lower())):
+            out.append(f'<tr><td title="{e(learner.file)}">{e(learner.name)}</td><td class="n">{learner.passed}/{total_ex}</td>')
+            for lesson, _ in report.lessons:
+                state = learner.lessons.get(lesson, "")
+                label = {"done": "✔", "started": "◐"}.get(state, "·")
+                out.append(f'<td class="{state or "none"}">{label}</td>')
+            claimed_class = "n" if learner.claimed_xp == learner.xp else "n bad"
+            unearned = [b for b in learner.claimed_badges if b not in learner.badges]
+            badges = e(", ".join(learner.badges)) + (f' <span class="bad">{e(tr.t("claimed but not earned: {badges}", badges=", ".join(unearned)))}</span>' if unearned else "")
+            flag = f'<td class="n bad">{learner.disagreements}</td>' if learner.disagreements else '<td class="n">0</td>'
+            out.append(f'<td class="n">{learner.xp}</td><td class="{claimed_class}">{learner.claimed_xp}</td><td>{badges}</td>{flag}</tr>')
+        out.append("</tbody></table>")
+
+    out.append(f"<h2>{e(tr.t('Progress per exercise'))}</h2>")
+    rows = [(f"{x.lesson}/{x.exercise}", float(x.attempted), float(x.passed)) for x in report.exercises if x.attempted]
+    out.append(_bar_chart(rows, tr.t("Learners who passed, of those who tried"), (tr.t("tried"), tr.t("passed"))))
+
+    out.append(f"<h2>{e(tr.t('Where the class struggles'))}</h2>")
+    struggles = report.struggles()
+    if struggles:
+        out.append(_bar_chart([(f"{x.lesson}/{x.exercise}", float(x.attempts), float(x.failed_attempts)) for x in struggles], tr.t("Failed attempts"), (tr.t("attempts"), tr.t("failed attempts"))))
+        out.append(f"<table><thead><tr><th>{e(tr.t('exercise'))}</th><th>{e(tr.t('passed / tried'))}</th><th>{e(tr.t('failed attempts'))}</th><th>{e(tr.t('most common failing check'))}</th><th>{e(tr.t('what it says'))}</th></tr></thead><tbody>")
+        for x in struggles:
+            out.append(f"<tr><td>{e(x.lesson)}/{e(x.exercise)}<br><span class=\"muted\">{e(x.title)}</span></td><td class=\"n\">{x.passed}/{x.attempted}</td><td class=\"n\">{x.failed_attempts}</td><td>{e(x.common_check)} ({x.common_count})</td><td>{e(x.common_message)}</td></tr>")
+        out.append("</tbody></table>")
+    else:
+        out.append(f"<p>{e(tr.t('No failed attempts.'))}</p>")
+
+    out.append(f"<h2>{e(tr.t('XP in the class'))}</h2>")
+    out.append(_histogram([l.xp for l in report.learners], tr.t("XP in the class")))
+
+    out.append(f"<h2>{e(tr.t('Attempts whose regrade disagrees with the file'))}</h2>")
+    if report.disagreements:
+        out.append(f"<table><thead><tr><th>{e(tr.t('learner'))}</th><th>{e(tr.t('attempt'))}</th><th>{e(tr.t('claimed'))}</th><th>{e(tr.t('regraded'))}</th><th>{e(tr.t('why'))}</th></tr></thead><tbody>")
+        for d in report.disagreements:
+            regraded = f"{verdict_text(d.regraded_passed, tr)}, {d.regraded_xp} XP" if d.regraded_passed is not None else "—"
+            why = kind_text(d.kind, tr) + (f" ({d.check}: {d.message})" if d.message else "")
+            out.append(f'<tr><td title="{e(d.file)}">{e(d.learner)}</td><td>#{d.attempt} {e(d.lesson)}/{e(d.exercise)}<br><span class="muted">{e(d.at)}</span></td><td>{e(verdict_text(d.claimed_passed, tr))}, {d.claimed_xp} XP</td><td class="bad">{e(regraded)}</td><td>{e(why)}</td></tr>')
+        out.append("</tbody></table>")
+    else:
+        out.append(f'<p class="ok">{e(tr.t("Every regraded attempt agrees with what its file claims."))}</p>')
+
+    if report.problems:
+        out.append(f"<h2>{e(tr.t('Files that could not be read'))}</h2><ul>")
+        out += [f"<li><code>{e(f)}</code>: {e(err)}</li>" for f, err in report.problems]
+        out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
