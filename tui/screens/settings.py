@@ -86,8 +86,8 @@ class SettingsScreen(QalaScreen):
     @on(RadioSet.Changed, "#icons")
     def _icons(self, event: RadioSet.Changed) -> None:
         choice = (event.pressed.id or "").removeprefix("icons-")
-        if choice and choice != self.app.icon_choice:
-            self.app.set_icon_choice(choice)
+        if choice and choice != self.qala.icon_choice:
+            self.qala.set_icon_choice(choice)
 
     @on(Button.Pressed, "#reload")
     def _reload(self) -> None:
