@@ -96,7 +96,7 @@ def _first_check(ctx: Context, site: Path) -> list[Figure]:
         raise Skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    from qala.grader.course_file import bundled_course_root, load_course
+    from qala.grader.content.course_file import bundled_course_root, load_course
     from qala.web.serve import serving
 
     course, _ = load_course(bundled_course_root())

@@ -55,7 +55,7 @@ def test_the_kernel_wheel_is_reproducible_and_carries_only_what_runs_in_pyodide(
     assert first.name == second.name and first.read_bytes() == second.read_bytes()
     assert re.fullmatch(r"qala-[\d.]+-1[0-9a-f]{12}-py3-none-any\.whl", first.name)  # a content hash as build tag
     names = set(zipfile.ZipFile(first).namelist())
-    for wanted in ("qala/grader/engine.py", "qala/grader/runner.py", "qala/web/notebook.py", "qala/web/kernel_startup.py",
+    for wanted in ("qala/grader/engine.py", "qala/grader/run/runners.py", "qala/web/notebook.py", "qala/web/kernel_startup.py",
                    "qala/course/__init__.py", "qala/course/course.toml", "qala/lessons/basics/sums.md", "qala/lessons/datasets/air.csv"):
         assert wanted in names
     assert not [n for n in names if n.startswith(("qala/tui/", "qala/web/site", "qala/web/vendor", "qala/web/command")) or n.endswith(".pyc")]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from qala.grader.course_file import bundled_course_root
+from qala.grader.content.course_file import bundled_course_root
 from qala.grader.engine import Engine
 from qala.web import notebook
 from qala.web.serve import serving
