@@ -47,7 +47,7 @@ async def test_on_the_linux_console_no_emoji_is_shown(make_app, wait_for_check, 
         await pilot.pause(1.0)  # the celebration on the status line is over
         shown = screen_text(app)
         assert "*  Passed!" in shown and "+ january is right." in shown
-        assert "New badge!" in shown
+        assert "New badge: First step" in shown
         assert not EMOJI.search(shown), EMOJI.findall(shown)
         await pilot.press("f4")
         await pilot.pause()
