@@ -1,5 +1,6 @@
 # Qala — two commands do all the set-up on a fresh machine with Python 3.11+, git and make:
-#   make run    opens the terminal app
+#   make run    opens the terminal app (and installs what `qala web build` needs too)
+#   make site   builds the offline browser site into site/ (after the same set-up)
 #   make test   runs the whole test suite (installs what the tests need first)
 # Both work in a virtual environment in .venv; nothing is installed globally except, for the
 # browser tests, Debian's chromium and Node.js (with apt-get, when run as root).
@@ -8,10 +9,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint app-env test-env system-deps web-vendor validate bench clean
+.PHONY: run site test lint app-env test-env system-deps web-vendor validate bench clean
 
 run: app-env
 	$(BIN)/qala $(ARGS)
+
+site: app-env
+	$(BIN)/qala web build --out site
 
 test: test-env lint
 	$(BIN)/python -m qala.web.vendor
@@ -38,8 +42,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=70.1" wheel
 
+# The app and the browser build's tools (the `web` extra): the README's next step is `qala web build`.
 $(VENV)/.app-installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[web]'
 	touch $@
 
 $(VENV)/.test-installed: $(BIN)/python pyproject.toml
@@ -67,4 +72,4 @@ web-vendor: test-env
 	$(BIN)/python -m qala.web.vendor
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info _site
+	rm -rf $(VENV) build dist *.egg-info _site site

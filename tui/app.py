@@ -20,6 +20,7 @@ from qala.grader.engine import Engine
 from qala.grader.errors import QalaError
 from qala.grader.i18n import LANGUAGE_NAMES, pick
 
+from . import icons
 from .i18n import TranslatedBindings, t
 from .screens.data import DataScreen
 from .screens.glossary import GlossaryScreen
@@ -42,7 +43,7 @@ class QalaApp(TranslatedBindings, App[int]):
         Binding("f2", "show('course')", t("Course"), id="app.course", tooltip=t("The course map: tracks, lessons and where to continue")),
         Binding("f3", "show('data')", t("Data"), id="app.data", tooltip=t("The city's datasets: tables, datasheets and charts")),
         Binding("f4", "show('profile')", t("Badges"), id="app.profile", tooltip=t("Your level, XP, streak and badges")),
-        Binding("f9", "show('settings')", t("Settings"), id="app.settings", tooltip=t("Language and theme")),
+        Binding("f9", "show('settings')", t("Settings"), id="app.settings", tooltip=t("Language, theme and icons")),
         # Everywhere, but in the footer only on the map: a lesson's footer has no room left.
         Binding(
             "f12,ctrl+f",
@@ -63,6 +64,7 @@ class QalaApp(TranslatedBindings, App[int]):
         self.engine = engine
         self.start_lesson = lesson
         self.engine_lock = threading.RLock()  # re-entrant: a reload may save a closing lesson's draft
+        self._icon_choice: str | None = None  # read from the settings on first use
 
     # -- translation
 
@@ -79,6 +81,33 @@ class QalaApp(TranslatedBindings, App[int]):
     def pick(self, text) -> str:
         """A course text given in several languages, in the learner's."""
         return pick(text, self.engine.language)
+
+    # -- icons: emoji, or plain symbols where the terminal cannot draw emoji (see icons.py)
+
+    @property
+    def icon_choice(self) -> str:
+        if self._icon_choice is None:
+            saved = self.engine.store.setting("icons")
+            self._icon_choice = saved if saved in icons.CHOICES else icons.default_choice()
+        return self._icon_choice
+
+    def set_icon_choice(self, choice: str) -> None:
+        self._icon_choice = choice
+        engine = self.engine
+        self.write_when_free(lambda: engine.store.set_setting("icons", choice))
+        refresh = getattr(self.screen, "refresh_content", None)
+        if refresh:
+            refresh()
+
+    def icon(self, emoji: str) -> str:
+        """`emoji` as this terminal should show it (a badge's icon included)."""
+        if self.icon_choice == icons.PLAIN:
+            return icons.plain(emoji)
+        return emoji
+
+    def plain_icons(self, text: str) -> str:
+        """A message naming an icon (\"fix what is marked ✘\"), with the icon as shown here."""
+        return icons.in_text(text, self.icon_choice)
 
     # -- start and stop
 

@@ -7,12 +7,31 @@ imports (jupyterlite, the engine) happen only when a command runs.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
 from qala.grader.errors import UsageError
 
 DEFAULT_OUT = Path("_site")
+#: What `qala web build` needs beyond the app (the `web` extra): import name -> project name.
+BUILD_TOOLS = {
+    "jupyterlite_core": "jupyterlite-core",
+    "jupyterlite_pyodide_kernel": "jupyterlite-pyodide-kernel",
+    "jupyter_server": "jupyter-server",
+    "packaging": "packaging",
+}
+
+
+def missing_build_tools() -> list[str]:
+    """The projects of the `web` extra that are not installed here (by project name)."""
+    return [project for module, project in BUILD_TOOLS.items() if importlib.util.find_spec(module) is None]
+
+
+def _translator(args: argparse.Namespace):
+    from qala.grader.i18n import Translator, resolve_language
+
+    return Translator(resolve_language(getattr(args, "lang", None)))
 
 
 def register(commands, add_globals, tr=None) -> None:
@@ -46,6 +65,11 @@ def register(commands, add_globals, tr=None) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    missing = missing_build_tools()
+    if missing:
+        tr = _translator(args)
+        raise UsageError(tr.t("`qala web build` needs tools that are not installed here ({projects}): install them with "
+                              "`pip install \"qala[web]\"` (in a clone of Qala, `make run` does it).", projects=", ".join(missing)))
     from . import vendor
     from .course_site import build_course_site
     from .site import SiteError
@@ -56,6 +80,10 @@ def run_build(args: argparse.Namespace) -> int:
         raise UsageError(f"--pyodide {pyodide}: no such folder (give a Pyodide distribution's folder or an http(s) URL)")
     try:
         site = build_course_site(args.out, course_root=course, pyodide=pyodide, default_language=getattr(args, "lang", None))
+    except vendor.ToolMissing as error:
+        tr = _translator(args)
+        raise UsageError(tr.t("The browser build fetches Pyodide once with {tool}, which is not installed here: install Node.js "
+                              "and npm (e.g. `sudo apt-get install nodejs npm`), then run `qala web build` again.", tool=error.tool)) from None
     except (SiteError, vendor.VendorError) as error:
         raise UsageError(" ".join(str(error).split())) from None
     except OSError as error:

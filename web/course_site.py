@@ -24,7 +24,7 @@ from qala.grader.engine import Course, Engine, Lesson, bundled_course_root, exer
 from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
 
-from . import vendor
+from . import icons, vendor
 from .kernel_wheel import STARTUP_FILE, build_kernel_wheel
 from .notebook import CHANNEL, PROGRESS_MOUNT, SUMMARY_FILE, summary
 from .site import SiteError, build_site, code_cell, markdown_cell, notebook
@@ -92,9 +92,10 @@ FIXED = {"editable": False, "deletable": False}
 
 def how_to(tr: Translator) -> str:
     return tr.t(
-        "**How it works.** First run the code cell below: click it, then press Shift+Enter. "
+        "**How it works.** First run the code cell below: click it, then press Shift+Enter (on a phone or tablet, "
+        "tap it, then the ▶ button at the top of the notebook). "
         "Each exercise has a code cell that starts with `%%check` and the exercise's name: write your code "
-        "under that line and press Shift+Enter. The checker says what is right and what to fix, and gives you "
+        "under that line and run the cell the same way. The checker says what is right and what to fix, and gives you "
         "XP and badges. Stuck? `hint(\"exercise-name\")` in a new cell shows a hint (it costs a little XP). "
         "`progress()` shows your progress, and `export(\"Your Name\")` makes a file for your teacher."
     )
@@ -118,7 +119,7 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
     head.append(how_to(tr))
     cells = [markdown_cell("\n\n".join(head)) | {"metadata": dict(FIXED)}]
     if missing:
-        cells.append(markdown_cell(f"> ⚠️ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
+        cells.append(markdown_cell(f"> ⚠ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
     start = f'from qala.web.notebook import start, hint, progress, export\nawait start("{lesson.id}", "{language}")'
     cells.append(code_cell(start) | {"metadata": {**FIXED, "qala": {"role": "start", "lesson": lesson.id}}})
     if text.intro:
@@ -166,11 +167,23 @@ def ui_strings(tr: Translator) -> dict[str, str]:
         "status_locked": tr.t("Locked"),
         "hand_in": tr.t("Your progress is kept in this browser. To hand in your work, run export(\"Your Name\") in any lesson and send the file it makes to your teacher."),
         "all_files": tr.t("All files and datasets (JupyterLab)"),
+        "run_by_keys": tr.t("In a lesson, click a code cell and press Shift+Enter to run it; a cell that starts with %%check is checked when it runs."),
+        "run_by_touch": tr.t("In a lesson, tap a code cell, then the ▶ button at the top of the notebook to run it; a cell that starts with %%check is checked when it runs."),
         "no_storage": tr.t("This browser does not let the course keep progress (a private window?): what you do will not be saved."),
     }
 
 
-def landing_data(course: Course, languages: list[str], initial: dict, unavailable: dict[str, list[str]], default_language: str | None = None) -> dict:
+def kernel_downloads(pyodide: str | None, vendored: vendor.Vendored, wheel_name: str) -> list[str]:
+    """What a lesson's kernel fetches first from the site itself: Pyodide's core, the kernel's wheels
+    and the course's. The landing page prefetches them; none for a Pyodide on another server."""
+    if pyodide is not None and pyodide.startswith(("http://", "https://")):
+        return []
+    wheels = [path.name for path in vendored.wheels] if pyodide is None else []
+    return [f"static/pyodide/{name}" for name in [*vendor.CORE_FILES, *wheels, wheel_name]]
+
+
+def landing_data(course: Course, languages: list[str], initial: dict, unavailable: dict[str, list[str]], default_language: str | None = None,
+                 prefetch: list[str] | None = None) -> dict:
     info = course.info
     lessons = {}
     for lesson in course.ordered_lessons():
@@ -205,6 +218,9 @@ def landing_data(course: Course, languages: list[str], initial: dict, unavailabl
             for b in info.badges
         ],
         "initial": initial,
+        "prefetch": list(prefetch or []),
+        "icons": icons.all_svgs(),
+        "emoji_icons": icons.EMOJI,
         "ui": {lang: ui_strings(Translator(lang)) for lang in languages},
     }
 
@@ -267,10 +283,11 @@ def build_course_site(
         for path in sorted(course.datasets_dir.glob("*"))
         if path.is_file() and path.suffix in (".csv", ".gz", ".jsonl", ".toml")
     }
-    pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language))
     site_packages = f"/lib/python{'.'.join(python.split('.')[:2])}/site-packages"
     with tempfile.TemporaryDirectory(prefix="qala-wheel-") as tmp:
         wheel = build_kernel_wheel(course_root, Path(tmp))
+        prefetch = kernel_downloads(pyodide, vendored, wheel.path.name)
+        pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language, prefetch))
         path = build_site(
             out_dir, notebooks, [wheel.path], files=datasets, pyodide=pyodide, vendor_dir=vendor_dir,
             pages=pages, kernel_env={"PYTHONSTARTUP": f"{site_packages}/{STARTUP_FILE}"},

@@ -33,6 +33,7 @@ from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language, pick
 
 from . import own_data
+from .icons import svg as icon
 
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
@@ -314,7 +315,7 @@ class Session:
 
     # -- what learners do
 
-    async def check(self, exercise_id: str | None, code: str) -> "View":
+    async def check(self, exercise_id: str | None, code: str) -> View:
         tr = self.tr()
         if not exercise_id:
             return Message(tr.t("Write the exercise's name after %%check, like this: %%check january"), kind="info")
@@ -337,7 +338,7 @@ class Session:
             return Message(str(error), kind="error")
         return CheckResultView(self, lesson, exercise, outcome=outcome)
 
-    def hint(self, exercise_id: str, lesson_id: str | None = None) -> "View":
+    def hint(self, exercise_id: str, lesson_id: str | None = None) -> View:
         if not self.ready:
             return not_ready(self)
         try:
@@ -348,15 +349,15 @@ class Session:
         self._save_soon()
         return HintView(self, outcome)
 
-    def progress(self) -> "View":
+    def progress(self) -> View:
         return ProgressCard(self) if self.ready else not_ready(self)
 
-    def export(self, name: str) -> "View":
+    def export(self, name: str) -> View:
         if not self.ready:
             return not_ready(self)
         tr = self.engine.tr
         if not isinstance(name, str) or not name.strip():
-            return Message(tr.t("Write your name in the brackets, as your teacher knows it: export(\"Aigerim S.\")"), kind="info")
+            return Message(tr.t('Write your name in the brackets, as your teacher knows it: export("Aigerim S.")'), kind="info")
         self.engine.change_settings(learner_name=name.strip())
         self._save_soon()
         return ExportView(self, self.engine.export(name.strip()))
@@ -387,7 +388,7 @@ def summary(engine) -> dict:
         "longest_streak": view.longest_streak,
         "lessons": lessons,
         "language": engine.language,
-        "updated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "updated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -411,7 +412,7 @@ def use_session(new: Session) -> Session:
 
 # ---------------------------------------------------------------- what a learner sees
 
-GREEN, RED, BLUE, AMBER = "#2e7d32", "#c62828", "#1565c0", "#b26a00"
+GREEN, RED, BLUE, AMBER = "#2e7d32", "#c62828", "#1565c0", "#8a5100"  # each 4.5:1 or more on its box (WCAG AA)
 BOX = "border-radius:8px;padding:10px 14px;margin:4px 0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;line-height:1.45;"
 
 
@@ -461,8 +462,10 @@ def _level_line(session: Session, xp: int) -> str:
     engine = session.engine
     tr = engine.tr
     level, following = engine.level_for(xp)
-    parts = [f"⭐ <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
-             html.escape(tr.t("{xp} XP", xp=xp))]
+    parts = [
+        f"{icon('star')} <b>{html.escape(tr.t('Level {level}: {title}', level=level.number, title=pick(level.title, engine.language)))}</b>",
+        html.escape(tr.t("{xp} XP", xp=xp)),
+    ]
     if following:
         span = max(1, following.xp - level.xp)
         parts.append(f'<progress value="{xp - level.xp}" max="{span}" style="width:8em;vertical-align:middle"></progress>')
@@ -484,14 +487,16 @@ def _course_map_link(session: Session) -> str:
         return ""
     root = href[: href.index("/extensions/") + 1]
     label = html.escape(session.tr().t("Course map"))
-    return f' · <a href="{html.escape(root)}index.html" target="_blank" data-qala="course-map">🗺 {label}</a>'
+    return f' · <a href="{html.escape(root)}index.html" target="_blank" data-qala="course-map">{icon("map")} {label}</a>'
 
 
 def _unsaved_note(session: Session) -> str:
     if not session.unsaved_reason:
         return ""
-    text = session.tr().t("This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export(\"Your Name\") to keep your work.")
-    return f'<div style="color:{AMBER}">⚠ {html.escape(text)}</div>'
+    text = session.tr().t(
+        'This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export("Your Name") to keep your work.'
+    )
+    return f'<div style="color:{AMBER}">{icon("warning")} {html.escape(text)}</div>'
 
 
 class CheckResultView(View):
@@ -520,9 +525,11 @@ class CheckResultView(View):
         tr = engine.tr
         items = []
         for item in self.grade.feedback:  # as in CheckOutcome.verdict's check lines
-            mark, colour = ("✔", GREEN) if item.passed else ("✘", RED)
-            items.append(f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
-                         f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>')
+            mark, colour = (icon("check", tr.t("passed")), GREEN) if item.passed else (icon("cross", tr.t("not passed")), RED)
+            items.append(
+                f'<li data-check="{html.escape(item.check)}" data-passed="{str(item.passed).lower()}">'
+                f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>'
+            )
         feedback = f'<ul style="list-style:none;padding-left:2px;margin:6px 0">{"".join(items)}</ul>'
         outcome = self.outcome
         if outcome is None:  # not checkable here (a missing module): nothing was kept
@@ -530,24 +537,32 @@ class CheckResultView(View):
         head, extra = "", []
         for line in outcome.verdict(tr):
             if line.kind is Line.PASSED:
-                head = (f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">🎉 {html.escape(line.text)} '
-                        f'<span data-qala="xp">{html.escape(line.detail)}</span></div>')
+                head = (
+                    f'<div style="font-size:1.15em;font-weight:600;color:{GREEN}">{icon("trophy")} {html.escape(line.text)} '
+                    f'<span data-qala="xp">{html.escape(line.detail)}</span></div>'
+                )
             elif line.kind is Line.NOT_PASSED:
-                head = (f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(line.text)}</div>'
-                        f'<div>{html.escape(line.detail)}</div>')
+                head = (
+                    f'<div style="font-size:1.15em;font-weight:600;color:{RED}">{html.escape(line.text)}</div>'
+                    f"<div>{html.escape(line.detail).replace('✘', icon('cross'))}</div>"
+                )
             elif line.kind is Line.LEVEL_UP:
-                extra.append(f'<div style="font-weight:600;color:#6a1b9a">🚀 {html.escape(line.text)} {html.escape(line.detail)}</div>')
+                extra.append(f'<div style="font-weight:600;color:#6a1b9a">{icon("level-up")} {html.escape(line.text)} {html.escape(line.detail)}</div>')
             elif line.kind is Line.BADGE:
-                extra.append(f'<div data-qala="badge" data-badge="{html.escape(line.badge)}" style="font-weight:600;color:{AMBER}">'
-                             f'<span style="font-size:1.4em">{html.escape(line.icon)}</span> {html.escape(line.text)}</div>')
+                extra.append(
+                    f'<div data-qala="badge" data-badge="{html.escape(line.badge)}" style="font-weight:600;color:{AMBER}">'
+                    f"{icon(line.icon, size='1.6em')} {html.escape(line.text)}</div>"
+                )
         if outcome.passed:
             colour, background = GREEN, "#f1f8e9"
         else:
             extra.append(self._hint_offer())
             colour, background = RED, "#fff5f5"
         level = f'<div style="margin-top:4px">{_level_line(self.session, outcome.total_xp)}{_course_map_link(self.session)}</div>'
-        return (f'<div data-qala="check" data-passed="{str(outcome.passed).lower()}" style="{BOX}border-left:6px solid {colour};background:{background}">'
-                f'{head}{feedback}{"".join(extra)}{level}{_unsaved_note(self.session)}</div>')
+        return (
+            f'<div data-qala="check" data-passed="{str(outcome.passed).lower()}" style="{BOX}border-left:6px solid {colour};background:{background}">'
+            f"{head}{feedback}{''.join(extra)}{level}{_unsaved_note(self.session)}</div>"
+        )
 
     def _hint_offer(self) -> str:
         engine = self.session.engine
@@ -557,8 +572,10 @@ class CheckResultView(View):
             return ""
         cost = engine.next_hint_cost(self.lesson.id, self.exercise.id)
         call = f'hint("{self.exercise.id}")'
-        text = tr.nt("Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", cost, call="\0")
-        return f'<div style="color:#555">💡 {html.escape(text).replace(chr(0), f"<code>{html.escape(call)}</code>")}</div>'
+        text = tr.nt(
+            "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", "Stuck? Run {call} in a new cell for a hint; it costs {n} XP.", cost, call="\0"
+        )
+        return f'<div style="color:#555">{icon("bulb")} {html.escape(text).replace(chr(0), f"<code>{html.escape(call)}</code>")}</div>'
 
     def text(self) -> str:
         tr = self.session.engine.tr
@@ -578,7 +595,7 @@ class HintView(View):
         tr = self.session.engine.tr
         hint = self.outcome
         cost = tr.nt("this hint cost {n} XP", "this hint cost {n} XP", hint.cost) if hint.cost else tr.t("no XP cost")
-        return f"**💡 {tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
+        return f"**{tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
@@ -596,7 +613,8 @@ class HintView(View):
 class ProgressCard(View):
     """The course map in a cell: level, XP, streak, badges, and each lesson's progress."""
 
-    STATUS = {"done": "✔", "in_progress": "◐", "available": "○", "locked": "🔒"}
+    #: A lesson's status: its icon, and its name (the landing page's words, translated there).
+    STATUS = {"done": ("check", "Done"), "in_progress": ("half", "In progress"), "available": ("circle", "Not started"), "locked": ("lock", "Locked")}
 
     def __init__(self, session: Session):
         self.session = session
@@ -608,33 +626,37 @@ class ProgressCard(View):
         view = engine.progress()
         lines = [f'<div style="font-size:1.1em">{_level_line(self.session, view.xp)}{_course_map_link(self.session)}</div>']
         streak = tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + " " + tr.t("(longest: {days})", days=view.longest_streak)
-        lines.append(f"<div>🔥 {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>")
+        lines.append(
+            f"<div>{icon('flame')} {html.escape(streak)} · {html.escape(tr.t('Exercises passed: {done} of {total}', done=view.exercises_done, total=view.exercises_total))}</div>"
+        )
         earned = [b for b in view.badges if b.earned_at]
         waiting = [b for b in view.badges if not b.earned_at]
         chips = "".join(
             f'<span data-badge="{html.escape(b.badge.id)}" title="{html.escape(pick(b.badge.description, lang))}" '
             f'style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;border-radius:12px;background:#fff3c4">'
-            f'{html.escape(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            f"{icon(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>"
             for b in earned
         )
         grey = "".join(
             f'<span title="{html.escape(pick(b.badge.description, lang))}" style="display:inline-block;margin:2px 4px 2px 0;padding:2px 8px;'
-            f'border-radius:12px;background:#eee;color:#888">{html.escape(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
+            f'border-radius:12px;background:#eee;color:#555">{icon(b.badge.icon)} {html.escape(pick(b.badge.title, lang))}</span>'
             for b in waiting
         )
         lines.append(f'<div data-qala="badges"><b>{html.escape(tr.t("Badges"))}:</b> {chips or "—"}</div>')
         if grey:
-            lines.append(f'<details><summary>{html.escape(tr.t("Badges to earn"))}</summary>{grey}</details>')
+            lines.append(f"<details><summary>{html.escape(tr.t('Badges to earn'))}</summary>{grey}</details>")
         for track in engine.course_map():
             if not track.lessons:
                 continue
             rows = "".join(
-                f'<li data-lesson="{html.escape(l.lesson.id)}">{self.STATUS[l.status]} {html.escape(l.lesson.text(lang).title)} '
+                f'<li data-lesson="{html.escape(l.lesson.id)}">{icon(self.STATUS[l.status][0], tr.t(self.STATUS[l.status][1]))} {html.escape(l.lesson.text(lang).title)} '
                 f'<span style="color:#555">{l.done}/{l.total}</span></li>'
                 for l in track.lessons
             )
-            lines.append(f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '
-                         f'<span style="color:#555">{track.done}/{track.total}</span><ul style="margin:2px 0">{rows}</ul></div>')
+            lines.append(
+                f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '
+                f'<span style="color:#555">{track.done}/{track.total}</span><ul style="margin:2px 0">{rows}</ul></div>'
+            )
         return f'<div data-qala="progress" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(lines)}{_unsaved_note(self.session)}</div>'
 
 
@@ -651,12 +673,18 @@ class ExportView(View):
     def html(self) -> str:
         tr = self.session.engine.tr
         url = "data:application/json;charset=utf-8;base64," + base64.b64encode(self.content.encode("utf-8")).decode()
-        link = (f'<a download="{html.escape(self.filename)}" href="{url}" data-qala="export-link" '
-                f'style="font-weight:600">⬇ {html.escape(self.filename)}</a>')
+        link = (
+            f'<a download="{html.escape(self.filename)}" href="{url}" data-qala="export-link" '
+            f'style="font-weight:600">{icon("download")} {html.escape(self.filename)}</a>'
+        )
         count = len(self.data["attempts"])
-        text = tr.nt("Download {file} and send it to your teacher: it holds your {n} attempt.",
-                     "Download {file} and send it to your teacher: it holds your {n} attempts.", count, file="\0")
-        return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">📦 {html.escape(text).replace(chr(0), link)}</div>'
+        text = tr.nt(
+            "Download {file} and send it to your teacher: it holds your {n} attempt.",
+            "Download {file} and send it to your teacher: it holds your {n} attempts.",
+            count,
+            file="\0",
+        )
+        return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{icon("package")} {html.escape(text).replace(chr(0), link)}</div>'
 
 
 class Welcome(View):
@@ -668,7 +696,7 @@ class Welcome(View):
     def __await__(self):
         return self._opened().__await__()
 
-    async def _opened(self) -> "Welcome":
+    async def _opened(self) -> Welcome:
         await self.session.open()
         lesson = self.session.engine.course.lesson(self.session.lesson_id or "")
         if lesson is not None:
@@ -679,23 +707,34 @@ class Welcome(View):
         session = self.session
         tr = session.tr()
         if not session.ready:
-            return Message(tr.t("The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter.")).html()
+            return Message(
+                tr.t(
+                    "The lesson is ready. Write your code in the cells that start with %%check and run them with Shift+Enter (on a phone or tablet: the ▶ button at the top)."
+                )
+            ).html()
         engine = session.engine
         tr = engine.tr
         lesson = engine.course.lesson(session.lesson_id or "")
         if lesson is None:
-            return Message(tr.t("There is no lesson {lesson} in this course: open the lessons from the course map.", lesson=session.lesson_id), kind="error").html()
+            return Message(
+                tr.t("There is no lesson {lesson} in this course: open the lessons from the course map.", lesson=session.lesson_id), kind="error"
+            ).html()
         passed = engine.progress_data().passed()
         done = sum((lesson.id, e.id) in passed for e in lesson.exercises)
         text = lesson.text(engine.language)
-        parts = [f'<div style="font-size:1.15em;font-weight:600">📘 {html.escape(text.title)}</div>',
-                 f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
-                 f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
-                 f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter: the checker tells you what is right and what to fix."))}</div>']
+        parts = [
+            f'<div style="font-size:1.15em;font-weight:600">{icon("book")} {html.escape(text.title)}</div>',
+            f'<div data-qala="lesson-progress">{html.escape(tr.t("Exercises passed: {done} of {total}", done=done, total=len(lesson.exercises)))}</div>',
+            f"<div>{_level_line(session, engine.progress_data().xp)}{_course_map_link(session)}</div>",
+            f'<div style="color:#555">{html.escape(tr.t("In each exercise, write your code under the line %%check … and press Shift+Enter (on a phone or tablet, tap ▶ at the top): the checker tells you what is right and what to fix."))}</div>',
+        ]
         missing = engine.missing_modules(lesson)
         if missing:
-            needs = tr.t("This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.", modules=", ".join(missing))
-            parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">⚠ {html.escape(needs)}</div>')
+            needs = tr.t(
+                "This lesson needs {modules}, which this copy of the course does not include, so its exercises cannot be checked here. You can still read it; ask your teacher for the full version of the course.",
+                modules=", ".join(missing),
+            )
+            parts.append(f'<div data-qala="needs" style="color:{AMBER};font-weight:600">{icon("warning")} {html.escape(needs)}</div>')
         return f'<div data-qala="welcome" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(parts)}{_unsaved_note(session)}</div>'
 
 
@@ -844,4 +883,3 @@ def kernel_started() -> None:
     shell = get_ipython()
     if shell is not None:
         load_ipython_extension(shell)
-

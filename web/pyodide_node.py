@@ -29,13 +29,18 @@ class NodeMissing(RuntimeError):
 
 def node_executable() -> str:
     """The path of `node`, recent enough for Pyodide; NodeMissing otherwise."""
+    from qala.grader.i18n import Translator, resolve_language
+
+    tr = Translator(resolve_language())
     node = shutil.which("node")
     if node is None:
-        raise NodeMissing(f"node is not installed (Node.js {MIN_NODE} or later is needed)")
-    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
-    major = int(version.strip().lstrip("v").split(".")[0])
+        raise NodeMissing(tr.t("Running Python under Pyodide needs Node.js {version} or later, which is not installed here: "
+                               "install it (e.g. `sudo apt-get install nodejs`).", version=MIN_NODE))
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    major = int(version.lstrip("v").split(".")[0])
     if major < MIN_NODE:
-        raise NodeMissing(f"node {version.strip()} is too old: Node.js {MIN_NODE} or later is needed")
+        raise NodeMissing(tr.t("Running Python under Pyodide needs Node.js {version} or later, and this one is {found}: "
+                               "install a newer one (e.g. from nodejs.org).", version=MIN_NODE, found=version))
     return node
 
 

@@ -32,11 +32,21 @@ function parse(argv) {
   return options;
 }
 
-// Raw bytes straight to the file descriptors: no line buffering, nothing added or lost.
+// Raw bytes straight to the file descriptors: no line buffering, nothing added or lost. A pipe
+// whose reader is behind (more than 64 KiB waiting) answers EAGAIN: wait a moment and go on from
+// where the write stopped (thrown at Pyodide, Python's io would write the whole buffer again).
+const pause = new Int32Array(new SharedArrayBuffer(4));
 const writer = (fd) => ({
   write(buffer) {
     let done = 0;
-    while (done < buffer.length) done += writeSync(fd, buffer, done);
+    while (done < buffer.length) {
+      try {
+        done += writeSync(fd, buffer, done);
+      } catch (error) {
+        if (error.code !== "EAGAIN") throw error;
+        Atomics.wait(pause, 0, 0, 5);
+      }
+    }
     return buffer.length;
   },
 });

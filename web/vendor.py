@@ -44,6 +44,16 @@ class VendorError(Exception):
     exit_code = 1
 
 
+class ToolMissing(VendorError):
+    """The program that fetches a piece (npm, pip) is not installed; `tool` names it."""
+
+    exit_code = 2
+
+    def __init__(self, tool: str, message: str):
+        super().__init__(message)
+        self.tool = tool
+
+
 class ChecksumMismatch(VendorError):
     """A file's sha256 differs from its pin."""
 
@@ -158,17 +168,17 @@ def _log(message: str) -> None:
 def _run(command: list[str], cwd: Path) -> str:
     try:
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    except FileNotFoundError as error:
-        raise VendorError(f"{command[0]} is not installed: {error}") from None
+    except FileNotFoundError:
+        raise ToolMissing(command[0], f"{command[0]} is not installed (install Node.js and npm, e.g. `sudo apt-get install nodejs npm`)") from None
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise VendorError(f"{' '.join(command[:3])} failed ({done.returncode}): {last}")
     return done.stdout
 
 
-def npm_pack(version: str, into: Path) -> Path:
-    """The npm registry's tarball of `pyodide@version`, fetched by npm into `into`."""
-    out = _run(["npm", "pack", f"pyodide@{version}", "--json", "--pack-destination", str(into)], into)
+def npm_pack(version: str, into: Path, package: str = "pyodide") -> Path:
+    """The npm registry's tarball of `package@version` (Pyodide's by default), fetched by npm into `into`."""
+    out = _run(["npm", "pack", f"{package}@{version}", "--json", "--pack-destination", str(into)], into)
     return into / json.loads(out)[0]["filename"]
 
 

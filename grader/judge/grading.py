@@ -112,8 +112,8 @@ class Grader:
         if missing:
             message = tr.t(
                 "This lesson needs {modules}, which is not installed here, so it cannot be checked. "
-                "In the browser, ask your teacher for the full build; in a terminal, install it with pip.",
-                modules=", ".join(missing),
+                "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
+                modules=", ".join(missing), command="pip install " + " ".join(name.split(".")[0] for name in missing),
             )
             return Grade(lesson.id, exercise.id, False, (CheckResult(RUN_CHECK, False, message),), _ms(started))
         reference = self.reference(lesson, exercise) if needs_reference(exercise) else None

@@ -38,6 +38,7 @@ def _no_language_from_the_machine(monkeypatch):
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.delenv("LANGUAGE", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("TERM", "xterm-256color")  # emoji icons, as in a desktop terminal (not the Linux console)
 
 
 @pytest.fixture

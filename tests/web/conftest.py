@@ -12,15 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from qala.web import vendor
+from qala.web import pyodide_node, vendor
 from qala.web.lockfile import canonical_name, rewrite_lock
 
 TIMINGS = pytest.StashKey[dict[str, float]]()
+A11Y_NOTES = pytest.StashKey[list[str]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives the built site in headless Chromium (slow)")
     config.stash[TIMINGS] = {}
+    config.stash[A11Y_NOTES] = []
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
@@ -29,12 +31,35 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.section("qala web timings")
         for name, seconds in timings.items():
             terminalreporter.write_line(f"{name}: {seconds:.1f}")
+    notes = config.stash.get(A11Y_NOTES, [])
+    if notes:
+        terminalreporter.section("axe-core findings in JupyterLab's own page (not Qala's)")
+        for note in notes:
+            terminalreporter.write_line(note)
+
+
+def _node_missing_in_one_line():
+    # No Node.js: the Pyodide tests fail (never skip) with one line that says what to install.
+    try:
+        return (yield)
+    except pyodide_node.NodeMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(lambda item: (yield from _node_missing_in_one_line()))
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(lambda item: (yield from _node_missing_in_one_line()))
 
 
 @pytest.fixture(scope="session")
 def timings(pytestconfig: pytest.Config) -> dict[str, float]:
     """Measurements worth seeing after every run (seconds, MB): `timings[name] = value`."""
     return pytestconfig.stash[TIMINGS]
+
+
+@pytest.fixture(scope="session")
+def a11y_notes(pytestconfig: pytest.Config) -> list[str]:
+    """What axe-core finds in JupyterLab's own page: shown after the run, `a11y_notes.append(line)`."""
+    return pytestconfig.stash[A11Y_NOTES]
 
 
 @pytest.fixture(scope="session")

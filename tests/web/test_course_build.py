@@ -55,7 +55,7 @@ def test_the_kernel_wheel_is_reproducible_and_carries_only_what_runs_in_pyodide(
     assert first.name == second.name and first.read_bytes() == second.read_bytes()
     assert re.fullmatch(r"qala-[\d.]+-1[0-9a-f]{12}-py3-none-any\.whl", first.name)  # a content hash as build tag
     names = set(zipfile.ZipFile(first).namelist())
-    for wanted in ("qala/grader/engine.py", "qala/grader/runner.py", "qala/web/notebook.py", "qala/web/kernel_startup.py",
+    for wanted in ("qala/grader/engine.py", "qala/grader/run/runners.py", "qala/web/notebook.py", "qala/web/kernel_startup.py",
                    "qala/course/__init__.py", "qala/course/course.toml", "qala/lessons/basics/sums.md", "qala/lessons/datasets/air.csv"):
         assert wanted in names
     assert not [n for n in names if n.startswith(("qala/tui/", "qala/web/site", "qala/web/vendor", "qala/web/command")) or n.endswith(".pyc")]
@@ -90,7 +90,7 @@ def test_each_lesson_is_a_notebook_in_each_language(built):
 def test_a_lesson_needing_what_the_site_lacks_says_so_at_its_top(built):
     assert built.unavailable == {"frames": ["pandas"]}
     banner = source(cells_of(built.path, "en/frames.ipynb")[1])
-    assert banner.startswith("> ⚠️") and "needs pandas" in banner
+    assert banner.startswith("> ⚠ ") and "needs pandas" in banner
     assert not any("needs pandas" in source(c) for c in cells_of(built.path, "en/sums.ipynb"))
 
 
@@ -108,6 +108,11 @@ def test_the_landing_page_replaces_jupyterlites_root_page_and_keeps_its_config(b
     assert data["initial"]["language"] is None and data["default_language"] is None
     assert set(data["ui"]["ru"]) == set(data["ui"]["en"])
     assert (built.path / "qala" / "landing.js").is_file() and (built.path / "qala" / "landing.css").is_file()
+    # What a lesson's kernel loads first, prefetched from the course map: all of it in the site.
+    assert "static/pyodide/pyodide.asm.wasm" in data["prefetch"] and f"static/pyodide/{built.wheel}" in data["prefetch"]
+    assert all((built.path / href).is_file() for href in data["prefetch"])
+    # Icons are drawings carried in the page, one for every emoji the course's badges name.
+    assert all(svg.startswith("<svg") and "currentColor" in svg for svg in data["icons"].values())
 
 
 def test_the_kernel_preloads_the_wheel_without_dependencies_and_runs_its_startup_file(built, vendored):
@@ -186,3 +191,14 @@ def test_a_school_can_build_its_own_course_with_its_language_first(tmp_path, cou
     assert "2 lessons, 6 notebooks" in done.stdout and "frames needs pandas" in done.stdout
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert '"default_language":"kk"' in page
+
+
+def test_without_npm_a_first_build_says_what_to_install_in_one_line(tmp_path, course):
+    # An empty vendor cache and no npm on the PATH (only this Python's folder).
+    env = {"QALA_WEB_VENDOR": str(tmp_path / "cache"), "PATH": str(Path(sys.executable).parent)}
+    for language, words in (("en", "install Node.js and npm"), ("ru", "установите Node.js и npm"), ("kk", "Node.js пен npm орнатыңыз")):
+        done = run_qala("--lang", language, "web", "build", "--course", str(course), "--out", str(tmp_path / "site"), home=tmp_path / "home", env=env)
+        assert done.returncode == 2, done.stdout + done.stderr
+        *notes, error = done.stderr.splitlines()  # notes: what the vendoring was about to fetch
+        assert error.startswith("qala:") and words in error and "Traceback" not in done.stderr, done.stderr
+        assert all(note.startswith("qala.web.vendor: fetching") for note in notes), done.stderr

@@ -25,6 +25,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
 from qala.web.serve import Serving, serving
 
+from . import axe
 from .browsing import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Lab, Traffic
 
 pytestmark = BROWSER_MARKS
@@ -181,6 +182,15 @@ def test_a_right_answer_passes_with_xp_and_the_first_badge(visit, timings):
     assert "Passed! +10 XP" in output  # no first-try bonus: the first try was wrong
     assert "New badge: First step" in output
     assert "Level 1: Newcomer" in output
+    visit.traffic.assert_clean()
+
+
+def test_the_feedback_in_the_lesson_passes_wcag_2_aa(visit, a11y_notes):
+    found = axe.violations(visit.page, ".jp-OutputArea-output [data-qala]")
+    assert not found, axe.describe(found)
+    for violation in axe.violations(visit.page):  # JupyterLab's own page: listed, not ours to fix
+        a11y_notes.append(f"JupyterLab notebook (desktop): {violation['id']} ({violation['impact']}), "
+                          f"{len(violation['nodes'])} element(s): {violation['help']}; e.g. {violation['nodes'][0]['target']}")
     visit.traffic.assert_clean()
 
 

@@ -20,7 +20,7 @@ from qala.grader.content.course_file import bundled_course_root
 from qala.grader.engine import Engine
 from qala.grader.i18n import Translator
 from qala.grader.progress.store import JsonStore
-from qala.web import pyodide_node
+from qala.web import notebook, pyodide_node
 from qala.web.kernel_wheel import build_kernel_wheel
 
 IN_PYODIDE = Path(__file__).with_name("in_pyodide")
@@ -49,7 +49,7 @@ def in_pyodide(script: str, *, wheels, mounts=None, env=None) -> dict:
     done = pyodide_node.run((IN_PYODIDE / script).read_text(encoding="utf-8"), wheels=wheels, mounts=mounts, env=env)
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
     assert done.returncode == 0 and lines, f"{script} exited {done.returncode}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    return json.loads(lines[-1][len(RESULT):])
+    return json.loads(lines[-1][len(RESULT) :])
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,9 @@ def grader_tests(tmp_path_factory, kernel_wheel, vendored) -> dict:
     shutil.copytree(REPO / "tests" / "grader", repo / "tests" / "grader", ignore=shutil.ignore_patterns("__pycache__"))
     pygments = [w for w in vendored.wheels if w.name.startswith("pygments-")]
     return in_pyodide(
-        "grader_tests.py", wheels=[kernel_wheel, *pygments], mounts={root: "/work"},
+        "grader_tests.py",
+        wheels=[kernel_wheel, *pygments],
+        mounts={root: "/work"},
         env={"QALA_PYTEST_LIB": "/work/lib", "QALA_REPO": "/work/repo", "QALA_PYTEST_ARGS": json.dumps(GRADER_TESTS)},
     )
 
@@ -97,7 +99,8 @@ def test_the_graders_own_tests_pass_under_pyodide(grader_tests):
 def test_the_first_track_validates_under_pyodide(kernel_wheel):
     course = bundled_course_root()
     report = in_pyodide(
-        "validate_course.py", wheels=[kernel_wheel],
+        "validate_course.py",
+        wheels=[kernel_wheel],
         mounts={course / "course": "/course/course", course / "lessons": "/course/lessons"},
         env={"QALA_COURSE": "/course", "QALA_ONLY": "lessons/first-steps"},
     )
@@ -119,7 +122,9 @@ def progress_folder(tmp_path_factory) -> Path:
 def seen(kernel_wheel, vendored, progress_folder) -> dict:
     """What a learner saw, cell by cell (see in_pyodide/notebook_session.py)."""
     return in_pyodide(
-        "notebook_session.py", wheels=[kernel_wheel, *vendored.wheels], mounts={progress_folder: "/progress"},
+        "notebook_session.py",
+        wheels=[kernel_wheel, *vendored.wheels],
+        mounts={progress_folder: "/progress"},
         env={"QALA_PROGRESS": "/progress", "QALA_LANGUAGE": LANGUAGE},
     )
 
@@ -183,7 +188,7 @@ def test_unknown_or_missing_exercise_names_are_explained(seen):
 def test_hints_come_one_at_a_time_with_their_cost(seen):
     for step, number, cost in (("hint1", 1, 2), ("hint2", 2, 3)):
         cost_text = tr.nt("this hint cost {n} XP", "this hint cost {n} XP", cost)
-        assert seen[step]["markdown"].startswith(f"**💡 {tr.t('Hint {number} of {total}', number=number, total=2)}** ({cost_text})")
+        assert seen[step]["markdown"].startswith(f"**{tr.t('Hint {number} of {total}', number=number, total=2)}** ({cost_text})")
 
 
 def test_progress_shows_the_level_xp_and_badges(seen):
@@ -196,9 +201,13 @@ def test_progress_shows_the_level_xp_and_badges(seen):
 def test_a_lesson_needing_pandas_says_so_kindly_and_keeps_no_attempt(seen):
     assert seen["needs_pandas_lesson"], "the course has no lesson needing pandas to try"
     page = text_of(seen["needs_pandas"])
-    kind = tr.t("This lesson needs {modules}, which is not installed here, so it cannot be checked. "
-                "In the browser, ask your teacher for the full build; in a terminal, install it with pip.", modules="pandas")
-    assert kind in page and 'data-passed="false"' in page
+    kind = tr.t(
+        "This lesson needs {modules}, which is not installed here, so it cannot be checked. "
+        "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
+        modules="pandas",
+        command="pip install pandas",
+    )
+    assert html.unescape(notebook._inline(kind)) in page and 'data-passed="false"' in page  # `code` shown as code
     assert seen["attempts_after_needs_pandas"] == 0
 
 

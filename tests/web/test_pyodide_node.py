@@ -41,3 +41,10 @@ def test_exit_status_and_traceback_come_back(pyodide_dir):
     assert done.stderr.splitlines()[-1] == "ZeroDivisionError: division by zero"
     assert 'File "<snippet>", line 2, in check' in done.stderr
     assert "_pyodide" not in done.stderr  # the driver's own frames are left out
+
+
+def test_a_long_output_arrives_whole_even_when_the_pipe_is_full(pyodide_dir):
+    # More than a pipe holds (64 KiB) in one write: the driver waits for the reader, never repeats.
+    done = pyodide_node.run("import sys\nsys.stdout.write('ab' * 1_000_000 + '\\n')", pyodide_dir=pyodide_dir)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) == 2_000_001 and done.stdout == "ab" * 1_000_000 + "\n"

@@ -104,7 +104,7 @@ class DataScreen(QalaScreen):
             message.append(app.t("No datasets yet") + "\n\n", style="bold")
             message.append(app.t("The city's datasets appear here once they are in the course's lessons/datasets folder, each with its datasheet (NAME.toml)."))
             for problem in self.problems:
-                message.append(f"\n\n⚠ {problem}", style="yellow")
+                message.append(f"\n\n{app.icon('⚠')} {problem}", style="yellow")
             self.query_one("#data-empty", Static).update(message)
             return
         if self.current not in self.datasets:

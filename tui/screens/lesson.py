@@ -28,6 +28,7 @@ from qala.grader.engine import Exercise, Lesson
 from qala.grader.errors import QalaError
 from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 
+from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
 from ..widgets.visuals import inline_code, safe_icon
@@ -35,8 +36,6 @@ from .explore import ExploreScreen
 
 DRAFT_DELAY = 1.0  # seconds after the last keystroke
 BUSY_AFTER = 0.3  # seconds: a check that takes longer shows the busy border, dimmed keys, a spinner
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-CONFETTI = "✦✧★✶·*+✺"
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,7 @@ class LessonScreen(ExploreScreen):
         bar.append(" ▶" if index < len(ids) - 1 else "  ", style="dim")
         bar.append("  " + lesson.text(app.language).exercises[self.exercise_id].title)
         if self._state is not None and self._state.passed:
-            bar.append("  ✔ " + app.t("passed"), style="bold green")
+            bar.append(f"  {app.icon('✔')} " + app.t("passed"), style="bold green")
         self.query_one("#exercise-bar", Static).update(bar, layout=False)  # one line, always
 
     def _update_status(self) -> None:
@@ -307,7 +306,8 @@ class LessonScreen(ExploreScreen):
         self._spin = self.set_interval(0.1, self._spinner)
 
     def _spinner(self) -> None:
-        frame = SPINNER[self._spin_step % len(SPINNER)]
+        spinner = icons.PLAIN_SPINNER if self.qala.icon_choice == icons.PLAIN else icons.SPINNER
+        frame = spinner[self._spin_step % len(spinner)]
         self._spin_step += 1
         self._set_status(Text(f"{frame} " + self.qala.t("Checking your code…"), style="bold"))
 
@@ -366,17 +366,17 @@ class LessonScreen(ExploreScreen):
         lines: list[Text] = []
         for line in outcome.verdict(app.engine.tr):
             if line.kind is Line.PASSED:
-                verdict = Text("🎉 " + line.text, style="bold green")
+                verdict = Text(f"{app.icon('🎉')} " + line.text, style="bold green")
                 verdict.append("  " + line.detail, style="bold yellow" if outcome.xp_gained else "dim")
                 lines.append(verdict)
             elif line.kind is Line.NOT_PASSED:
-                lines.append(Text(f"{line.text} {line.detail}", style="bold"))
+                lines.append(Text(app.plain_icons(f"{line.text} {line.detail}"), style="bold"))
             elif line.kind is Line.LEVEL_UP:
-                lines.append(Text.assemble(("⭐ " + line.text, "bold yellow"), " ", line.detail))
+                lines.append(Text.assemble((f"{app.icon('⭐')} " + line.text, "bold yellow"), " ", line.detail))
             elif line.kind is Line.BADGE:
-                lines.append(Text.assemble((f"{safe_icon(line.icon)} {line.text}", "bold yellow"), f" · {line.detail}"))
+                lines.append(Text.assemble((f"{app.icon(safe_icon(line.icon))} {line.text}", "bold yellow"), f" · {line.detail}"))
             else:
-                mark, style = ("✔ ", "green") if line.passed else ("✘ ", "red")
+                mark, style = (app.icon("✔") + " ", "green") if line.passed else (app.icon("✘") + " ", "red")
                 lines.append(Text.assemble((mark, style), inline_code(line.text)))
         self._show_feedback(Text("\n").join(lines), "-passed" if outcome.passed else "-failed")
         if outcome.passed:
@@ -401,7 +401,10 @@ class LessonScreen(ExploreScreen):
         """Qala itself could not run the check (not the learner's fault): say so, calmly."""
         app = self.qala
         text = Text()
-        text.append("⚠ " + app.t("The check could not run. Your code is saved; try again, and tell your teacher if it keeps happening."), style="bold yellow")
+        text.append(
+            f"{app.icon('⚠')} " + app.t("The check could not run. Your code is saved; try again, and tell your teacher if it keeps happening."),
+            style="bold yellow",
+        )
         lines = error.strip().splitlines()
         if len(lines) > 4:  # a traceback: its first and last lines say enough
             lines = lines[:2] + ["…"] + lines[-2:]
@@ -420,7 +423,8 @@ class LessonScreen(ExploreScreen):
                     self._read_state()  # a pass changes the hints' cost: read it now, off the way
                     self._update_status()
                 return
-            stars = "".join(CONFETTI[(i * 7 + step) % len(CONFETTI)] for i in range(width))
+            confetti = icons.PLAIN_CONFETTI if app.icon_choice == icons.PLAIN else icons.CONFETTI
+            stars = "".join(confetti[(i * 7 + step) % len(confetti)] for i in range(width))
             self._set_status(Text(f"{stars} " + app.t("Well done!") + f" {stars[::-1]}", style="bold yellow"))
             self.set_timer(0.12, burst)
 
@@ -438,7 +442,7 @@ class LessonScreen(ExploreScreen):
         hint = outcome[0]
         app = self.qala
         text = Text()
-        text.append("💡 " + app.t("Hint {number} of {total}", number=hint.number, total=hint.total), style="bold")
+        text.append(f"{app.icon('💡')} " + app.t("Hint {number} of {total}", number=hint.number, total=hint.total), style="bold")
         text.append("  " + (app.nt("(cost {n} XP)", "(cost {n} XP)", hint.cost) if hint.cost else app.t("(no XP cost)")), style="dim")
         text.append("\n")
         text.append_text(inline_code(hint.text))
@@ -457,7 +461,7 @@ class LessonScreen(ExploreScreen):
         editor.replace(starter, (0, 0), editor.document.end)
         editor.move_cursor((0, 0))
         # In the feedback panel, not a note on top: the old feedback was about the code just replaced.
-        self._show_feedback(Text("↺ " + self.qala.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
+        self._show_feedback(Text(f"{self.qala.icon('↺')} " + self.qala.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
 
     def _go(self, step: int) -> None:
         ids = [e.id for e in self.lesson.exercises]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -15,8 +16,13 @@ from ..i18n import t
 from ..widgets.visuals import progress_bar
 from .base import QalaScreen
 
-MARKS = {"done": "✔ ", "in_progress": "◐ ", "available": "○ ", "locked": "🔒"}
+MARKS = {"done": "✔", "in_progress": "◐", "available": "○", "locked": "🔒"}
 MARK_STYLES = {"done": "green", "in_progress": "yellow", "available": "", "locked": "dim"}
+
+
+def _two_cells(mark: str) -> str:
+    """A status mark padded to two cells, so that titles line up whatever the mark."""
+    return mark + " " * max(0, 2 - cell_len(mark))
 
 
 def _hanging(mark: Text, text: Text) -> Table:
@@ -66,16 +72,16 @@ class MapScreen(QalaScreen):
             stats.append(" " + app.t("{xp} / {next} XP", xp=view.xp, next=view.next_level.xp))
         else:
             stats.append(app.t("{xp} XP", xp=view.xp))
-        stats.append("  🔥 " + app.nt("Streak: {n} day", "Streak: {n} days", view.streak))
+        stats.append(f"  {app.icon('🔥')} " + app.nt("Streak: {n} day", "Streak: {n} days", view.streak))
         earned = sum(1 for b in view.badges if b.earned_at)
-        stats.append("  🏅 " + app.t("{earned}/{total} badges", earned=earned, total=len(view.badges)))
+        stats.append(f"  {app.icon('🏅')} " + app.t("{earned}/{total} badges", earned=earned, total=len(view.badges)))
         self.query_one("#stats", Static).update(stats)
 
         button = self.query_one("#continue", Button)
         point = engine.continue_point()
         if point is None:
             if view.exercises_total:
-                button.label = app.t("Every exercise is done. Well done! 🎉")
+                button.label = app.plain_icons(app.t("Every exercise is done. Well done! 🎉"))
             else:
                 button.label = app.t("This course has no lessons yet.")
             button.disabled = True
@@ -111,7 +117,7 @@ class MapScreen(QalaScreen):
                 self._status[lesson.id] = lesson_view.status
                 title = Text(lesson.text(app.language).title, style="dim" if lesson_view.status == "locked" else "")
                 title.append(f"  {lesson_view.done}/{lesson_view.total}", style="dim")
-                options.append(Option(_hanging(Text("  " + MARKS[lesson_view.status] + " ", style=MARK_STYLES[lesson_view.status]), title), id=lesson.id))
+                options.append(Option(_hanging(Text("  " + _two_cells(app.icon(MARKS[lesson_view.status])) + " ", style=MARK_STYLES[lesson_view.status]), title), id=lesson.id))
         lessons.set_options(options)
         if highlighted:
             try:
@@ -135,15 +141,15 @@ class MapScreen(QalaScreen):
         out.append(text.title + "\n", style="bold")
         if text.summary:
             out.append(text.summary + "\n", style="italic")
-        out.append("\n⏱ " + app.t("about {minutes} minutes", minutes=lesson.minutes))
+        out.append(f"\n{app.icon('⏱')} " + app.t("about {minutes} minutes", minutes=lesson.minutes))
         out.append(" · " + app.nt("{n} exercise", "{n} exercises", len(lesson.exercises)) + "\n\n")
         for exercise in lesson.exercises:
             done = (lesson.id, exercise.id) in passed
-            out.append("✔ " if done else "· ", style="green" if done else "dim")
+            out.append(app.icon("✔") + " " if done else "· ", style="green" if done else "dim")
             out.append(text.exercises[exercise.id].title + "\n")
         if self._status.get(lesson.id) == "locked":
             names = self._titles(lesson.requires)
-            out.append("\n🔒 " + app.t("Finish these first: {lessons}", lessons=names) + "\n", style="yellow")
+            out.append(f"\n{app.icon('🔒')} " + app.t("Finish these first: {lessons}", lessons=names) + "\n", style="yellow")
         if lesson.datasets:
             out.append("\n" + app.t("Data: {datasets}", datasets=", ".join(lesson.datasets)) + "\n", style="dim")
         detail.update(out)

@@ -46,9 +46,9 @@ class ProfileScreen(QalaScreen):
             )
         else:
             summary.append(app.t("{xp} XP — the highest level!", xp=view.xp))
-        summary.append("\n\n🔥 " + app.nt("Streak: {n} day", "Streak: {n} days", view.streak))
+        summary.append(f"\n\n{app.icon('🔥')} " + app.nt("Streak: {n} day", "Streak: {n} days", view.streak))
         summary.append("  " + app.t("(longest: {days})", days=view.longest_streak), style="dim")
-        summary.append("\n✔ " + app.t("Exercises passed: {done} of {total}", done=view.exercises_done, total=view.exercises_total))
+        summary.append(f"\n{app.icon('✔')} " + app.t("Exercises passed: {done} of {total}", done=view.exercises_done, total=view.exercises_total))
         self.query_one("#summary", Static).update(summary)
 
         history = Text()
@@ -74,10 +74,10 @@ class ProfileScreen(QalaScreen):
             badge = badge_view.badge
             if badge_view.earned_at:
                 table.add_row(
-                    safe_icon(badge.icon),
+                    app.icon(safe_icon(badge.icon)),
                     Text(app.pick(badge.title), style="bold"),
                     Text(app.pick(badge.description) + "  " + app.t("earned {date}", date=app.engine.tr.date(badge_view.earned_at[:10])), style="green"),
                 )
             else:
-                table.add_row("🔒", Text(app.pick(badge.title), style="dim"), Text(app.pick(badge.description), style="dim"))
+                table.add_row(app.icon("🔒"), Text(app.pick(badge.title), style="dim"), Text(app.pick(badge.description), style="dim"))
         self.query_one("#badges", Static).update(table)

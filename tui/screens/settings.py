@@ -1,4 +1,4 @@
-"""Settings: the language (takes effect at once, remembered) and the theme; where things live."""
+"""Settings: the language (takes effect at once, remembered), the theme and the icons; where things live."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ class SettingsScreen(QalaScreen):
             with RadioSet(id="theme"):
                 yield RadioButton("Dark", id="theme-dark")
                 yield RadioButton("Light", id="theme-light")
+            yield Static(id="icons-label", classes="setting-label")
+            with RadioSet(id="icons"):
+                yield RadioButton("Emoji", id="icons-emoji")
+                yield RadioButton("Plain", id="icons-plain")
             yield Static(id="teacher-label", classes="setting-label")
             yield Static(id="folders")
             yield Button("", id="reload")
@@ -44,8 +48,12 @@ class SettingsScreen(QalaScreen):
         self.query_one("#teacher-label", Static).update(Text(app.t("Folders (for teachers)"), style="bold"))
         self.query_one("#theme-dark", RadioButton).label = app.t("Dark")
         self.query_one("#theme-light", RadioButton).label = app.t("Light")
+        self.query_one("#icons-label", Static).update(Text(app.t("Icons"), style="bold"))
+        self.query_one("#icons-emoji", RadioButton).label = app.t("Emoji (🔥 ⭐ 🔒)")
+        self.query_one("#icons-plain", RadioButton).label = app.t("Plain symbols, for terminals that show emoji as empty boxes (* + #)")
         self._select(f"lang-{app.language}")
         self._select(f"theme-{app.theme_choice}")
+        self._select(f"icons-{app.icon_choice}")
         folders = Text()
         folders.append(app.t("Your progress: {path}", path=str(app.engine.home)) + "\n")
         folders.append(app.t("The course: {path}", path=str(app.engine.course_root)) + "\n")
@@ -74,6 +82,12 @@ class SettingsScreen(QalaScreen):
         choice = (event.pressed.id or "").removeprefix("theme-")
         if choice and choice != self.qala.theme_choice:
             self.qala.set_theme_choice(choice)
+
+    @on(RadioSet.Changed, "#icons")
+    def _icons(self, event: RadioSet.Changed) -> None:
+        choice = (event.pressed.id or "").removeprefix("icons-")
+        if choice and choice != self.qala.icon_choice:
+            self.qala.set_icon_choice(choice)
 
     @on(Button.Pressed, "#reload")
     def _reload(self) -> None:

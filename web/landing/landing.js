@@ -8,7 +8,7 @@
   var data = JSON.parse(document.getElementById("qala-data").textContent);
   var storage = data.storage;
   var LANGUAGE_KEY = "qala.language";
-  var MARKS = { done: "✔", in_progress: "◐", available: "○", locked: "🔒" };
+  var MARKS = { done: "check", in_progress: "half", available: "circle", locked: "lock" };
   var summary = data.initial;
   var storageWorks = true;
   var language = chooseLanguage();
@@ -48,8 +48,26 @@
       if (key === "text") node.textContent = attrs[key];
       else node.setAttribute(key, attrs[key]);
     });
-    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    (children || []).forEach(function (child) {
+      if (typeof child === "string") node.appendChild(document.createTextNode(child));
+      else if (child) node.appendChild(child);
+    });
     return node;
+  }
+
+  // An icon drawn in SVG (qala/web/icons.py), never an emoji: school computers often have no emoji
+  // font. A badge's emoji from course.toml maps to its drawing; an unknown one gets the medal.
+  function icon(key) {
+    var name = data.icons[key] ? key : (data.emoji_icons[String(key).replace(/\uFE0F/g, "").trim()] || "medal");
+    var holder = document.createElement("span");
+    holder.className = "icon";
+    holder.innerHTML = data.icons[name];  // written by qala web build, not by anyone on the page
+    return holder;
+  }
+
+  // Phones and tablets have no Shift+Enter: there a cell runs with the ▶ button of the notebook.
+  function touchOnly() {
+    return !!(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
   }
 
   // The same rule as qala.grader.progress.rewards.current_streak: days in a row with a pass, ending today
@@ -93,20 +111,21 @@
     box.textContent = "";
     var current = level(summary.level);
     var levelBox = el("div", { class: "stat", "data-testid": "level" }, [
-      el("div", { class: "big", text: "⭐ " + t("level", { level: current.number, title: local(current.title) }) }),
+      el("div", { class: "big" }, [icon("star"), " " + t("level", { level: current.number, title: local(current.title) })]),
       el("div", { "data-testid": "xp", text: t("xp", { xp: summary.xp }) }),
     ]);
     if (summary.next_level_xp !== null && summary.next_level_xp !== undefined) {
-      levelBox.appendChild(el("progress", { value: String(summary.xp - current.xp), max: String(Math.max(1, summary.next_level_xp - current.xp)) }));
+      levelBox.appendChild(el("progress", { value: String(summary.xp - current.xp), max: String(Math.max(1, summary.next_level_xp - current.xp)),
+        "aria-label": t("to_next", { xp: summary.next_level_xp - summary.xp }) }));
       levelBox.appendChild(el("div", { class: "muted", text: t("to_next", { xp: summary.next_level_xp - summary.xp }) }));
     }
     box.appendChild(levelBox);
     box.appendChild(el("div", { class: "stat", "data-testid": "passed" }, [
-      el("div", { class: "big", text: "✔ " + summary.exercises_done + " / " + summary.exercises_total }),
+      el("div", { class: "big" }, [icon("check"), " " + summary.exercises_done + " / " + summary.exercises_total]),
       el("div", { class: "muted", text: t("passed", { done: summary.exercises_done, total: summary.exercises_total }) }),
     ]));
     box.appendChild(el("div", { class: "stat", "data-testid": "streak" }, [
-      el("div", { class: "big", text: "🔥 " + currentStreak(summary.pass_days) }),
+      el("div", { class: "big" }, [icon("flame"), " " + currentStreak(summary.pass_days)]),
       el("div", { class: "muted", text: t("streak", { days: currentStreak(summary.pass_days) }) }),
     ]));
   }
@@ -119,8 +138,8 @@
     var next = ids.filter(function (id) { return lessonState(id).status === "in_progress"; })[0]
       || ids.filter(function (id) { return lessonState(id).status === "available" && !data.lessons[id].missing.length; })[0];
     if (next) {
-      box.appendChild(el("a", { href: data.lessons[next].notebook[language], "data-lesson": next,
-        text: "▶ " + t("continue_here", { lesson: local(data.lessons[next].title) }) }));
+      box.appendChild(el("a", { href: data.lessons[next].notebook[language], "data-lesson": next },
+        [icon("play"), " " + t("continue_here", { lesson: local(data.lessons[next].title) })]));
     }
   }
 
@@ -133,15 +152,15 @@
     var line = el("div", { "data-testid": "earned-badges" });
     if (!got.length) line.appendChild(el("span", { class: "muted", text: t("no_badges") }));
     got.forEach(function (b) {
-      line.appendChild(el("span", { class: "badge", "data-badge": b.id, title: local(b.description) + " · " + String(earned[b.id]).slice(0, 10),
-        text: b.icon + " " + local(b.title) }));
+      line.appendChild(el("span", { class: "badge", "data-badge": b.id, title: local(b.description) + " · " + String(earned[b.id]).slice(0, 10) },
+        [icon(b.icon), " " + local(b.title)]));
     });
     box.appendChild(line);
     var waiting = data.badges.filter(function (b) { return !earned[b.id]; });
     if (waiting.length) {
       var more = el("details", {}, [el("summary", { text: t("badges_to_earn") })]);
       waiting.forEach(function (b) {
-        more.appendChild(el("span", { class: "badge locked", title: local(b.description), text: b.icon + " " + local(b.title) }));
+        more.appendChild(el("span", { class: "badge locked", "data-badge": b.id, title: local(b.description) }, [icon(b.icon), " " + local(b.title)]));
       });
       box.appendChild(more);
     }
@@ -166,7 +185,7 @@
         if (lesson.missing.length) notes.push(t("needs", { modules: lesson.missing.join(", ") }));
         var label = state.status === "done" ? t("review") : state.status === "in_progress" ? t("continue") : t("open");
         card.appendChild(el("div", { class: "lesson " + state.status, "data-lesson": id, "data-status": state.status }, [
-          el("span", { class: "mark", title: t("status_" + state.status), text: MARKS[state.status] }),
+          el("span", { class: "mark", title: t("status_" + state.status), role: "img", "aria-label": t("status_" + state.status) }, [icon(MARKS[state.status])]),
           el("div", { class: "body" }, [
             el("div", { class: "title", text: local(lesson.title) }),
             el("div", { class: "muted", text: local(lesson.summary) }),
@@ -191,7 +210,13 @@
     renderNext();
     renderBadges();
     renderTracks();
-    document.getElementById("all-files").textContent = "📂 " + t("all_files");
+    var allFiles = document.getElementById("all-files");
+    allFiles.textContent = "";
+    allFiles.appendChild(icon("folder"));
+    allFiles.appendChild(document.createTextNode(" " + t("all_files")));
+    var howTo = document.getElementById("how-to-run");
+    howTo.textContent = touchOnly() ? t("run_by_touch") : t("run_by_keys");
+    howTo.setAttribute("data-input", touchOnly() ? "touch" : "keys");
     var handIn = document.getElementById("hand-in");
     handIn.textContent = storageWorks ? t("hand_in") : t("no_storage");
     handIn.className = storageWorks ? "hand-in" : "warning";
@@ -237,8 +262,19 @@
     });
   }
 
+  // While the pupil looks at the map, the browser fetches what a lesson's kernel loads first
+  // (Pyodide, its packages, the course's wheel): the lesson then opens on a warm cache. Not when
+  // the pupil's browser asks to save data (a metered phone connection).
+  function prefetch() {
+    if (navigator.connection && navigator.connection.saveData) return;
+    (data.prefetch || []).forEach(function (href) {
+      document.head.appendChild(el("link", { rel: "prefetch", href: href }));
+    });
+  }
+
   render();
   refresh();
+  window.addEventListener("load", prefetch);
   if (window.BroadcastChannel) new BroadcastChannel(storage.channel).addEventListener("message", refresh);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
   window.addEventListener("pageshow", function (event) { if (event.persisted) refresh(); });
