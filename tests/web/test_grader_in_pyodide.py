@@ -20,7 +20,7 @@ from qala.grader.content.course_file import bundled_course_root
 from qala.grader.engine import Engine
 from qala.grader.i18n import Translator
 from qala.grader.progress.store import JsonStore
-from qala.web import notebook, pyodide_node
+from qala.web import pyodide_node, views
 from qala.web.kernel_wheel import build_kernel_wheel
 
 IN_PYODIDE = Path(__file__).with_name("in_pyodide")
@@ -207,7 +207,7 @@ def test_a_lesson_needing_pandas_says_so_kindly_and_keeps_no_attempt(seen):
         modules="pandas",
         command="pip install pandas",
     )
-    assert html.unescape(notebook._inline(kind)) in page and 'data-passed="false"' in page  # `code` shown as code
+    assert html.unescape(views._inline(kind)) in page and 'data-passed="false"' in page  # `code` shown as code
     assert seen["attempts_after_needs_pandas"] == 0
 
 
