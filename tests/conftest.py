@@ -27,7 +27,13 @@ REQUIRED = bool(os.environ.get("QALA_REQUIRE_BROWSER") or os.environ.get("CI"))
 _USER_HOME = Path(tempfile.mkdtemp(prefix="qala-tests-home-"))
 _USER_HOME.chmod(0o755)
 atexit.register(shutil.rmtree, _USER_HOME, ignore_errors=True)
-for _name, _path in {"HOME": "", "XDG_DATA_HOME": ".local/share", "XDG_CONFIG_HOME": ".config", "XDG_CACHE_HOME": ".cache", "XDG_STATE_HOME": ".local/state"}.items():
+for _name, _path in {
+    "HOME": "",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_STATE_HOME": ".local/state",
+}.items():
     (_USER_HOME / _path).mkdir(parents=True, exist_ok=True)
     os.environ[_name] = str(_USER_HOME / _path)  # for this process and every program the tests start
 
@@ -54,6 +60,7 @@ def _skipped_by_mark(item) -> bool:
     from _pytest.skipping import skipped_by_mark_key
 
     return bool(item.stash.get(skipped_by_mark_key, False))
+
 
 COURSE_TOML = """
 [course]
@@ -149,5 +156,10 @@ def run_qala(*args: str, home: Path | None = None, stdin: str | None = None, env
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "qala.grader.cli", *args],
-        input=stdin, capture_output=True, text=True, env=environment, cwd=cwd, timeout=300,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=300,
     )

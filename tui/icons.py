@@ -17,8 +17,19 @@ CHOICES = (EMOJI, PLAIN)
 
 #: The terminal's own icons and their plain stand-ins (ASCII only: the Linux console's fonts have little more).
 PLAIN_SYMBOLS = {
-    "✔": "+", "✘": "x", "◐": "~", "○": "o", "🔒": "#", "⭐": "*", "🔥": "*", "🏅": "*", "🎉": "*",
-    "💡": "?", "⚠": "!", "↺": "<", "⏱": "~",
+    "✔": "+",
+    "✘": "x",
+    "◐": "~",
+    "○": "o",
+    "🔒": "#",
+    "⭐": "*",
+    "🔥": "*",
+    "🏅": "*",
+    "🎉": "*",
+    "💡": "?",
+    "⚠": "!",
+    "↺": "<",
+    "⏱": "~",
 }
 #: A badge's own emoji (any a course chooses) becomes this.
 PLAIN_BADGE = "*"

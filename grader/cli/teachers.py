@@ -88,6 +88,7 @@ def cmd_translated(args) -> int:
             print(tr.t("{path}: already marked as up to date ({fingerprint}).", path=_rel(path), fingerprint=fingerprint))
     return 0
 
+
 def _teacher_course(args, near: Path | None = None) -> Path:
     """The course a teacher's command works on: --course, else the course ``near`` (or the current
     folder) is in, else the bundled one."""
@@ -104,10 +105,12 @@ def _teacher_course(args, near: Path | None = None) -> Path:
             return found
     return bundled_course_root()
 
+
 def _print_problems(problems, tr: Translator) -> None:
     """FILE:LINE: message, one per line and never wrapped, so editors can jump to them."""
     for problem in problems:
         print(problem_line(problem, tr), flush=True)
+
 
 def cmd_new_lesson(args) -> int:
     from ..engine import default_home
@@ -123,14 +126,24 @@ def cmd_new_lesson(args) -> int:
     if made.listing.added:
         console.print(tr.t("Listed {lesson} in the track {track} of {path}.", lesson=args.slug, track=args.track, path=toml_path))
     elif not made.listing.already:
-        console.print(f"[yellow]{escape_markup(tr.t('Could not edit {path} safely; do it by hand: {instruction}', path=toml_path, instruction=made.listing.instruction))}[/]")
+        console.print(
+            f"[yellow]{escape_markup(tr.t('Could not edit {path} safely; do it by hand: {instruction}', path=toml_path, instruction=made.listing.instruction))}[/]"
+        )
     report = validate(root, [made.lesson], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language)
     _print_problems(report.problems, tr)
     if report.errors:
         console.print(f"[red]{tr.t('The new lesson does not validate: please report this as a bug.')}[/]")
         return 1
-    console.print(tr.t("It validates. Next: edit it, then run `qala validate {path}` and preview it with `qala tui --course {course} --lesson {lesson}`.", path=_rel(made.lesson), course=_rel(root), lesson=args.slug))
+    console.print(
+        tr.t(
+            "It validates. Next: edit it, then run `qala validate {path}` and preview it with `qala tui --course {course} --lesson {lesson}`.",
+            path=_rel(made.lesson),
+            course=_rel(root),
+            lesson=args.slug,
+        )
+    )
     return 0
+
 
 def cmd_new_course(args) -> int:
     from ..content.course_file import bundled_course_root
@@ -142,12 +155,14 @@ def cmd_new_course(args) -> int:
     print(tr.t("Copied the course into {path}. Next: cd {path} and run `qala validate --course .`, then `qala new lesson TRACK SLUG`.", path=_rel(target)))
     return 0
 
+
 def _rel(path: Path) -> str:
     try:
         rel = os.path.relpath(path)
         return rel if not rel.startswith("..") else str(path)
     except ValueError:
         return str(path)
+
 
 def cmd_import(args) -> int:
     from ..engine import default_home
@@ -175,7 +190,11 @@ def cmd_import(args) -> int:
     from rich.table import Table
 
     console = rich_console()
-    console.print(tr.t("Imported {notebook} ({tool}): {n} exercises in {path}.", notebook=args.notebook, tool=result.tool, n=len(result.exercises), path=_rel(result.path)))
+    console.print(
+        tr.t(
+            "Imported {notebook} ({tool}): {n} exercises in {path}.", notebook=args.notebook, tool=result.tool, n=len(result.exercises), path=_rel(result.path)
+        )
+    )
     for exercise in result.exercises:
         xp = tr.t("{xp} XP", xp=exercise.xp) if exercise.xp is not None else tr.t("the course's XP")
         console.print(f"  • {escape_markup(exercise.id)}: {escape_markup(exercise.title)} — " + tr.nt("{n} check", "{n} checks", exercise.checks) + f", {xp}")
@@ -191,17 +210,26 @@ def cmd_import(args) -> int:
         if listing.added:
             console.print(tr.t("Listed {lesson} in the track {track} of course.toml.", lesson=result.lesson_id, track=args.track))
         elif not listing.already:
-            console.print(f"[yellow]{escape_markup(tr.t('Could not edit course.toml safely; do it by hand: {instruction}', instruction=listing.instruction))}[/]")
+            console.print(
+                f"[yellow]{escape_markup(tr.t('Could not edit course.toml safely; do it by hand: {instruction}', instruction=listing.instruction))}[/]"
+            )
     if report is None:
-        console.print(f"[yellow]{tr.t('Not validated: the file is not in lessons/{track}/ of a course. Move it there and run `qala validate` on it.', track=args.track)}[/]")
+        console.print(
+            f"[yellow]{tr.t('Not validated: the file is not in lessons/{track}/ of a course. Move it there and run `qala validate` on it.', track=args.track)}[/]"
+        )
         return 0
     _print_problems(report.problems, tr)
     todo = len(result.todos)
     if errors:
-        console.print(f"[red]{tr.t('The lesson does not validate yet: fix the errors above (FILE:LINE), then run `qala validate {path}`.', path=_rel(result.path))}[/]")
+        console.print(
+            f"[red]{tr.t('The lesson does not validate yet: fix the errors above (FILE:LINE), then run `qala validate {path}`.', path=_rel(result.path))}[/]"
+        )
         return 1
-    console.print(tr.t("It validates. Before publishing, do the {n} items marked to do or kept (search the file for TODO).", n=todo) if todo else tr.t("It validates."))
+    console.print(
+        tr.t("It validates. Before publishing, do the {n} items marked to do or kept (search the file for TODO).", n=todo) if todo else tr.t("It validates.")
+    )
     return 0
+
 
 def cmd_report(args) -> int:
     from ..content.course_file import load_course
@@ -235,5 +263,3 @@ def cmd_report(args) -> int:
         if args.html:
             console.print(tr.t("Wrote {path}.", path=_rel(args.html)))
     return 1 if report.problems or report.stopped else 0
-
-

@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_quick_benchmark_writes_the_table_as_json_and_markdown(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--only", "cold-check", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))

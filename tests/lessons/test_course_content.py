@@ -54,7 +54,9 @@ def test_every_exercise_has_another_solution_and_two_typical_mistakes(lesson):
         assert len(mistakes) >= 2, f"{exercise.id}: fewer than two typical mistakes"
         for case in mistakes:
             assert case.failing and case.feedback, f"{exercise.id}/{case.name}: say which check fails and what its feedback names"
-        assert all(c.code.strip() != exercise.solution.strip() for c in mine if c.expect == "pass"), f"{exercise.id}: the other solution is the reference itself"
+        assert all(c.code.strip() != exercise.solution.strip() for c in mine if c.expect == "pass"), (
+            f"{exercise.id}: the other solution is the reference itself"
+        )
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=IDS)

@@ -13,7 +13,7 @@ from qala.tui.screens.profile import ProfileScreen
 from .test_app import answer_january, open_first_exercise
 
 #: Pictographs that need a colour emoji font (and the variation selector that asks for one).
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2B50\uFE0F\u23F1\u2705\u274C]")
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2b50\ufe0f\u23f1\u2705\u274c]")
 
 
 def test_the_linux_console_gets_plain_symbols_by_default():

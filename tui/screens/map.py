@@ -117,7 +117,11 @@ class MapScreen(QalaScreen):
                 self._status[lesson.id] = lesson_view.status
                 title = Text(lesson.text(app.language).title, style="dim" if lesson_view.status == "locked" else "")
                 title.append(f"  {lesson_view.done}/{lesson_view.total}", style="dim")
-                options.append(Option(_hanging(Text("  " + _two_cells(app.icon(MARKS[lesson_view.status])) + " ", style=MARK_STYLES[lesson_view.status]), title), id=lesson.id))
+                options.append(
+                    Option(
+                        _hanging(Text("  " + _two_cells(app.icon(MARKS[lesson_view.status])) + " ", style=MARK_STYLES[lesson_view.status]), title), id=lesson.id
+                    )
+                )
         lessons.set_options(options)
         if highlighted:
             try:

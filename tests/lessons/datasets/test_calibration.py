@@ -16,13 +16,13 @@ import math
 import statistics
 import tomllib
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[3] / "lessons" / "datasets"
 
 
-@lru_cache(maxsize=None)
+@cache
 def rows(name: str) -> tuple[dict, ...]:
     """A data file as dicts of strings."""
     raw = (DATA / name).read_bytes()
@@ -63,10 +63,10 @@ def close(actual: float, target: float, rel: float) -> bool:
 # populous (about 18%), Medeu the largest by area.
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_districts_population_and_area():
     table = rows("districts.csv")
-    assert sorted(r["district"] for r in table) == ["Alatau", "Almaly", "Auezov", "Bostandyk", "Medeu",
-                                                     "Nauryzbay", "Turksib", "Zhetysu"]
+    assert sorted(r["district"] for r in table) == ["Alatau", "Almaly", "Auezov", "Bostandyk", "Medeu", "Nauryzbay", "Turksib", "Zhetysu"]
     assert close(sum(int(r["population"]) for r in table), 2_280_000, 0.01)
     assert abs(sum(float(r["area_km2"]) for r in table) - 682) <= 1
 
@@ -132,7 +132,7 @@ def test_air_monthly_pm10_and_no2_shape():
     assert_shape(monthly_means("no2"), NO2_MONTHLY, rel=0.06, floor=1.5)
 
 
-@lru_cache(maxsize=None)
+@cache
 def city_daily(column: str) -> dict[dt.date, float]:
     """The mean over stations of each day's clean value (days with at least six valid stations)."""
     by_day = defaultdict(list)
@@ -194,8 +194,7 @@ def test_air_lag1_persistence():
             by_month[d.year, d.month].append(x)
         climate = {m: statistics.fmean(v) for m, v in by_month.items()}
         anomaly = {d: x - climate[d.year, d.month] for d, x in series.items()}
-        pairs = [(a, anomaly[d + dt.timedelta(days=1)]) for d, a in anomaly.items()
-                 if d + dt.timedelta(days=1) in anomaly]
+        pairs = [(a, anomaly[d + dt.timedelta(days=1)]) for d, a in anomaly.items() if d + dt.timedelta(days=1) in anomaly]
         correlations.append(statistics.correlation([p[0] for p in pairs], [p[1] for p in pairs]))
     assert abs(statistics.fmean(correlations) - 0.55) <= 0.08, correlations
 
@@ -238,8 +237,7 @@ def test_air_dead_sensors_and_gaps():
     values = [r[c] for r in table for c in ("pm25", "pm10") if r[c] not in ("", "-999")]
     assert 0.003 <= sum(v in ("0.0", "0.00") for v in values) / len(values) <= 0.01
     station, first, last = DEAD_PM10
-    drifting = [float(r["pm10"]) for r in table if r["station"] == station and r["pm10"] not in ("", "-999")
-                and first <= day(r["date"]) <= last]
+    drifting = [float(r["pm10"]) for r in table if r["station"] == station and r["pm10"] not in ("", "-999") and first <= day(r["date"]) <= last]
     assert len(drifting) > 3 * 365 and abs(statistics.median(drifting) - 1.3) <= 0.1
     dates = defaultdict(set)
     for r in table:
@@ -255,7 +253,7 @@ def test_air_dead_sensors_and_gaps():
 # Air quality, hourly: the state series' winter hour-of-day shape, extremes, offsets and the clock change.
 # ----------------------------------------------------------------------------------------------------------
 
-CLOCK_CHANGE = dt.datetime(2024, 2, 29, 18, tzinfo=dt.timezone.utc)
+CLOCK_CHANGE = dt.datetime(2024, 2, 29, 18, tzinfo=dt.UTC)
 
 
 def almaty(t: dt.datetime) -> dt.datetime:
@@ -309,7 +307,7 @@ def test_air_hourly_offsets_and_clock_change():
     for r in rows("air_hourly.csv.gz"):
         t = dt.datetime.fromisoformat(r["timestamp"])
         if r["station"] == "AQ08":  # US Pacific time: -8, daylight time -7 from 10 March 2024 10:00 UTC
-            dst = t >= dt.datetime(2024, 3, 10, 10, tzinfo=dt.timezone.utc)
+            dst = t >= dt.datetime(2024, 3, 10, 10, tzinfo=dt.UTC)
             assert t.utcoffset() == dt.timedelta(hours=-7 if dst else -8), r["timestamp"]
         else:
             assert t.utcoffset() == dt.timedelta(hours=6 if t < CLOCK_CHANGE else 5), r["timestamp"]
@@ -329,6 +327,7 @@ def test_air_hourly_offsets_and_clock_change():
 # Air quality, autumn 2023 as one source wrote it: a clock 6 hours late until November, hours missing.
 # ----------------------------------------------------------------------------------------------------------
 
+
 def autumn_peak_hour(month: str) -> int:
     by_hour = defaultdict(list)
     for r in rows("air_autumn_hourly.csv.gz"):
@@ -339,7 +338,7 @@ def autumn_peak_hour(month: str) -> int:
 
 
 def test_air_autumn_shifted_source():
-    assert autumn_peak_hour("10") in (2, 3, 4, 5)   # as written: smoke "at 4 in the morning"
+    assert autumn_peak_hour("10") in (2, 3, 4, 5)  # as written: smoke "at 4 in the morning"
     assert autumn_peak_hour("11") in (21, 22, 23, 0)  # the right clock
 
 
@@ -356,7 +355,8 @@ def test_air_autumn_hours_present():
 # inflation above ~75% RH, the US EPA correction PM2.5 = 0.524·raw − 0.0862·RH + 5.75.
 # ----------------------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def messages() -> tuple[tuple[dt.datetime, str, dict], ...]:
     out = []
     for line in (DATA / "iot_messages.jsonl").read_text(encoding="utf-8").splitlines():
@@ -371,8 +371,11 @@ def sensor_community(payload: dict) -> dict[str, float]:
 
 
 def reference_by_hour() -> dict[dt.datetime, float]:
-    return {dt.datetime.fromisoformat(p["hour_start"].replace("Z", "+00:00")): float(p["pm25"])
-            for _t, topic, p in messages() if topic.startswith("almaty/kazhydromet/")}
+    return {
+        dt.datetime.fromisoformat(p["hour_start"].replace("Z", "+00:00")): float(p["pm25"])
+        for _t, topic, p in messages()
+        if topic.startswith("almaty/kazhydromet/")
+    }
 
 
 def hourly(topic: str, read) -> dict[dt.datetime, tuple[float, float]]:
@@ -432,6 +435,7 @@ def test_iot_epa_correction():
 # ----------------------------------------------------------------------------------------------------------
 # Public transport. CITY-FACTS "Transport".
 # ----------------------------------------------------------------------------------------------------------
+
 
 def onay() -> list[dict]:
     return unique(rows("onay_daily.csv.gz"))
@@ -496,9 +500,9 @@ def test_metro_ridership():
 # Bike sharing. CITY-FACTS "Transport": 2,500-4,000 rentals a day around 2019; season April to first snow.
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_bike_daily_rentals():
-    open_2019 = [int(r["rentals"]) for r in rows("bike_daily.csv") if r["date"].startswith("2019")
-                 and r["open"] == "true"]
+    open_2019 = [int(r["rentals"]) for r in rows("bike_daily.csv") if r["date"].startswith("2019") and r["open"] == "true"]
     assert 2_500 <= statistics.fmean(open_2019) <= 4_000
     assert 2_500 <= statistics.median(open_2019) <= 4_000
 
@@ -539,6 +543,7 @@ def test_bike_network():
 # Paid parking. CITY-FACTS "Transport": 100 ₸/h, 150 at the Green Bazaar, 08:00-19:00, zones by district.
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_parking_zone_counts():
     zones, spaces = defaultdict(int), defaultdict(int)
     for r in rows("parking_zones.csv"):
@@ -574,6 +579,7 @@ def test_parking_hours():
 # in the first 8 days.
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_sergek_launch():
     cameras = rows("sergek_cameras.csv")
     assert len({r["intersection_id"] for r in cameras}) == 100
@@ -592,9 +598,19 @@ def test_sergek_first_eight_days():
 # Housing. CITY-FACTS: about 8,900 apartment buildings; KSK to OSI and simple partnerships from 2022.
 # ----------------------------------------------------------------------------------------------------------
 
-FORMS = {"osi": "OSI", "о.с.и.": "OSI", "o.s.i.": "OSI", "оси": "OSI", "ksk": "KSK", "кск": "KSK",
-         "пт": "simple partnership", "simple partnership": "simple partnership",
-         "simple_partnership": "simple partnership", "none": "none", "": ""}
+FORMS = {
+    "osi": "OSI",
+    "о.с.и.": "OSI",
+    "o.s.i.": "OSI",
+    "оси": "OSI",
+    "ksk": "KSK",
+    "кск": "KSK",
+    "пт": "simple partnership",
+    "simple partnership": "simple partnership",
+    "simple_partnership": "simple partnership",
+    "none": "none",
+    "": "",
+}
 
 
 def test_housing_building_count():
@@ -617,8 +633,7 @@ def test_housing_management_transition():
 # of the coded ones, and the categories summing to far fewer than the total.
 # ----------------------------------------------------------------------------------------------------------
 
-CATEGORY_SHARES = {"public_transport": 0.21, "utility_networks": 0.13, "road_repair": 0.13, "cleaning": 0.11,
-                   "greening": 0.08, "lighting": 0.05}
+CATEGORY_SHARES = {"public_transport": 0.21, "utility_networks": 0.13, "road_repair": 0.13, "cleaning": 0.11, "greening": 0.08, "lighting": 0.05}
 
 
 def appeals() -> list[dict]:
@@ -650,6 +665,7 @@ def test_appeals_category_shares():
 # Budget, waste, heating, tariffs, portal.
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_budget_total():
     table = rows("budget_2023.csv")
 
@@ -673,8 +689,7 @@ def test_waste_daily_tonnage():
 
 
 def test_waste_composition():
-    published = {"food": 0.48, "paper": 0.13, "plastic": 0.10, "glass": 0.10, "textile": 0.05, "metal": 0.01,
-                 "other": 0.14}
+    published = {"food": 0.48, "paper": 0.13, "plastic": 0.10, "glass": 0.10, "textile": 0.05, "metal": 0.01, "other": 0.14}
     mass = defaultdict(float)
     for r in rows("waste_composition.csv"):
         mass[r["fraction"]] += float(r["kg"])
@@ -734,8 +749,7 @@ def test_energy_tariffs():
 
     assert close(in_force("heat", "", "2025-12-31"), 7_500, 0.03)
     assert close(in_force("electricity", "1", "2025-12-31"), 36, 0.05)
-    assert in_force("electricity", "1", "2025-12-31") < in_force("electricity", "2", "2025-12-31") \
-        < in_force("electricity", "3", "2025-12-31")
+    assert in_force("electricity", "1", "2025-12-31") < in_force("electricity", "2", "2025-12-31") < in_force("electricity", "3", "2025-12-31")
 
 
 def test_portal_catalogue_size():
@@ -748,6 +762,7 @@ def test_portal_catalogue_size():
 # ----------------------------------------------------------------------------------------------------------
 # Every check a datasheet names is a test in this file.
 # ----------------------------------------------------------------------------------------------------------
+
 
 def named_checks() -> set[str]:
     named = set()
@@ -766,6 +781,5 @@ def test_every_datasheet_check_exists():
 
 def test_every_calibration_test_is_named_by_a_datasheet():
     here = {n for n, f in globals().items() if n.startswith("test_") and callable(f)}
-    unlisted = sorted(here - named_checks() - {"test_every_datasheet_check_exists",
-                                               "test_every_calibration_test_is_named_by_a_datasheet"})
+    unlisted = sorted(here - named_checks() - {"test_every_datasheet_check_exists", "test_every_calibration_test_is_named_by_a_datasheet"})
     assert not unlisted, f"tests that no datasheet lists as a [[calibration]].check: {unlisted}"

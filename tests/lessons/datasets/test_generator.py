@@ -73,10 +73,10 @@ def header_and_rows(path: Path) -> tuple[list[str], list[dict]]:
 # The generator
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_generator_reproduces_every_committed_file(generator, fresh):
     assert {p.name for p in data_files()} == set(fresh), "generate.py and the folder disagree on the files"
-    differ = [name for name, data in fresh.items()
-              if not generator.same_content(name, (DATA / name).read_bytes(), data)]
+    differ = [name for name, data in fresh.items() if not generator.same_content(name, (DATA / name).read_bytes(), data)]
     assert not differ, f"run `python lessons/datasets/generate.py`; stale: {differ}"
 
 
@@ -117,10 +117,11 @@ def test_generator_uses_only_the_standard_library():
 # Datasheets
 # ----------------------------------------------------------------------------------------------------------
 
+
 def test_every_data_file_has_a_datasheet_and_back():
     files = {p.name.split(".")[0]: p.name for p in data_files()}
     sheets = datasheets()
-    assert set(files) == set(sheets), (set(files) ^ set(sheets))
+    assert set(files) == set(sheets), set(files) ^ set(sheets)
     for stem, sheet in sheets.items():
         assert sheet["id"] == stem
         assert sheet["file"] == files[stem]
@@ -135,8 +136,7 @@ def assert_three_languages(text: object, where: str) -> None:
 @pytest.mark.parametrize("stem", sorted(datasheets()))
 def test_datasheet_schema(stem):
     sheet = datasheets()[stem]
-    required = {"id", "file", "format", "rows", "licence", "audience", "needs", "title", "grain", "description",
-                "column", "calibration"}
+    required = {"id", "file", "format", "rows", "licence", "audience", "needs", "title", "grain", "description", "column", "calibration"}
     assert required <= set(sheet) <= required | {"flaw"}, set(sheet) ^ required  # a clean table has no flaw
     assert sheet["id"].isidentifier() and sheet["id"] == sheet["id"].lower()
     assert sheet["format"] in {"csv", "csv.gz", "jsonl"}
@@ -222,6 +222,7 @@ def test_first_track_files_are_small_plain_csv():
 # ----------------------------------------------------------------------------------------------------------
 # The flaws the datasheets promise are really in the data (lessons depend on them)
 # ----------------------------------------------------------------------------------------------------------
+
 
 def records(name: str) -> list[dict]:
     return header_and_rows(DATA / name)[1]

@@ -23,7 +23,7 @@ import pytest
 from qala.grader.content.lesson_file import parse_lesson
 
 LESSONS = Path(__file__).resolve().parents[3] / "lessons"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def reference(lesson: str, exercise: str) -> str:
@@ -56,6 +56,7 @@ HOURLY = ["timestamp", "station", "district", "pm25", "pm10", "no2"]
 
 # ---------------------------------------------------------------- hour-of-day: a feed on Los Angeles time
 
+
 def smog(hour: int) -> float:
     """A winter day as the state stations show it: worst at 22, cleanest at 8."""
     return {22: 100.0, 8: 10.0}.get(hour, 40.0)
@@ -83,6 +84,7 @@ def test_hour_of_day_reads_a_foreign_clock_as_almaty_time(tmp_path, monkeypatch)
 
 # ---------------------------------------------------------------- mg-week: a dead sensor beside a week in mg/m³
 
+
 def test_mg_week_repairs_the_unit_and_leaves_the_dead_sensor_out(tmp_path, monkeypatch):
     rows = []
     first = dt.datetime(2024, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=6)))
@@ -106,6 +108,7 @@ def test_mg_week_repairs_the_unit_and_leaves_the_dead_sensor_out(tmp_path, monke
 
 # ---------------------------------------------------------------- error-codes: dead-sensor values below 1
 
+
 def test_error_codes_counts_dead_sensor_values_as_missing(tmp_path, monkeypatch):
     cells = ["10.0", "", "-999", "0.41", "0.0", "30.0", "0.4", "20.0"]
     rows = [[f"2024-01-0{i + 1}", "AQ10", "Auezov", cell, "", ""] for i, cell in enumerate(cells)]
@@ -121,31 +124,49 @@ def test_error_codes_counts_dead_sensor_values_as_missing(tmp_path, monkeypatch)
 
 # ---------------------------------------------------------------- stuck-sensor and spikes (iot messages)
 
+
 def message(moment: dt.datetime, topic: str, payload: dict) -> str:
-    return json.dumps({"received_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "topic": topic,
-                       "payload": json.dumps(payload, separators=(",", ":"))}) + "\n"
+    return json.dumps({"received_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "topic": topic, "payload": json.dumps(payload, separators=(",", ":"))}) + "\n"
 
 
 def sensor_community(p1: float, p2: float) -> dict:
-    return {"esp8266id": "3310587", "sensordatavalues": [
-        {"value_type": "SDS_P1", "value": f"{p1:.2f}"}, {"value_type": "SDS_P2", "value": f"{p2:.2f}"},
-        {"value_type": "BME280_temperature", "value": "-3.10"}, {"value_type": "BME280_humidity", "value": "80.00"}]}
+    return {
+        "esp8266id": "3310587",
+        "sensordatavalues": [
+            {"value_type": "SDS_P1", "value": f"{p1:.2f}"},
+            {"value_type": "SDS_P2", "value": f"{p2:.2f}"},
+            {"value_type": "BME280_temperature", "value": "-3.10"},
+            {"value_type": "BME280_humidity", "value": "80.00"},
+        ],
+    }
 
 
 def test_stuck_sensor_finds_a_dead_sensor_that_wobbles_in_the_last_digit(tmp_path, monkeypatch):
     start = dt.datetime(2025, 12, 11, 22, tzinfo=UTC)
-    readings = [(30.2, 25.1), (31.7, 26.0), (21.47, 18.02), (21.48, 18.02), (21.47, 18.03), (21.48, 18.02),
-                (21.47, 18.02), (21.48, 18.03), (33.0, 28.4), (33.0, 28.4), (35.2, 29.9)]
-    lines = [message(start + dt.timedelta(seconds=145 * i), "almaty/sensor.community/esp8266-3310587",
-                     sensor_community(*pair)) for i, pair in enumerate(readings)]
+    readings = [
+        (30.2, 25.1),
+        (31.7, 26.0),
+        (21.47, 18.02),
+        (21.48, 18.02),
+        (21.47, 18.03),
+        (21.48, 18.02),
+        (21.47, 18.02),
+        (21.48, 18.03),
+        (33.0, 28.4),
+        (33.0, 28.4),
+        (35.2, 29.9),
+    ]
+    lines = [
+        message(start + dt.timedelta(seconds=145 * i), "almaty/sensor.community/esp8266-3310587", sensor_community(*pair)) for i, pair in enumerate(readings)
+    ]
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "iot_messages.jsonl").write_text("".join(lines), encoding="utf-8")
 
     result = run(reference("sensors/sensor-sanity-checks.md", "stuck-sensor"), tmp_path, monkeypatch)
 
     assert result["longest_run"] == 6
-    assert result["stuck_from"] == "2025-12-11T22:04:50Z"   # the third message
-    assert result["stuck_to"] == "2025-12-11T22:16:55Z"     # the eighth
+    assert result["stuck_from"] == "2025-12-11T22:04:50Z"  # the third message
+    assert result["stuck_to"] == "2025-12-11T22:16:55Z"  # the eighth
     # exact repeats alone would find the two 33.0 messages, not the wobbling dead run
     exact = max(len(list(g)) for _k, g in itertools.groupby(readings))
     assert exact == 2
@@ -154,8 +175,10 @@ def test_stuck_sensor_finds_a_dead_sensor_that_wobbles_in_the_last_digit(tmp_pat
 def test_spikes_ignores_jitter_between_near_zero_values(tmp_path, monkeypatch):
     start = dt.datetime(2025, 12, 12, 4, tzinfo=UTC)
     pm02 = [0, 0, 3, 0, 0, 1, 0, 48, 1, 0, 40, 42, 39]  # a dead stretch, one real spike, then real air
-    lines = [message(start + dt.timedelta(seconds=145 * i), "almaty/airgradient/school-47",
-                     {"serialno": "a1b2", "pm02": str(v), "rhum": "70", "boot": str(i)}) for i, v in enumerate(pm02)]
+    lines = [
+        message(start + dt.timedelta(seconds=145 * i), "almaty/airgradient/school-47", {"serialno": "a1b2", "pm02": str(v), "rhum": "70", "boot": str(i)})
+        for i, v in enumerate(pm02)
+    ]
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "iot_messages.jsonl").write_text("".join(lines), encoding="utf-8")
 
@@ -172,6 +195,7 @@ def test_spikes_ignores_jitter_between_near_zero_values(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- air-gaps: days missing as whole rows
+
 
 def test_air_gaps_counts_the_days_with_no_row(tmp_path, monkeypatch):
     rows, day = [], dt.date(2023, 1, 1)
