@@ -10,6 +10,7 @@
     ## Exercise mean-jan: The January average
     Task prose.
     ```python starter``` / ```python solution``` / ```python setup``` / ```toml checks```
+    (```python hidden-setup```: runs before the setup, never shown to learners)
     ### Hints
     1. First hint.
 
@@ -50,7 +51,7 @@ BULLET = re.compile(r"^[-*]\s+(.*)$")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOML_LINE = re.compile(r"line (\d+)")
 
-CODE_ROLES = {"starter", "solution", "setup", "checks"}
+CODE_ROLES = {"starter", "solution", "setup", "hidden-setup", "checks"}
 HINTS_HEADINGS = {"hints"}
 FEEDBACK_HEADINGS = {"feedback"}
 AUDIENCES = {"school", "staff", "both"}
@@ -349,7 +350,8 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         id=ex_id,
         starter=_text(code["starter"].lines),
         solution=_text(code["solution"].lines),
-        setup=_text(code["setup"].lines) if "setup" in code else "",
+        setup="\n\n".join(_text(code[r].lines) for r in ("hidden-setup", "setup") if r in code),
+        hidden_setup=_text(code["hidden-setup"].lines) if "hidden-setup" in code else "",
         checks=tuple(checks),
         xp=int(settings.get("xp", xp_default) or 0),
         timeout=float(settings.get("timeout", 10)),
