@@ -571,8 +571,10 @@ def _verify_all(exercises: list[ExerciseDraft], runner, datasets_dir: Path, need
                     kept[id(exercise)].append(draft)
                 elif draft.fallback is not None and attempt == 0:
                     draft.fallback.reveal = draft.reveal
+                    draft.fallback.why = why
                     retry.setdefault(id(exercise), []).append(draft.fallback)
                 else:
+                    why = getattr(draft, "why", "") or why
                     notes.append(Note(draft.cell, "kept", notes.tr.t("a test of cell {cell} was left out: it does not pass on the notebook's own solution ({why})", cell=draft.cell, why=why)))
         round_drafts = retry
     for exercise in exercises:

@@ -595,12 +595,14 @@ def _assert_check(expr: ast.AST, text: str, source: str | None, test: TestCell, 
         if target is not None and kind is not None:
             return CheckDraft("function", target, {}, message or _default_message(test, text), cell, test.name, [f"assert {text}"], [Probe(call, "equals", kind)], calls=[call], fallback=_expression_check(text, names, message, test))
     # 4. anything over plain variables: Qala's assert check, evaluated in the trusted process.
-    simple = not any(isinstance(n, (ast.Call, ast.Attribute, ast.Subscript)) for n in ast.walk(expr))
+    simple = not any(isinstance(n, (ast.Attribute, ast.Subscript)) or (isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in SAFE_CALLS)) for n in ast.walk(expr))
     if used and used <= names.data and simple:
         return CheckDraft("assert", text, {}, message or _default_message(test, text), cell, test.name, [f"assert {text}"], [Probe(f"bool({text})", "true")], fallback=_expression_check(text, names, message, test))
     # 5. anything else the learner's code can answer (modules, subscripts, calls): evaluated there.
     return _expression_check(text, names, message, test)
 
+
+SAFE_CALLS = {"len", "abs", "round", "min", "max", "sum", "sorted", "set", "list", "tuple", "int", "float", "str", "all", "any"}
 
 MODULE_ALIASES = {"np", "pd", "plt", "math", "sm", "stats", "scipy", "sns"}
 
