@@ -133,13 +133,18 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         if isinstance(item, tuple) and item[0] == "code":
             cell, code = item[1], item[2]
             between.append(f"```python\n{code}\n```")
-            history.append(_Entry(cell.number, code))
+            history.extend(_Entry(cell.number, part) for part in _statements(code))
             continue
         if isinstance(item, tuple) and item[0] == "prose":
             between.append(item[1])
             continue
         question: Question = item
         number = len(exercises) + 1
+        if not any(p.strip() for p in question.prompt) and between:
+            # The question's words came before the notebook's demo code (nbgrader): they are its prompt.
+            markdown = [b for b in between if not b.lstrip().startswith("```")]
+            question.prompt = markdown
+            between[:] = [b for b in between if b.lstrip().startswith("```")]
         title, task = _title_and_task(question.prompt, f"Question {question.name}")
         name = question.name if not RANDOM_NAME.match(question.name) else (title if title != f"Question {question.name}" else "")
         exercise_id = _unique(_slug(name), taken, f"exercise-{number}")
@@ -150,6 +155,7 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         starter = question.starter_override if question.starter_override is not None else "\n\n".join(s.student.strip("\n") for s in question.solutions).strip("\n")
         everything = "\n\n".join(e.code for e in history)
         names = names_defined(everything + "\n" + solution)
+        names.own = names_defined(solution).all
         drafts: list[CheckDraft] = []
         kept: list[tuple[int, list[str]]] = []
         helpers: list[str] = []
@@ -171,7 +177,13 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         wanted = free_names(solution) | free_names("\n\n".join(helpers)) | set().union(*(free_names(c) for d in drafts for c in d.calls)) if drafts or helpers else free_names(solution)
         wanted -= names_defined(solution).functions
         chosen = _needed(history, wanted)
-        parts = [f"# From notebook cell {e.cell}" + (" (the reference solution of an earlier question)" if e.answer else "") + f"\n{e.code}" for e in chosen]
+        parts, last_cell = [], None
+        for e in chosen:
+            if e.cell == last_cell and not e.answer:
+                parts[-1] += "\n" + e.code
+            else:
+                parts.append(f"# From notebook cell {e.cell}" + (" (the reference solution of an earlier question)" if e.answer else "") + f"\n{e.code}")
+            last_cell = e.cell
         hidden_setup = "\n\n".join(parts + [h for h in helpers])
         missing_imports = [ALIASES[m] for m in sorted(set().union(*(free_names(c) for d in drafts for c in d.calls)) if drafts else set()) if m in ALIASES and m not in names_defined(hidden_setup + "\n" + solution).all]
         if missing_imports:
@@ -223,6 +235,8 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
     for image in _local_images("\n".join(model.intro) + "".join(e.task for e in exercises) + "".join(t for k, t in layout if k == "prose")):
         notes.append(Note(None, "todo", tr.t("the text shows a local image {image}: copy it beside the lesson file, or remove it", image=repr(image))))
     text = render_lesson(lesson_id, track, title, notebook.name, model, exercises, layout, kept_items, datasets, sorted(needs), per_exercise)
+    for literal, (_source, name) in copier.copies.items():
+        text = _replace_literal(text, literal, f"datasets/{name}")  # the demo code in the text opens them there too
     lines = text.split("\n")
     for note in notes:
         if note.marker:
@@ -259,6 +273,19 @@ class _Entry:
         self.defines = defined.all | _touched(code)
         self.modules = defined.modules
         self.free = free_names(code)
+
+
+def _statements(code: str) -> list[str]:
+    """A demo cell's top-level statements, so that a later exercise takes only what it needs from
+    it (not the plot beside the import). A cell that seeds a random generator stays whole."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return [code]
+    if "seed(" in code or len(tree.body) < 2:
+        return [code]
+    lines = code.split("\n")
+    return ["\n".join(lines[s.lineno - 1 : s.end_lineno]) for s in tree.body]
 
 
 def _without_widgets(code: str) -> str:
@@ -463,6 +490,17 @@ def _stub_datasheet(path: Path, dataset_id: str) -> str:
 BATCH = """\
 import contextlib as _contextlib, io as _io
 _results = []
+try:  # every exercise re-reads the same data files: read each once (a copy each time)
+    import pandas as _pd
+    _read_csv, _read_cache = _pd.read_csv, {}
+    def _cached_read_csv(path, *args, **kwargs):
+        key = (str(path), repr(args), repr(sorted(kwargs.items())))
+        if key not in _read_cache:
+            _read_cache[key] = _read_csv(path, *args, **kwargs)
+        return _read_cache[key].copy()
+    _pd.read_csv = _cached_read_csv
+except Exception:
+    pass
 def _verify_one(_setup, _solution, _probes):
     _ns = {"__name__": "__main__"}
     try:

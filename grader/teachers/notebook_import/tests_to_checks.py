@@ -45,6 +45,7 @@ class Names:
     data: set[str]
     functions: set[str]
     modules: set[str]
+    own: set[str] = field(default_factory=set)  # what the exercise's own solution defines: checks are about these first
 
     @property
     def all(self) -> set[str]:
@@ -439,13 +440,14 @@ def _main_name(code: str, names: Names, local: set[str] = frozenset()) -> str | 
         tree = ast.parse(code, mode="eval")
     except SyntaxError:
         return None
-    used = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
-    for name in used:
-        if name in names.functions and name not in local:
-            return name
-    for name in used:
-        if name in names.data and name not in local:
-            return name
+    used = [n.id for n in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name)), key=lambda n: (n.lineno, n.col_offset))]
+    for group in (names.own, names.all):
+        for name in used:
+            if name in names.functions and name in group and name not in local:
+                return name
+        for name in used:
+            if name in names.data and name in group and name not in local:
+                return name
     return None
 
 
