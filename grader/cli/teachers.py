@@ -157,8 +157,15 @@ def cmd_import(args) -> int:
     from ..teachers.validate import validate
 
     tr = Translator(resolve_language(args.lang))
-    root = _teacher_course(args, near=args.out.parent if args.out else None)
-    result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
+    try:
+        root = _teacher_course(args, near=args.out.parent if args.out else None)
+        result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
+    except UsageError as refusal:
+        if args.json:  # a program reading --json gets JSON, refusal included
+            print_json({"error": str(refusal), "notebook": str(args.notebook)})
+            sys.stderr.write(error_line(tr, str(refusal)))
+            return 2
+        raise
     in_course = result.path.resolve().parent == (root / "lessons" / args.track).resolve()
     listing = add_lesson_to_track(root / "course" / "course.toml", args.track, result.lesson_id) if in_course else None
     report = validate(root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language) if in_course else None

@@ -89,7 +89,12 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
 
     if out is not None:
         path = Path(out)
+        if path.suffix != ".md" or path.name.count(".") > 1:
+            raise UsageError(tr.t("--out {path}: a lesson file is ID.md (ID.ru.md and the like are translation files)", path=path))
         lesson_id = path.name.split(".")[0]
+        if not ID.match(lesson_id) and _slug(lesson_id) and ID.match(_slug(lesson_id)):
+            lesson_id = _slug(lesson_id)  # the name the import would give it itself (ps1_problem1 -> ps1-problem1)
+            path = path.with_name(f"{lesson_id}.md")
     else:
         lesson_id = _slug(notebook.stem) or "imported"
         path = course_root / "lessons" / track / f"{lesson_id}.md"
