@@ -276,3 +276,53 @@ def find_course_root(path: Path) -> Path | None:
         if (candidate / "course" / "course.toml").is_file():
             return candidate
     return None
+
+
+def outside_lessons(path: Path, course_root: Path | None) -> bool:
+    """Whether ``path`` (a lesson file) is not where a course reads lessons from."""
+    if course_root is None:
+        return True
+    lessons = (Path(course_root) / "lessons").resolve()
+    return lessons not in Path(path).resolve().parents
+
+
+def lesson_track(path: Path) -> str | None:
+    """The track a lesson file's front matter names (None: it has none, or no front matter)."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    parts = text.split("+++")
+    try:
+        front = tomllib.loads(parts[1]) if text.lstrip().startswith("+++") and len(parts) >= 3 else {}
+    except tomllib.TOMLDecodeError:
+        return None
+    return front.get("track") if isinstance(front.get("track"), str) and front.get("track") else None
+
+
+def validate_file_outside(path: Path, course_root: Path, **options) -> Report:
+    """Validate a lesson file that is not in the course's lessons/ folder (a draft, a copy written
+    with `qala import --out`): in a scratch copy of the course (its course.toml and datasets), with
+    its translations and cases, the problems pointing back at the file itself."""
+    import shutil
+    import tempfile
+
+    path = Path(path)
+    track = lesson_track(path)
+    with tempfile.TemporaryDirectory(prefix="qala-validate-") as scratch:
+        root = Path(scratch)
+        (root / "course").mkdir()
+        shutil.copy(Path(course_root) / "course" / "course.toml", root / "course" / "course.toml")
+        datasets = Path(course_root) / "lessons" / "datasets"
+        if datasets.is_dir():
+            shutil.copytree(datasets, root / "lessons" / "datasets")
+        folder = root / "lessons" / track
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = path.name.split(".")[0]
+        for sibling in path.parent.glob(f"{stem}.*"):
+            if sibling.is_file():
+                shutil.copy(sibling, folder / sibling.name)
+        report = validate(root, [folder / path.name], **options)
+        for problem in report.problems:
+            if problem.file and problem.file.startswith(str(folder)):
+                problem.file = str(path.parent / Path(problem.file).name)
+            elif problem.file and problem.file.startswith(scratch):
+                problem.file = str(Path(course_root) / Path(problem.file).relative_to(root))
+        return report
