@@ -238,7 +238,14 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         notes.append(Note(any_hidden[0], "info", tr.t("hidden tests (cells {cells}) became checks with reveal = false: learners never see their code, and a failing one does not show what was expected", cells=", ".join(map(str, sorted(set(any_hidden)))))))
     title = _lesson_title(model.intro) or title_from_slug(lesson_id)
     for image in _local_images("\n".join(model.intro) + "".join(e.task for e in exercises) + "".join(t for k, t in layout if k == "prose")):
-        notes.append(Note(None, "todo", tr.t("the text shows a local image {image}: copy it beside the lesson file, or remove it", image=repr(image))))
+        source, target = notebook.parent / image, path.parent / image
+        inside = target.resolve().is_relative_to(path.parent.resolve()) and source.resolve().is_relative_to(notebook.parent.resolve())
+        if write and inside and source.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            notes.append(Note(None, "info", tr.t("the image {image} was copied beside the lesson file", image=repr(image))))
+        elif not (inside and target.is_file()):
+            notes.append(Note(None, "todo", tr.t("the text shows a local image {image}: copy it beside the lesson file, or remove it", image=repr(image))))
     text = render_lesson(lesson_id, track, title, notebook.name, model, exercises, layout, kept_items, datasets, sorted(needs), per_exercise)
     for literal, (_source, name) in copier.copies.items():
         text = _replace_literal(text, literal, f"datasets/{name}")  # the demo code in the text opens them there too
