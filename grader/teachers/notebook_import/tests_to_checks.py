@@ -451,10 +451,26 @@ def _main_name(code: str, names: Names, local: set[str] = frozenset()) -> str | 
     return None
 
 
+def _with_assert_messages(statement: ast.stmt, source: str | None) -> ast.stmt:
+    import copy
+
+    class Messages(ast.NodeTransformer):
+        def visit_Assert(self, node: ast.Assert) -> ast.Assert:
+            if node.msg is None:
+                node.msg = ast.Constant(_segment(source, node.test))
+            return node
+
+    return ast.fix_missing_locations(Messages().visit(copy.deepcopy(statement)))
+
+
 def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Names, autotests: list[str]) -> CheckDraft:
     """A test that cannot be split into checks runs whole: its code becomes a function of the
     exercise's hidden setup, and the check calls it (the solution's answer is True)."""
     name = f"_notebook_test_{test.cell.number}"
+    if not test.hidden:
+        # A visible test's asserts say what they expected when they fail (hidden ones never do).
+        statements = [_with_assert_messages(s, source) for s in statements]
+        source = None
     code = "\n".join(_segment(source, s) for s in statements) if statements else ""
     tree_names = set()
     try:
@@ -489,10 +505,8 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
         message = test.message
     elif test.hidden:
         message = "A hidden test from the notebook does not pass yet: read the task again."
-    elif first is not None:
-        message = f"The notebook's test from cell {test.cell.number} expects this to be true: {_segment(source, first.test)}"
     else:
-        message = f"The notebook's test from cell {test.cell.number} does not pass yet: read the task again."
+        message = f"The notebook's test from cell {test.cell.number} does not pass yet: the condition it stopped at is above."
     expect = "value" if autotests else "true"
     draft = CheckDraft("function", target, {}, message, test.cell.number, test.name, [code or "(AUTOTEST)"] + [f"### AUTOTEST {a}" for a in autotests], [Probe(f"{name}()", expect)], calls=[f"{name}()"])
     draft.helper = helper_code
