@@ -111,10 +111,8 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         return next((f.message for f in graded.feedback if f.check == check), english)
 
     # The very run Grader.reference makes (and caches): its failure is said here in words a teacher can translate.
-    try:
-        reference = grader._cached_run(lesson, exercise, exercise.solution, "solution")
-    except GradingError as exc:  # the runner itself failed, not the lesson
-        return [ContentError(str(exc), path, exercise.line)]
+    # The runner itself failing (GradingError) is left to validate's self_test: retried once, then named.
+    reference = grader._cached_run(lesson, exercise, exercise.solution, "solution")
     if not reference.ok:
         error, names = reference.error, {"lesson": lesson.id, "exercise": exercise.id}
         if error is not None:
@@ -125,10 +123,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         else:
             problem(t("the reference solution of {lesson}/{exercise} does not run ({status})"), path, exercise.line, **names, status=reference.status)
         return problems
-    try:
-        solved = grader.grade(lesson, exercise, exercise.solution, tr)
-    except GradingError as exc:
-        return [ContentError(str(exc), path, exercise.line)]
+    solved = grader.grade(lesson, exercise, exercise.solution, tr)
     for result in solved.feedback:
         if not result.passed:
             line = next((c.line for c in exercise.checks if c.id == result.check), exercise.line)
@@ -223,7 +218,13 @@ def validate(
             report.exercises += 1
             work.append((lesson, exercise, [c for c in cases if c.exercise == exercise.id]))
     def self_test(item):
-        return _self_test(grader, item[0], item[1], item[2], tr, shown)
+        lesson, exercise = item[0], item[1]
+        for attempt in range(2):  # a sandbox that failed once (not the lesson) gets a second try
+            try:
+                return _self_test(grader, lesson, exercise, item[2], tr, shown)
+            except GradingError as exc:
+                failure = exc
+        return [ContentError(t("{lesson}/{exercise} could not be self-tested: {error}"), lesson.path, exercise.line, params={"lesson": lesson.id, "exercise": exercise.id, "error": str(failure)})]
 
     workers = jobs or max(1, os.cpu_count() or 1)
     if workers == 1 or sys.platform == "emscripten":  # Pyodide cannot start threads

@@ -53,3 +53,33 @@ def test_validate_says_loudly_when_it_self_tested_nothing(tmp_path, home):
     assert "cannot self-test" in plain.stdout and "Nothing was self-tested" in plain.stderr
     strict = run_qala("validate", str(lesson), "--strict", home=home)
     assert strict.returncode == 1
+
+
+def test_a_sandbox_failure_is_retried_once_then_names_the_lesson_and_the_run_goes_on(tmp_path, home):
+    from qala.grader.errors import GradingError
+    from qala.grader.run.runners import default_runner
+    from qala.grader.teachers.validate import validate
+
+    course, lesson = a_course_with_a_lesson(tmp_path, home)
+    real = default_runner()
+
+    class Flaky:
+        def __init__(self, failures: int):
+            self.failures = failures
+
+        def run(self, job):
+            if self.failures:
+                self.failures -= 1
+                raise GradingError("the sandbox ended without a report: no output")
+            return real.run(job)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    try:
+        once = validate(course, [lesson], runner=Flaky(1), cache_dir=tmp_path / "c1", jobs=1)
+        assert once.errors == [] and once.exercises == 1
+        always = validate(course, [lesson], runner=Flaky(10**6), cache_dir=tmp_path / "c2", jobs=1)
+        assert [p.params.get("lesson") for p in always.errors] == ["bus-fares"] and "could not be self-tested" in str(always.errors[0])
+    finally:
+        real.close()
