@@ -64,6 +64,8 @@ def cmd_validate(args) -> int:
     for problem in report.problems:
         print(problem_line(problem, tr))
     errors, warnings = len(report.errors), len(report.warnings)
+    if args.strict:  # --strict: the warnings are errors, and the summary counts them so
+        errors, warnings = errors + warnings, 0
     # TRANSLATORS: the summary of `qala validate`; each field is a number with its noun, e.g. "3 lessons".
     print(
         tr.t(
@@ -83,7 +85,7 @@ def cmd_validate(args) -> int:
         # Loud: a lesson whose exercises were not run (a module it needs is missing) proves nothing.
         print(tr.t("Nothing was self-tested: no exercise's solution and checks could be run (see the warnings above)."), file=sys.stderr)
         return 1 if args.strict else 0
-    return 1 if errors or (args.strict and warnings) else 0
+    return 1 if errors else 0
 
 
 def cmd_translated(args) -> int:

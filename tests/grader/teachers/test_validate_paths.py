@@ -83,3 +83,11 @@ def test_a_sandbox_failure_is_retried_once_then_names_the_lesson_and_the_run_goe
         assert [p.params.get("lesson") for p in always.errors] == ["bus-fares"] and "could not be self-tested" in str(always.errors[0])
     finally:
         real.close()
+
+
+def test_strict_counts_the_warnings_as_errors_in_its_summary(tmp_path, home):
+    course, lesson = a_course_with_a_lesson(tmp_path, home)  # no translations: warnings
+    plain = run_qala("validate", str(lesson), home=home)
+    assert plain.returncode == 0 and "0 errors, 2 warnings" in plain.stderr, plain.stderr
+    strict = run_qala("validate", str(lesson), "--strict", home=home)
+    assert strict.returncode == 1 and "2 errors, 0 warnings" in strict.stderr, strict.stderr
