@@ -388,6 +388,9 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
                 add(CheckDraft("function", target, {}, cell_message, test.cell.number, test.name, [f"### AUTOTEST {expression}"], [Probe(expression, "value")], calls=[expression]))
             return drafts, [], hidden_code
         helper = _helper(test, source, body, names, autotests)
+        if helper is None:
+            _tests_nothing(test, notes)
+            return [], [], ""
         return [helper], [], helper.helper
 
     flattened = _otter_test_functions(body) if tool == "otter" else None
@@ -421,12 +424,19 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
         kept_nodes.append(statement)
     if kept_nodes:
         helper = _helper(test, source, imports + kept_nodes, names, [])
-        drafts.append(helper)
-        hidden_code = helper.helper
+        if helper is None:
+            _tests_nothing(test, notes)
+        else:
+            drafts.append(helper)
+            hidden_code = helper.helper
     elif drafts:
         usable = [s for s in imports if not _test_only(s)]
         hidden_code = "\n".join(_segment(source, s) for s in usable)
     return drafts, [], hidden_code
+
+
+def _tests_nothing(test: TestCell, notes: Notes) -> None:
+    notes.append(Note(test.cell.number, "kept", notes.tr.t("the test reads nothing the notebook's answers make, so it cannot tell a right answer from a wrong one: left out")))
 
 
 def _test_only(statement: ast.stmt) -> bool:
@@ -500,7 +510,9 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
     target = _main_name(code if not autotests else "\n".join(autotests), names) if parsed is not None else None
     if target is None:
         used = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)} if parsed is not None else set()
-        target = next((n for n in sorted(used) if n in names.functions), None) or next((n for n in sorted(used) if n in names.data), None) or "answer"
+        target = next((n for n in sorted(used) if n in names.functions), None) or next((n for n in sorted(used) if n in names.data), None)
+    if target is None:
+        return None  # it reads nothing the notebook's answers make: it cannot tell a right answer from a wrong one
     if test.message:
         message = test.message
     elif test.hidden:
