@@ -29,11 +29,10 @@ from .notebook import (
 )
 from .otter import parse_otter
 from .prose import _demote, _slug, _title_and_task, _unique
-from .render import ExerciseDraft, _is_literal, render_lesson
+from .render import ExerciseDraft, render_lesson
 from .tests_to_checks import (
     TEST_MODULES,
     CheckDraft,
-    Names,
     Probe,
     convert_test,
     free_names,
@@ -454,7 +453,6 @@ def _stub_datasheet(path: Path, dataset_id: str) -> str:
     """A datasheet with what can be read from the file (rows, columns, their types); the words are TODO."""
     import csv
     import gzip
-    import io
 
     fmt = "csv.gz" if path.name.endswith(".csv.gz") else path.suffix.lstrip(".")
     columns: list[tuple[str, str]] = []

@@ -492,8 +492,6 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
     lines = [f"def {name}():"]
     if shared:
         lines.append(f"    global {', '.join(shared)}")
-    if any(re.search(rf"\b{n}\b", code) for n in ("assert_equal", "assert_raises", "assert_true", "assert_false")) and "nose" not in code:
-        pass
     code = re.sub(r"^\s*from nose\.tools import .*$", "pass", code, flags=re.M)
     lines += ["    " + l if l.strip() else "" for l in code.split("\n")]
     if autotests:
@@ -506,7 +504,6 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
     helper_code = "\n".join(lines)
     if re.search(r"\bassert_(equal|raises|true|false)\b", helper_code):
         helper_code = NOSE_SHIMS + "\n" + helper_code
-    first = next((s for s in statements if isinstance(s, ast.Assert)), None)
     target = _main_name(code if not autotests else "\n".join(autotests), names) if parsed is not None else None
     if target is None:
         used = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)} if parsed is not None else set()

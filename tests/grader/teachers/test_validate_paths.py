@@ -4,7 +4,6 @@ validated (in a scratch copy of the course), a path that is not a lesson says wh
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.conftest import make_course, run_qala
