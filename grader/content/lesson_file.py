@@ -630,10 +630,8 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
     slots: dict[str | None, list[int]] = {}
     after: str | None = None
     for kind, key in lesson.outline:
-        if kind == "section":
-            slots.setdefault(after, []).append(int(key))
-        else:
-            after = str(key)
+        slots.setdefault(after, []).append(int(key)) if kind == "section" else None
+        after = after if kind == "section" else str(key)
     placed: dict[int, Section] = {}
     seen_in_slot: dict[str | None, int] = {}
     slot: str | None = None
@@ -644,9 +642,8 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
             body = _block_text(raw)
-            position = seen_in_slot.get(slot, 0)
+            position, expected = seen_in_slot.get(slot, 0), slots.get(slot, [])
             seen_in_slot[slot] = position + 1
-            expected = slots.get(slot, [])
             index = expected[position] if position < len(expected) else None
             en_section = english.sections[index] if index is not None and index < len(english.sections) else None
             if en_section is None:
