@@ -78,7 +78,7 @@ def cmd_validate(args) -> int:
         ),
         file=sys.stderr,
     )
-    if not report.lessons:
+    if not report.lessons and not errors:
         sys.stderr.write(error_line(tr, tr.t("no lesson found to validate in {paths}", paths=", ".join(map(str, paths or [root])))))
         return 2
     if not report.exercises and not errors:
