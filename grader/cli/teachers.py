@@ -25,22 +25,46 @@ def cmd_validate(args) -> int:
     from ..engine import default_home
     from ..teachers.validate import find_course_root, validate
 
+    from ..teachers.validate import lesson_track, outside_lessons, validate_file_outside
+
     tr = Translator(resolve_language(args.lang))
     paths = args.paths or None
+    for path in paths or ():
+        if not path.exists():
+            raise UsageError(tr.t("no such file or folder: {path}", path=path))
     if args.course:
-        root = args.course
+        root = Path(args.course)
+        if not (root / "course" / "course.toml").is_file():
+            raise UsageError(tr.t("{path} is not a course folder (it has no course/course.toml)", path=args.course))
     elif paths:
-        for path in paths:
-            if not path.exists():
-                raise UsageError(tr.t("no such file or folder: {path}", path=path))
-        root = find_course_root(paths[0]) or bundled_course_root()
+        root = find_course_root(paths[0]) or find_course_root(Path.cwd()) or bundled_course_root()
     else:
-        root = bundled_course_root()
+        root = find_course_root(Path.cwd()) or bundled_course_root()
     home = args.home or default_home()
-    report = validate(Path(root), paths, cache_dir=Path(home) / "cache" / "reference", language=tr.language)
+    options = {"cache_dir": Path(home) / "cache" / "reference", "language": tr.language}
+    inside = [p for p in paths or () if not (p.is_file() and outside_lessons(p, root))]
+    outside = [p for p in paths or () if p.is_file() and outside_lessons(p, root)]
+    for path in outside:
+        if path.suffix != ".md" or path.name.count(".") > 1:
+            raise UsageError(tr.t("{path} is not a lesson file (ID.md), and it is not in the lessons/ folder of {course}: nothing to validate", path=path, course=root))
+        if lesson_track(path) is None:
+            raise UsageError(tr.t("{path} has no track in its front matter (track = \"...\"): it cannot be validated as a lesson", path=path))
+    for path in inside:
+        if path.is_dir() and outside_lessons(path / "x.md", root) and not (path / "course" / "course.toml").is_file() and path.resolve() != Path(root).resolve():
+            raise UsageError(tr.t("{path} is not in the lessons/ folder of {course}: give a lesson file, or --course with the course it belongs to", path=path, course=root))
+    report = validate(Path(root), inside or None, **options) if inside or not outside else None
+    for path in outside:
+        extra = validate_file_outside(path, Path(root), **options)
+        if report is None:
+            report = extra
+        else:
+            report.problems.extend(extra.problems)
+            report.lessons, report.exercises, report.cases = report.lessons + extra.lessons, report.exercises + extra.exercises, report.cases + extra.cases
     for problem in report.problems:
         print(problem_line(problem, tr))
     errors, warnings = len(report.errors), len(report.warnings)
+    if args.strict:  # --strict: the warnings are errors, and the summary counts them so
+        errors, warnings = errors + warnings, 0
     # TRANSLATORS: the summary of `qala validate`; each field is a number with its noun, e.g. "3 lessons".
     print(
         tr.t(
@@ -53,7 +77,14 @@ def cmd_validate(args) -> int:
         ),
         file=sys.stderr,
     )
-    return 1 if errors or (args.strict and warnings) else 0
+    if not report.lessons and not errors:
+        sys.stderr.write(error_line(tr, tr.t("no lesson found to validate in {paths}", paths=", ".join(map(str, paths or [root])))))
+        return 2
+    if not report.exercises and not errors:
+        # Loud: a lesson whose exercises were not run (a module it needs is missing) proves nothing.
+        print(tr.t("Nothing was self-tested: no exercise's solution and checks could be run (see the warnings above)."), file=sys.stderr)
+        return 1 if args.strict else 0
+    return 1 if errors else 0
 
 
 def cmd_translated(args) -> int:
@@ -171,8 +202,15 @@ def cmd_import(args) -> int:
     from ..teachers.validate import validate
 
     tr = Translator(resolve_language(args.lang))
-    root = _teacher_course(args, near=args.out.parent if args.out else None)
-    result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
+    try:
+        root = _teacher_course(args, near=args.out.parent if args.out else None)
+        result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
+    except UsageError as refusal:
+        if args.json:  # a program reading --json gets JSON, refusal included
+            print_json({"error": str(refusal), "notebook": str(args.notebook)})
+            sys.stderr.write(error_line(tr, str(refusal)))
+            return 2
+        raise
     in_course = result.path.resolve().parent == (root / "lessons" / args.track).resolve()
     listing = add_lesson_to_track(root / "course" / "course.toml", args.track, result.lesson_id) if in_course else None
     report = validate(root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language) if in_course else None

@@ -10,6 +10,7 @@
     ## Exercise mean-jan: The January average
     Task prose.
     ```python starter``` / ```python solution``` / ```python setup``` / ```toml checks```
+    (```python hidden-setup```: runs before the setup, never shown to learners)
     ### Hints
     1. First hint.
 
@@ -41,7 +42,7 @@ BULLET = re.compile(r"^[-*]\s+(.*)$")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOML_LINE = re.compile(r"line (\d+)")
 
-CODE_ROLES = {"starter", "solution", "setup", "checks"}
+CODE_ROLES = {"starter", "solution", "setup", "hidden-setup", "checks"}
 HINTS_HEADINGS = {"hints"}
 FEEDBACK_HEADINGS = {"feedback"}
 AUDIENCES = {"school", "staff", "both"}
@@ -340,7 +341,8 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         id=ex_id,
         starter=_text(code["starter"].lines),
         solution=_text(code["solution"].lines),
-        setup=_text(code["setup"].lines) if "setup" in code else "",
+        setup="\n\n".join(_text(code[r].lines) for r in ("hidden-setup", "setup") if r in code),
+        hidden_setup=_text(code["hidden-setup"].lines) if "hidden-setup" in code else "",
         checks=tuple(checks),
         xp=int(settings.get("xp", xp_default) or 0),
         timeout=float(settings.get("timeout", 10)),
@@ -606,6 +608,16 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
         problems.warn(first, t("{language}: the introduction is not translated"), language=language)
     prose: list[Section] = []
     exercises: dict[str, ExerciseText] = {}
+    # Prose sections are matched in order between the same exercises: a missing one is named,
+    # instead of shifting the next one's words under the wrong heading.
+    slots: dict[str | None, list[int]] = {}
+    after: str | None = None
+    for kind, key in lesson.outline:
+        slots.setdefault(after, []).append(int(key)) if kind == "section" else None
+        after = after if kind == "section" else str(key)
+    placed: dict[int, Section] = {}
+    seen_in_slot: dict[str | None, int] = {}
+    slot: str | None = None
     for raw in sections[1:]:
         for block in raw.blocks:
             if block.role is not None:
@@ -613,13 +625,21 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
             body = _block_text(raw)
-            en_section = english.sections[len(prose)] if len(prose) < len(english.sections) else None
-            if not body and en_section is not None and en_section.body:
+            position, expected = seen_in_slot.get(slot, 0), slots.get(slot, [])
+            seen_in_slot[slot] = position + 1
+            index = expected[position] if position < len(expected) else None
+            en_section = english.sections[index] if index is not None and index < len(english.sections) else None
+            if en_section is None:
+                where = t("after exercise {exercise!r}").format(exercise=slot) if slot else t("before the first exercise")
+                problems.error(raw.line, t("{language}: the section {section!r} ({where}) has no section of the lesson to translate there"), language=language, section=SECTION_HEADING.match(raw.heading).group(1), where=where)
+                continue
+            if not body and en_section.body:
                 problems.warn(raw.line, t("{language}: the section {section!r} is not translated"), language=language, section=en_section.title)
                 body = en_section.body  # shown in English rather than empty
-            prose.append(Section(SECTION_HEADING.match(raw.heading).group(1), body, raw.line))
+            placed[index] = Section(SECTION_HEADING.match(raw.heading).group(1), body, raw.line)
             continue
         ex_id, ex_title = heading.group(1), heading.group(2)
+        slot = ex_id
         en_ex = english.exercises.get(ex_id)
         if en_ex is None:
             problems.error(raw.line, t("exercise {exercise!r} is not in the lesson {lesson!r}"), exercise=ex_id, lesson=lesson.id)
@@ -654,8 +674,10 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
     for ex_id in english.exercises:
         if ex_id not in exercises:
             problems.warn(first, t("{language}: exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
-    if len(prose) != len(english.sections):
-        problems.warn(first, t("{language}: {sections} prose sections, the lesson has {expected} (they are matched in order)"), language=language, sections=len(prose), expected=len(english.sections))
+    for index, en_section in enumerate(english.sections):
+        if index not in placed:
+            problems.error(first, t("{language}: the section {section!r} is missing: add its '## ' heading in the same place (prose sections are matched in order between exercises)"), language=language, section=en_section.title)
+    prose = [placed[i] for i in sorted(placed)]
     if problems.items:
         return None, problems
     return LessonText(language, title, summary, intro, tuple(prose), exercises, path), problems

@@ -9,8 +9,8 @@ from .model import Exercise, Lesson
 def exercise_markdown(lesson: Lesson, exercise: Exercise, tr: Translator, heading: str = "##") -> str:
     text = lesson.text(tr.language).exercises[exercise.id]
     parts = [f"{heading} {text.title}", text.task]
-    if exercise.setup:
-        parts.append(tr.t("This code runs before yours:") + f"\n\n```python\n{exercise.setup}\n```")
+    if exercise.shown_setup:
+        parts.append(tr.t("This code runs before yours:") + f"\n\n```python\n{exercise.shown_setup}\n```")
     return "\n\n".join(p for p in parts if p)
 
 

@@ -107,6 +107,14 @@ class Exercise:
     timeout: float
     line: int
     hint_count: int
+    hidden_setup: str = ""  # the beginning of `setup` that learners never see (```python hidden-setup)
+
+    @property
+    def shown_setup(self) -> str:
+        """The part of the setup learners see: what runs before their code, less the hidden part."""
+        if self.hidden_setup and self.setup.startswith(self.hidden_setup):
+            return self.setup[len(self.hidden_setup) :].lstrip("\n")
+        return self.setup
 
 
 @dataclass(frozen=True)

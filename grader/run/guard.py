@@ -58,8 +58,9 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
     writes = tuple(w.rstrip("/") or "/" for w in write_roots)
     frozen = tuple(r.rstrip("/") or "/" for r in read_only)
     lstat, readlink, getcwd, fspath, is_link, stat = os.lstat, os.readlink, os.getcwd, os.fspath, _is_link, os.stat
-    PermissionError_ = PermissionError
+    PermissionError_, ImportError_ = PermissionError, ImportError
     str_, bytes_, int_, isinstance_, type_, len_, any_, bool_, tuple_ = str, bytes, int, isinstance, type, len, any, bool, tuple
+    function_type, getattr_ = type(install_guard), getattr
     fsdecode = os.fsdecode
     import resource
 
@@ -148,6 +149,18 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
         except Exception_:
             return False
 
+    def fresh_namedtuple_new(target: Any) -> bool:
+        """``collections.namedtuple(..., defaults=...)`` (and ``typing.NamedTuple`` with defaults, in
+        matplotlib, PIL...) gives the ``__new__`` it has just made from a string its first defaults:
+        a function that has none yet, compiled from ``<string>``, is nobody's but the importer's."""
+        if type_(target) is not function_type:
+            return False
+        try:
+            code = getattr_(target, "__code__")
+            return getattr_(target, "__defaults__") is None and code.co_filename == "<string>" and code.co_name == "<lambda>"
+        except Exception_:
+            return False
+
     def hook(event: str, args: tuple) -> None:
         if event == "open":
             path, mode, flags = (tuple_(args) + (None, None, None))[:3]
@@ -176,7 +189,9 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
             raise PermissionError_(messages["native"])
         elif event == "import":
             if args and args[0] in denied_modules:
-                raise PermissionError_(messages["native" if args[0] != "_posixsubprocess" else "processes"])
+                # An ImportError, so that a library's own `try: import ctypes / except ImportError`
+                # (dateutil's Windows time zones, imported by matplotlib) takes its other way.
+                raise ImportError_(messages["native" if args[0] != "_posixsubprocess" else "processes"], name=args[0])
         elif event == "os.kill":
             if not args or args[0] != own_pid:
                 raise PermissionError_(messages["signals"])
@@ -186,7 +201,8 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
             raise PermissionError_(messages["internals"])
         elif event == "object.__setattr__":
             if len_(args) > 1 and args[1] in ("__code__", "__globals__", "__closure__", "__defaults__", "__kwdefaults__"):
-                raise PermissionError_(messages["internals"])
+                if not (args[1] == "__defaults__" and fresh_namedtuple_new(args[0])):
+                    raise PermissionError_(messages["internals"])
         elif event == "resource.setrlimit":
             if not lowers(args):
                 raise PermissionError_(messages["limits"])

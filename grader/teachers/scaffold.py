@@ -316,12 +316,12 @@ def lesson_template(slug: str, track: str, title: str) -> str:
     ).replace("@@TITLE@@", title).replace("@@SLUG@@", slug)
 
 
-LESSON_TEMPLATE = '''+++
+LESSON_TEMPLATE = """+++
 # The lesson's settings (TOML). docs/authoring.md explains every key.
 id = @@ID@@                  # = the file name without .md; lower-case letters, digits and '-'
 track = @@TRACK@@            # = the folder this file is in; a track of course/course.toml
 title = @@TITLE_TOML@@
-summary = "Add up a week of metro rides, and make sure the answer is computed."
+summary = "One line: what the learner will do in this lesson."
 audience = "both"            # who it is for: school | staff | both
 minutes = 10                 # roughly how long it takes
 datasets = []                # city datasets the lesson opens, e.g. ["air_daily"]: see `qala datasets`
@@ -340,11 +340,14 @@ requires = []                # lessons to finish first, e.g. ["monthly-air"]
     exercise. An exercise has: the task (prose), a ```python starter block (what the editor
     starts with; it must NOT pass), a ```python solution block (your reference solution; it must
     pass), a ```toml checks block (what is compared), and "### Hints" (a numbered list).
-  - Optional: a ```python setup block runs before the learner's code and is shown read-only.
+  - Optional: a ```python setup block runs before the learner's code and is shown read-only
+    (a ```python hidden-setup block runs before it and is never shown).
+  - Code inside TOML goes between ''' and ''': there, backslashes stay as they are.
   - Expected values are never typed in: Qala runs your solution and compares the learner's
     results with its results.
 
-  The loop: edit, then `qala validate @@SLUG@@.md` (it runs the solution, the starter and the
+  The loop: edit, then `qala validate @@SLUG@@.md` in this folder, or from anywhere
+  `qala validate PATH/TO/@@SLUG@@.md` (it runs the solution, the starter and the
   cases in @@SLUG@@.cases.toml), then look at it as a learner: `qala tui --lesson @@SLUG@@`
   (add `--course DIR` when your course is not the bundled one).
   Replace the example below with your own lesson; keep what helps. When you rename or remove
@@ -387,10 +390,10 @@ message = "Add up all seven days: sum(rides) does it in one step."   # what to l
 
 # A typical wrong answer and what to say when the learner's result is the same as its result:
 [[check.mistake]]
-code = """
+code = '''
 rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]
 total_rides = rides[0] + rides[6]
-"""
+'''
 message = "That is only Monday and Sunday: the total needs all seven days."
 
 [[check]]
@@ -414,10 +417,10 @@ no_hardcoded = "total_rides"  # the total must be computed from the list, not ty
 
 - `sum(...)` adds a list up in one step.
 - An answer computed from the data stays right when the data changes; a typed number does not.
-'''
+"""
 
 
-CASES_TEMPLATE = '''# Other answers to try, so you know your checks are fair: `qala validate` runs every case.
+CASES_TEMPLATE = """# Other answers to try, so you know your checks are fair: `qala validate` runs every case.
 # expect = "pass": another correct solution. expect = "fail": a typical mistake; `failing`
 # names the check that must fail and `feedback` is text its message must contain.
 
@@ -425,12 +428,12 @@ CASES_TEMPLATE = '''# Other answers to try, so you know your checks are fair: `q
 exercise = "weekly-total"
 name = "a for loop is also right"
 expect = "pass"
-code = """
+code = '''
 rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]
 total_rides = 0
 for day in rides:
     total_rides = total_rides + day
-"""
+'''
 
 [[case]]
 exercise = "weekly-total"
@@ -438,18 +441,18 @@ name = "the weekend only"
 expect = "fail"
 failing = "total_rides"
 feedback = "all seven days"
-code = """
+code = '''
 rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]
 total_rides = rides[5] + rides[6]
-"""
+'''
 
 [[case]]
 exercise = "weekly-total"
 name = "the total typed in"
 expect = "fail"
 failing = "computed-total_rides"
-code = """
+code = '''
 rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]
 total_rides = 269400
-"""
 '''
+"""

@@ -111,10 +111,8 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         return next((f.message for f in graded.feedback if f.check == check), english)
 
     # The very run Grader.reference makes (and caches): its failure is said here in words a teacher can translate.
-    try:
-        reference = grader._cached_run(lesson, exercise, exercise.solution, "solution")
-    except GradingError as exc:  # the runner itself failed, not the lesson
-        return [ContentError(str(exc), path, exercise.line)]
+    # The runner itself failing (GradingError) is left to validate's self_test: retried once, then named.
+    reference = grader._cached_run(lesson, exercise, exercise.solution, "solution")
     if not reference.ok:
         error, names = reference.error, {"lesson": lesson.id, "exercise": exercise.id}
         if error is not None:
@@ -125,10 +123,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         else:
             problem(t("the reference solution of {lesson}/{exercise} does not run ({status})"), path, exercise.line, **names, status=reference.status)
         return problems
-    try:
-        solved = grader.grade(lesson, exercise, exercise.solution, tr)
-    except GradingError as exc:
-        return [ContentError(str(exc), path, exercise.line)]
+    solved = grader.grade(lesson, exercise, exercise.solution, tr)
     for result in solved.feedback:
         if not result.passed:
             line = next((c.line for c in exercise.checks if c.id == result.check), exercise.line)
@@ -223,7 +218,13 @@ def validate(
             report.exercises += 1
             work.append((lesson, exercise, [c for c in cases if c.exercise == exercise.id]))
     def self_test(item):
-        return _self_test(grader, item[0], item[1], item[2], tr, shown)
+        lesson, exercise = item[0], item[1]
+        for attempt in range(2):  # a sandbox that failed once (not the lesson) gets a second try
+            try:
+                return _self_test(grader, lesson, exercise, item[2], tr, shown)
+            except GradingError as exc:
+                failure = exc
+        return [ContentError(t("{lesson}/{exercise} could not be self-tested: {error}"), lesson.path, exercise.line, params={"lesson": lesson.id, "exercise": exercise.id, "error": str(failure)})]
 
     workers = jobs or max(1, os.cpu_count() or 1)
     if workers == 1 or sys.platform == "emscripten":  # Pyodide cannot start threads
@@ -276,3 +277,53 @@ def find_course_root(path: Path) -> Path | None:
         if (candidate / "course" / "course.toml").is_file():
             return candidate
     return None
+
+
+def outside_lessons(path: Path, course_root: Path | None) -> bool:
+    """Whether ``path`` (a lesson file) is not where a course reads lessons from."""
+    if course_root is None:
+        return True
+    lessons = (Path(course_root) / "lessons").resolve()
+    return lessons not in Path(path).resolve().parents
+
+
+def lesson_track(path: Path) -> str | None:
+    """The track a lesson file's front matter names (None: it has none, or no front matter)."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    parts = text.split("+++")
+    try:
+        front = tomllib.loads(parts[1]) if text.lstrip().startswith("+++") and len(parts) >= 3 else {}
+    except tomllib.TOMLDecodeError:
+        return None
+    return front.get("track") if isinstance(front.get("track"), str) and front.get("track") else None
+
+
+def validate_file_outside(path: Path, course_root: Path, **options) -> Report:
+    """Validate a lesson file that is not in the course's lessons/ folder (a draft, a copy written
+    with `qala import --out`): in a scratch copy of the course (its course.toml and datasets), with
+    its translations and cases, the problems pointing back at the file itself."""
+    import shutil
+    import tempfile
+
+    path = Path(path)
+    track = lesson_track(path)
+    with tempfile.TemporaryDirectory(prefix="qala-validate-") as scratch:
+        root = Path(scratch)
+        (root / "course").mkdir()
+        shutil.copy(Path(course_root) / "course" / "course.toml", root / "course" / "course.toml")
+        datasets = Path(course_root) / "lessons" / "datasets"
+        if datasets.is_dir():
+            shutil.copytree(datasets, root / "lessons" / "datasets")
+        folder = root / "lessons" / track
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = path.name.split(".")[0]
+        for sibling in path.parent.glob(f"{stem}.*"):
+            if sibling.is_file():
+                shutil.copy(sibling, folder / sibling.name)
+        report = validate(root, [folder / path.name], **options)
+        for problem in report.problems:
+            if problem.file and problem.file.startswith(str(folder)):
+                problem.file = str(path.parent / Path(problem.file).name)
+            elif problem.file and problem.file.startswith(scratch):
+                problem.file = str(Path(course_root) / Path(problem.file).relative_to(root))
+        return report

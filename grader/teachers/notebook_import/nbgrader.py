@@ -68,6 +68,19 @@ def nbgrader_test_source(source: str) -> tuple[str, bool]:
         out.append(line)
     return "\n".join(out), hidden
 
+def _looks_like_test(source: str) -> bool:
+    """Asserts (or nose/numpy.testing calls) and nothing the rest of the notebook could use."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    asserts = any(isinstance(n, ast.Assert) or (isinstance(n, ast.Call) and re.match(r"assert_", getattr(n.func, "attr", getattr(n.func, "id", "")) or "")) for n in ast.walk(tree))
+    defines = any(isinstance(s, (ast.FunctionDef, ast.ClassDef)) and not s.name.startswith("test") for s in tree.body)
+    return asserts and not defines
+
+
 def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
     tr = notes.tr
     intro: list[str] = []
@@ -76,6 +89,9 @@ def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
     pending_cells: list[int] = []
     current: Question | None = None
     seen_question = False
+    # Without nbgrader's metadata (a notebook written with its markers only), a code cell of
+    # asserts after an answer is that answer's test.
+    no_metadata = not any(isinstance(c.meta.get("nbgrader"), dict) for c in cells)
 
     def flush_pending_to(target: list[str]) -> None:
         target.extend(pending)
@@ -142,6 +158,13 @@ def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
             continue
         source = _clean_code(cell, notes)
         if not source.strip():
+            continue
+        if no_metadata and current is not None and _looks_like_test(source):
+            flush_pending_to(current.after)
+            test_source, hidden = nbgrader_test_source(source)
+            current.tests.append(TestCell(cell, test_source, f"test-{cell.number}", None, hidden, ""))
+            current.cells.append(cell.number)
+            notes.append(Note(cell.number, "info", tr.t("a cell of asserts with no nbgrader metadata, taken as the test of the answer before it")))
             continue
         if current is not None and _expression_only(source):
             pending.append(f"```python\n{source}\n```")

@@ -116,8 +116,15 @@ def read_notebook(path: Path, tr: Translator | None = None) -> list[Cell]:
             raise UsageError(tr.t("{path}: cell {number} has no readable source", path=path, number=number))
         meta = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
         outputs = raw.get("outputs") if isinstance(raw.get("outputs"), list) else []
-        cells.append(Cell(number, raw["cell_type"], source.replace("\r\n", "\n"), meta, outputs))
+        kind, source = raw["cell_type"], source.replace("\r\n", "\n")
+        fenced = OTTER_FENCE.match(source) if kind == "markdown" else None
+        if fenced:  # otter's markers may be written as a Markdown cell fenced ```otter
+            kind, source = "raw", fenced.group("body")
+        cells.append(Cell(number, kind, source, meta, outputs))
     return cells
+
+
+OTTER_FENCE = re.compile(r"^\s*```+\s*otter\s*\n(?P<body>.*?)\n\s*```+\s*$", re.S)
 
 def detect_tool(cells: list[Cell]) -> str | None:
     for cell in cells:
@@ -177,7 +184,7 @@ class Model:
     items: list  # Question | ("prose", text) | ("code", Cell) | Kept, in notebook order
     notes: list[Note]
 
-MAGIC = re.compile(r"^[ \t]*[%!]")
+MAGIC = re.compile(r"^[ \t]*([%!]|\?\??[A-Za-z_]|[A-Za-z_][\w.]*(\(\))?\?\??[ \t]*$)")  # %magic, !shell, obj? and ?obj help
 
 def _clean_code(cell: Cell, notes: Notes) -> str:
     """Code without IPython magics (%matplotlib, !pip), which plain Python cannot run."""

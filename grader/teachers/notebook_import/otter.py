@@ -46,7 +46,16 @@ def otter_versions(source: str) -> tuple[str, str, bool]:
     reference, student = [], []
     region: str | None = None  # "solution", "noprompt", "prompt"
     seeded = False
+    ignoring = False
     for line in source.split("\n"):
+        if re.match(r"^[ \t]*#[ \t]*BEGIN IGNORE[ \t]*$", line):
+            ignoring = True
+            continue
+        if re.match(r"^[ \t]*#[ \t]*END IGNORE[ \t]*$", line):
+            ignoring = False
+            continue
+        if ignoring or re.search(r"#[ \t]*IGNORE[ \t]*$", line):
+            continue  # otter assign leaves these lines out of every version
         if region == "prompt":
             if OT_PROMPT_END.match(line):
                 region = None
@@ -204,7 +213,9 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
             manual.text = (manual.text + "\n\n" + (cell.source if cell.kind == "markdown" else f"```python\n{cell.source}\n```")).strip()
             continue
         if cell.kind == "markdown":
-            if current is None:
+            if current is None and seen_question:
+                items.append(("prose", cell.source))  # the text stays where the author put it
+            elif current is None:
                 pending.append(cell.source)
             elif current.solutions or current.tests:
                 current.after.append(cell.source)
@@ -244,6 +255,27 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
         intro.extend(pending)
     elif pending:
         items.append(("prose", "\n\n".join(pending)))
+    merged: list = []
+    last: Question | None = None
+    for item in items:
+        if isinstance(item, Question) and not item.solutions and item.tests and last is not None:
+            # A question with tests and no answer grades an earlier answer (data 88e's q3_1..q3_3).
+            last.tests.extend(item.tests)
+            last.cells.extend(item.cells)
+            if item.points is not None:
+                last.points = (last.points or 0) + item.points
+            notes.append(Note(item.cells[0], "info", tr.t("question {name} has tests and no answer: its tests became checks of {other}", name=item.name, other=last.name)))
+            if item.prompt:
+                last.after.extend(item.prompt)
+            continue
+        if isinstance(item, Question) and not item.tests:
+            text = "\n\n".join(item.prompt + [f"```python\n{s.reference}\n```" for s in item.solutions])
+            merged.append(Kept(item.cells, f"question {item.name} has no tests in otter: nothing to check it by", text, tr.t("question {name} has no tests in otter: nothing to check it by", name=item.name)))
+            continue
+        if isinstance(item, Question):
+            last = item
+        merged.append(item)
+    items[:] = merged
     for question in (i for i in items if isinstance(i, Question)):
         if question.points is None:
             points = [t.points for t in question.tests if t.points is not None]

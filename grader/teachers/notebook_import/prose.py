@@ -75,4 +75,4 @@ def _sections(markdown: str) -> str:
     found = HEADING.match(lines[0]) if lines else None
     if found:
         return f"## {found.group(2)}\n\n" + _demote("\n".join(lines[1:]).strip())
-    return "## Notes\n\n" + _demote(text)
+    return "## More from the notebook\n\n" + _demote(text)

@@ -101,9 +101,11 @@ def _render_exercise(exercise: ExerciseDraft, per_exercise: int) -> list[str]:
     if exercise.task:
         out += [exercise.task, ""]
     # A fence longer than any backtick run inside the code, so a docstring cannot close it.
-    texts = [exercise.setup, exercise.starter, exercise.solution] + [o for d in exercise.checks for o in d.origin] + [s for _, kept in exercise.kept for s in kept]
+    texts = [exercise.hidden_setup, exercise.setup, exercise.starter, exercise.solution] + [o for d in exercise.checks for o in d.origin] + [s for _, kept in exercise.kept for s in kept]
     longest = max((len(m) for code in texts for m in re.findall(r"`{3,}", code)), default=0)
     fence = "`" * max(3, longest + 1)
+    if exercise.hidden_setup.strip():
+        out += [f"{fence}python hidden-setup", exercise.hidden_setup.strip("\n"), fence, ""]
     if exercise.setup.strip():
         out += [f"{fence}python setup", exercise.setup.strip("\n"), fence, ""]
     out += [f"{fence}python starter", exercise.starter.strip("\n"), fence, ""]
@@ -183,3 +185,5 @@ class ExerciseDraft:
     xp: int | None
     points: float | None
     question: Question
+    hidden_setup: str = ""
+    lead: str = ""  # the notebook's text before the question, if it has no heading of its own

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .notebook import Cell, Note, Notes, TestCell
+from .test_shapes import NOSE_SHIMS, TEST_MODULES, _normalise_call_assert, _otter_test_functions, prepare_test
 
 
 @dataclass
@@ -35,6 +37,7 @@ class CheckDraft:
     calls: list[str] = field(default_factory=list)
     resolve: Any = None  # otter expression tests: value from the solution -> the real draft
     reveal: bool = True  # False for a hidden test: a failing check shows no expected values
+    helper: str = ""  # code the check needs in the hidden setup (a whole test run as a function)
 
 @dataclass
 class Names:
@@ -43,6 +46,7 @@ class Names:
     data: set[str]
     functions: set[str]
     modules: set[str]
+    own: set[str] = field(default_factory=set)  # what the exercise's own solution defines: checks are about these first
 
     @property
     def all(self) -> set[str]:
@@ -71,24 +75,74 @@ def names_defined(code: str) -> Names:
     return Names(data - functions - modules, functions, modules)
 
 def free_names(code: str) -> set[str]:
+    """Names the code reads before it binds them, in order: `df = f(df)` reads `df` (a state change
+    of an earlier cell's name), `orig = sq; del sq; ...; sq = orig` reads `sq`."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return set()
-    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = node.args
-            bound |= {a.arg for a in args.args + args.kwonlyargs + args.posonlyargs}
-            bound |= {a.arg for a in (args.vararg, args.kwarg) if a}
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        if isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-    return loaded - bound - set(dir(builtins))
+    bound: set[str] = set()
+    free: set[str] = set()
+    for statement in tree.body:
+        free |= _reads(statement) - bound
+        bound |= _binds(statement)
+    return free - set(dir(builtins))
+
+
+def _binds(node: ast.AST) -> set[str]:
+    out = set()
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            out.add(n.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in n.names}
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+    return out
+
+
+def _reads(node: ast.AST) -> set[str]:
+    """Names a statement reads from outside (a function's body: less its own arguments and locals)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        own = {a.arg for a in args.args + args.kwonlyargs + args.posonlyargs} | {a.arg for a in (args.vararg, args.kwarg) if a}
+        body = node.body if isinstance(node.body, list) else [node.body]
+        inner = set()
+        local = set(own)
+        for statement in body:
+            inner |= _reads(statement)
+            local |= _binds(statement)
+        for n in ast.walk(node):
+            if isinstance(n, ast.ExceptHandler) and n.name:
+                local.add(n.name)
+            if isinstance(n, ast.comprehension):
+                local |= {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
+        outer = set()
+        for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            outer |= _reads(default)
+        for decorator in getattr(node, "decorator_list", []):
+            outer |= _reads(decorator)
+        return (inner - local) | outer
+    out = set()
+    comprehension_targets = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.comprehension):
+            comprehension_targets |= {t.id for t in ast.walk(n.target) if isinstance(t, ast.Name)}
+    stack = list(ast.iter_child_nodes(node))
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        out.add(node.id)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            out |= _reads(n)
+            continue
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            out.add(n.id)
+        stack.extend(ast.iter_child_nodes(n))
+    return out - comprehension_targets
+
 
 def _literal(node: ast.AST) -> tuple[bool, Any]:
     try:
@@ -105,7 +159,7 @@ def _call_of(node: ast.AST, functions: set[str]) -> str | None:
         return node.func.id
     return None
 
-ISCLOSE = {("np", "isclose"), ("numpy", "isclose"), ("math", "isclose"), (None, "isclose")}
+ISCLOSE = {("np", "isclose"), ("numpy", "isclose"), ("math", "isclose"), (None, "isclose"), ("np", "allclose"), ("numpy", "allclose")}
 
 def _approx(test: ast.AST) -> tuple[ast.AST, ast.AST, dict] | None:
     """`abs(a - b) < t`, `np.isclose(a, b)`, `math.isclose(a, b)`: (a, b, tolerance options)."""
@@ -150,65 +204,185 @@ def _segment(source: str | None, node: ast.AST) -> str:
             text = None
     return (text or ast.unparse(node)).strip()
 
-def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple[list[CheckDraft], list[str]]:
-    """The checks a test cell becomes, and the statements that could not be converted."""
-    source = test.source
+def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple[list[CheckDraft], list[str], str]:
+    """The checks a test cell becomes, the statements that could not be converted, and code the
+    checks need in the exercise's hidden setup (a test's own helpers)."""
+    source, autotests, autotest_lines = prepare_test(test.source)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
         notes.append(Note(test.cell.number, "kept", notes.tr.t("the test has a Python syntax error (line {line}): kept as a comment", line=exc.lineno), marker=f"Not converted, from cell {test.cell.number}"))
-        return [], [source]
+        return [], [test.source], ""
     body = list(tree.body)
     docstring = ""
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
         docstring = " ".join(body.pop(0).value.value.split())
     cell_message = test.message or docstring
     drafts: list[CheckDraft] = []
-    kept: list[str] = []
-    helpers: set[str] = set()
-    local: set[str] = set()  # names the test itself assigns: checks cannot see them
-    functions_seen: dict[str, CheckDraft] = {}
+    functions_seen: dict[tuple, CheckDraft] = {}
+    hidden_code = ""
 
     def add(draft: CheckDraft) -> None:
         if draft.kind == "function":
-            same = functions_seen.get(draft.target)
-            if same is not None and same.options == draft.options and same.message == draft.message:
+            key = (draft.target, tuple(sorted(draft.options.items())), draft.message)
+            same = functions_seen.get(key)
+            if same is not None and not draft.helper and not same.helper:
                 same.calls.extend(draft.calls)
                 same.probes.extend(draft.probes)
                 same.origin.extend(draft.origin)
                 return
-            functions_seen[draft.target] = draft
+            functions_seen[key] = draft
         drafts.append(draft)
 
+    if autotests:
+        # nbgrader's AUTOTEST: each expression's value in the learner's code must be its value in the solution.
+        rest = [s for s in body if not (isinstance(s, ast.Pass))]
+        definitions_only = all(isinstance(s, (ast.FunctionDef, ast.Import, ast.ImportFrom, ast.ClassDef)) for s in rest)
+        if definitions_only:
+            hidden_code = "\n\n".join(_segment(source, s) for s in rest)
+            local = {s.name for s in rest if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
+            for expression in autotests:
+                target = _main_name(expression, names, local)
+                if target is None:
+                    notes.append(Note(test.cell.number, "kept", notes.tr.t("AUTOTEST {code} uses no name of the solution: kept as a comment", code=expression), marker=f"Not converted, from cell {test.cell.number}"))
+                    continue
+                add(CheckDraft("function", target, {}, cell_message, test.cell.number, test.name, [f"### AUTOTEST {expression}"], [Probe(expression, "value")], calls=[expression]))
+            return drafts, [], hidden_code
+        helper = _helper(test, source, body, names, autotests)
+        if helper is None:
+            _tests_nothing(test, notes)
+            return [], [], ""
+        return [helper], [], helper.helper
+
+    flattened = _otter_test_functions(body) if tool == "otter" else None
+    if flattened is not None:
+        body = flattened[0]
+    kept_nodes: list[ast.stmt] = []
+    imports: list[ast.stmt] = []
+    helpers: set[str] = set()
     for index, statement in enumerate(body):
-        text = _segment(source, statement)
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             helpers |= {(a.asname or a.name).split(".")[0] for a in statement.names}
+            imports.append(statement)
             continue
+        if kept_nodes:
+            kept_nodes.append(statement)  # after code with side effects, the rest runs in order
+            continue
+        normal = _normalise_call_assert(statement)
+        if normal is not None:
+            statement = ast.fix_missing_locations(normal)
+        draft = None
         if isinstance(statement, ast.Expr) and tool == "otter" and index == len(body) - 1 and not _is_call_to_print(statement.value):
-            draft = _expression_test(statement.value, source, test, names, helpers, local, cell_message)
-            if draft is not None:
-                add(draft)
-                continue
-        if isinstance(statement, ast.Assert):
+            draft = _expression_test(statement.value, source, test, names, helpers, set(), cell_message)
+        elif isinstance(statement, ast.Assert):
             message = statement.msg.value if isinstance(statement.msg, ast.Constant) and isinstance(statement.msg.value, str) else cell_message
-            draft = _assert_check(statement.test, _segment(source, statement.test), source, test, names, helpers, local, message)
-            if draft is not None:
-                add(draft)
-                continue
-        raised = _raises_check(statement, source, test, names, local, cell_message)
-        if raised is not None:
-            add(raised)
+            draft = _assert_check(statement.test, _segment(source if normal is None else None, statement.test), source if normal is None else None, test, names, helpers, set(), message)
+        else:
+            draft = _raises_check(statement, source if normal is None else None, test, names, set(), cell_message)
+        if draft is not None:
+            add(draft)
             continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                local.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                local.add(node.name)
-        kept.append(text)
-    if kept:
-        notes.append(Note(test.cell.number, "kept", notes.tr.nt("{n} statement of the test {name} could not become a check: kept as a comment in the checks block", "{n} statements of the test {name} could not become checks: kept as comments in the checks block", len(kept), name=repr(test.name)), marker=f"Not converted, from cell {test.cell.number}"))
-    return drafts, kept
+        kept_nodes.append(statement)
+    if kept_nodes:
+        helper = _helper(test, source, imports + kept_nodes, names, [])
+        if helper is None:
+            _tests_nothing(test, notes)
+        else:
+            drafts.append(helper)
+            hidden_code = helper.helper
+    elif drafts:
+        usable = [s for s in imports if not _test_only(s)]
+        hidden_code = "\n".join(_segment(source, s) for s in usable)
+    return drafts, [], hidden_code
+
+
+def _tests_nothing(test: TestCell, notes: Notes) -> None:
+    notes.append(Note(test.cell.number, "kept", notes.tr.t("the test reads nothing the notebook's answers make, so it cannot tell a right answer from a wrong one: left out")))
+
+
+def _test_only(statement: ast.stmt) -> bool:
+    modules = [a.name for a in statement.names] if isinstance(statement, ast.Import) else [statement.module or ""]
+    return all(m.split(".")[0] in TEST_MODULES or m in TEST_MODULES for m in modules)
+
+
+def _main_name(code: str, names: Names, local: set[str] = frozenset()) -> str | None:
+    """The learner's name an expression is about: a function of the solution it calls, else its data."""
+    try:
+        tree = ast.parse(code, mode="eval")
+    except SyntaxError:
+        return None
+    used = [n.id for n in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name)), key=lambda n: (n.lineno, n.col_offset))]
+    for group in (names.own, names.all):
+        for name in used:
+            if name in names.functions and name in group and name not in local:
+                return name
+        for name in used:
+            if name in names.data and name in group and name not in local:
+                return name
+    return None
+
+
+def _with_assert_messages(statement: ast.stmt, source: str | None) -> ast.stmt:
+    import copy
+
+    class Messages(ast.NodeTransformer):
+        def visit_Assert(self, node: ast.Assert) -> ast.Assert:
+            if node.msg is None:
+                node.msg = ast.Constant(_segment(source, node.test))
+            return node
+
+    return ast.fix_missing_locations(Messages().visit(copy.deepcopy(statement)))
+
+
+def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Names, autotests: list[str]) -> CheckDraft:
+    """A test that cannot be split into checks runs whole: its code becomes a function of the
+    exercise's hidden setup, and the check calls it (the solution's answer is True)."""
+    name = f"_notebook_test_{test.cell.number}"
+    if not test.hidden:
+        # A visible test's asserts say what they expected when they fail (hidden ones never do).
+        statements = [_with_assert_messages(s, source) for s in statements]
+        source = None
+    code = "\n".join(_segment(source, s) for s in statements) if statements else ""
+    tree_names = set()
+    try:
+        parsed = ast.parse(code)
+        tree_names = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    except SyntaxError:
+        parsed = None
+    shared = sorted(tree_names & names.all)
+    lines = [f"def {name}():"]
+    if shared:
+        lines.append(f"    global {', '.join(shared)}")
+    code = re.sub(r"^\s*from nose\.tools import .*$", "pass", code, flags=re.M)
+    lines += ["    " + l if l.strip() else "" for l in code.split("\n")]
+    if autotests:
+        lines.append("    _values = []")
+        for expression in autotests:
+            lines.append(f"    try:\n        _values.append({expression})\n    except Exception as _error:\n        _values.append('raises ' + type(_error).__name__)")
+        lines.append("    return _values")
+    else:
+        lines.append("    return True")
+    helper_code = "\n".join(lines)
+    if re.search(r"\bassert_(equal|raises|true|false)\b", helper_code):
+        helper_code = NOSE_SHIMS + "\n" + helper_code
+    target = _main_name(code if not autotests else "\n".join(autotests), names) if parsed is not None else None
+    if target is None:
+        used = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)} if parsed is not None else set()
+        target = next((n for n in sorted(used) if n in names.functions), None) or next((n for n in sorted(used) if n in names.data), None)
+    if target is None:
+        return None  # it reads nothing the notebook's answers make: it cannot tell a right answer from a wrong one
+    if test.message:
+        message = test.message
+    elif test.hidden:
+        message = "A hidden test from the notebook does not pass yet: read the task again."
+    else:
+        message = f"The notebook's test from cell {test.cell.number} does not pass yet: the condition it stopped at is above."
+    expect = "value" if autotests else "true"
+    draft = CheckDraft("function", target, {}, message, test.cell.number, test.name, [code or "(AUTOTEST)"] + [f"### AUTOTEST {a}" for a in autotests], [Probe(f"{name}()", expect)], calls=[f"{name}()"])
+    draft.helper = helper_code
+    draft.generated_message = False
+    return draft
+
 
 def _is_call_to_print(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("print", "display")
@@ -226,11 +400,17 @@ def _expression_test(expr: ast.AST, source: str, test: TestCell, names: Names, h
         return _assert_check(ast.fix_missing_locations(compare), f"{text} == {value!r}", None, test, names, helpers, local, message)
 
     expected = _recorded_output(test.cell)
-    if expected is None:
-        # Saved without running: like otter assign, take the expected value from the solution.
-        return CheckDraft("pending", text, {}, message, test.cell.number, test.name, [text], [Probe(text, "value")], resolve=as_assert)
+    if expected is None or not expected[0]:
+        # Saved without running (or its output is not plain data): like otter assign, the expected
+        # value is the solution's, so the expression itself is what the learner's code must give.
+        target = _main_name(text, names)
+        if target is None:
+            return None
+        return CheckDraft("function", target, {}, message or _default_message(test, text), test.cell.number, test.name, [text], [Probe(text, "value")], calls=[text])
     ok, value = expected
-    return as_assert(value) if ok else None
+    return as_assert(value)
+
+NUMPY_BOOL = re.compile(r"^np\.(True_|False_)$|^(True|False)$")
 
 def _recorded_output(cell: Cell) -> tuple[bool, Any] | None:
     for output in cell.outputs:
@@ -240,64 +420,113 @@ def _recorded_output(cell: Cell) -> tuple[bool, Any] | None:
             if isinstance(text, list):
                 text = "".join(text)
             if isinstance(text, str):
+                text = text.strip()
+                found = NUMPY_BOOL.match(text)
+                if found:
+                    return True, "True" in text
                 try:
-                    return True, ast.literal_eval(text.strip())
+                    return True, ast.literal_eval(text)
                 except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                     return False, None
     return None
 
-def _assert_check(expr: ast.AST, text: str, source: str, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str) -> CheckDraft | None:
+def _default_message(test: TestCell, text: str) -> str:
+    """A message for a check the notebook gave none: never the expression of a hidden test."""
+    if test.hidden:
+        return "A hidden test from the notebook does not pass yet: read the task again."
+    return f"The notebook's test expects this to be true: {text}"
+
+def _assert_check(expr: ast.AST, text: str, source: str | None, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str) -> CheckDraft | None:
     cell = test.cell.number
     used = _names_in(expr)
     if used & local:
         return None
-    # 1. `name == literal`: the learner's variable against the reference's, once we know they agree.
+    known = names.all | helpers | MODULE_ALIASES
+    if used - known - {"isclose"}:
+        return None  # a name neither the notebook nor the test defines
+    if not (used & (names.data | names.functions)):
+        return None  # it tests nothing of the learner's
+    # 1. `expr == literal`: the learner's variable (or the value of an expression over it) against the reference's.
     if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], ast.Eq):
         for side, other in ((expr.left, expr.comparators[0]), (expr.comparators[0], expr.left)):
             ok, literal = _literal(other)
             if not ok:
                 continue
             if isinstance(side, ast.Name) and side.id in names.data:
-                fallback = _plain_assert(text, used, names, message, test)
-                return CheckDraft("value", side.id, {}, message, cell, test.name, [f"assert {text}"], [Probe(side.id, "equals", literal)], fallback=fallback)
-            function = _call_of(side, names.functions)
-            if function and not (_names_in(side) - names.all - helpers):
-                call = _segment(source, side)
-                fallback = _bool_call(function, f"{call} == {_segment(source, other)}", message, test)
-                return CheckDraft("function", function, {}, message, cell, test.name, [f"assert {text}"], [Probe(call, "equals", literal)], fallback=fallback, calls=[call])
+                return CheckDraft("value", side.id, {}, message, cell, test.name, [f"assert {text}"], [Probe(side.id, "equals", literal)], fallback=_expression_check(text, names, message, test))
+            call = _segment(source, side)
+            target = _main_name(call, names)
+            if target is not None:
+                return CheckDraft("function", target, {}, message, cell, test.name, [f"assert {text}"], [Probe(call, "equals", literal)], fallback=_expression_check(text, names, message, test), calls=[call])
     # 2. approximately equal: a value or function check with the same tolerance.
     approx = _approx(expr)
     if approx is not None:
         a, b, options = approx
         for side, other in ((a, b), (b, a)):
             ok, literal = _literal(other)
-            if not ok or not isinstance(literal, (int, float)) or isinstance(literal, bool):
+            if not ok or isinstance(literal, (bool, str)) or not _numbers(literal):
                 continue
             if isinstance(side, ast.Name) and side.id in names.data:
-                return CheckDraft("value", side.id, options, message, cell, test.name, [f"assert {text}"], [Probe(side.id, "equals", literal)], fallback=_plain_assert(text, used, names, message, test))
-            function = _call_of(side, names.functions)
-            if function and not (_names_in(side) - names.all - helpers):
-                call = _segment(source, side)
-                return CheckDraft("function", function, options, message, cell, test.name, [f"assert {text}"], [Probe(call, "equals", literal)], calls=[call])
-    # 3. anything over plain variables: Qala's assert check, evaluated in the trusted process.
-    plain = _plain_assert(text, used, names, message, test)
-    if plain is not None:
-        return plain
-    # 4. it calls the learner's functions: evaluated there, compared with the reference's answer.
-    called = [n.func.id for n in ast.walk(expr) if _call_of(n, names.functions)]
-    if called and not (used - names.all - helpers):
-        return _bool_call(called[0], text, message, test)
+                return CheckDraft("value", side.id, options, message, cell, test.name, [f"assert {text}"], [Probe(side.id, "equals", literal)], fallback=_expression_check(text, names, message, test))
+            call = _segment(source, side)
+            target = _main_name(call, names)
+            if target is not None:
+                return CheckDraft("function", target, options, message, cell, test.name, [f"assert {text}"], [Probe(call, "equals", literal)], calls=[call], fallback=_expression_check(text, names, message, test))
+    # 3. `type(x) == pd.Series`, `isinstance(x, int)`: the type's name, which a learner can read.
+    typed = _type_test(expr)
+    if typed is not None:
+        node, kind = typed
+        call = f"type({_segment(source, node)}).__name__"
+        target = _main_name(call, names)
+        if target is not None and kind is not None:
+            return CheckDraft("function", target, {}, message or _default_message(test, text), cell, test.name, [f"assert {text}"], [Probe(call, "equals", kind)], calls=[call], fallback=_expression_check(text, names, message, test))
+    # 4. anything over plain variables: Qala's assert check, evaluated in the trusted process.
+    simple = not any(isinstance(n, (ast.Attribute, ast.Subscript)) or (isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in SAFE_CALLS)) for n in ast.walk(expr))
+    if used and used <= names.data and simple:
+        return CheckDraft("assert", text, {}, message or _default_message(test, text), cell, test.name, [f"assert {text}"], [Probe(f"bool({text})", "true")], fallback=_expression_check(text, names, message, test))
+    # 5. anything else the learner's code can answer (modules, subscripts, calls): evaluated there.
+    return _expression_check(text, names, message, test)
+
+
+SAFE_CALLS = {"len", "abs", "round", "min", "max", "sum", "sorted", "set", "list", "tuple", "int", "float", "str", "all", "any"}
+
+MODULE_ALIASES = {"np", "pd", "plt", "math", "sm", "stats", "scipy", "sns"}
+
+
+def _numbers(value: Any) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, (list, tuple)) and bool(value) and all(_numbers(v) for v in value)
+
+
+def _type_test(expr: ast.AST) -> tuple[ast.AST, str | None] | None:
+    """`type(x) == T` or `isinstance(x, T)` with a plain type name T: (x, the name of T)."""
+    def type_name(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        return None
+
+    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Eq, ast.Is)):
+        left = expr.left
+        if isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "type" and len(left.args) == 1:
+            return left.args[0], type_name(expr.comparators[0])
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "isinstance" and len(expr.args) == 2:
+        name = type_name(expr.args[1])
+        if name in ("int", "float", "str", "list", "dict", "tuple", "set", "bool", "DataFrame", "Series", "ndarray"):
+            return expr.args[0], name if name not in ("int", "float") else None
     return None
 
-def _plain_assert(text: str, used: set[str], names: Names, message: str, test: TestCell) -> CheckDraft | None:
-    if used and used <= names.data:
-        generated = not message
-        return CheckDraft("assert", text, {}, message or f"This must be true: {text}", test.cell.number, test.name, [f"assert {text}"], [Probe(f"bool({text})", "true")], generated_message=generated)
-    return None
 
-def _bool_call(function: str, text: str, message: str, test: TestCell) -> CheckDraft:
+def _expression_check(text: str, names: Names, message: str, test: TestCell) -> CheckDraft | None:
+    """A test expression evaluated where the learner's code ran: it must be true there too."""
+    target = _main_name(text, names)
+    if target is None:
+        return None
     call = f"bool({text})"
-    return CheckDraft("function", function, {}, message, test.cell.number, test.name, [f"assert {text}"], [Probe(call, "true")], calls=[call])
+    return CheckDraft("function", target, {}, message or _default_message(test, text), test.cell.number, test.name, [f"assert {text}"], [Probe(call, "true")], calls=[call])
+
 
 def _raises_check(statement: ast.AST, source: str, test: TestCell, names: Names, local: set[str], message: str) -> CheckDraft | None:
     """`try: f(x) / except E: pass / else: raise AssertionError` and `with pytest.raises(E): f(x)`:
@@ -325,7 +554,9 @@ def _raises_check(statement: ast.AST, source: str, test: TestCell, names: Names,
     if call_node is None or error is None:
         return None
     function = _call_of(call_node, names.functions)
-    if function is None or _names_in(call_node) & local or _names_in(call_node) - names.all:
+    if function is None and isinstance(call_node, ast.Call) and isinstance(call_node.func, ast.Lambda):
+        return None
+    if function is None or _names_in(call_node) & local or _names_in(call_node) - names.all - MODULE_ALIASES:
         return None
     call = _segment(source, call_node)
     return CheckDraft("function", function, {}, message, test.cell.number, test.name, [_segment(source, statement)], [Probe(call, "raises", error)], calls=[call])
