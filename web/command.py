@@ -47,17 +47,21 @@ def register(commands, add_globals, tr=None) -> None:
     parser_class = type(web)
     actions = web.add_subparsers(dest="web_command", metavar=tr.t("WHAT"), parser_class=parser_class, required=True)
 
-    build = actions.add_parser("build", help=tr.t("build the site (offline by default)"),
-                               description=tr.t("Build the course as a static site: one notebook per lesson and language, a landing "
-                                                "page with the course map, and Pyodide with the grader. Offline by default (the "
-                                                "vendored Pyodide core: no pandas); --pyodide names a full Pyodide distribution."))
+    build = actions.add_parser(
+        "build",
+        help=tr.t("build the site (offline by default)"),
+        description=tr.t(
+            "Build the course as a static site: one notebook per lesson and language, a landing "
+            "page with the course map, and Pyodide with the grader. Offline by default (the "
+            "vendored Pyodide core: no pandas); --pyodide names a full Pyodide distribution."
+        ),
+    )
     add_globals(build)
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar=tr.t("OUT"), help=tr.t("where to write the site (default: {path})", path=DEFAULT_OUT))
     build.add_argument("--pyodide", metavar="DIR_OR_URL", help=tr.t("a full Pyodide distribution (a folder, or an http(s) URL such as a CDN's)"))
     build.set_defaults(run=run_build)
 
-    serve = actions.add_parser("serve", help=tr.t("serve a built site on 127.0.0.1"),
-                               description=tr.t("Serve a built site on 127.0.0.1 (Ctrl+C stops)."))
+    serve = actions.add_parser("serve", help=tr.t("serve a built site on 127.0.0.1"), description=tr.t("Serve a built site on 127.0.0.1 (Ctrl+C stops)."))
     add_globals(serve)
     serve.add_argument("--port", type=int, default=8000, metavar=tr.t("PORT"), help=tr.t("the port (default: 8000; 0 picks a free one)"))
     serve.add_argument("--dir", type=Path, default=DEFAULT_OUT, metavar="DIR", help=tr.t("the built site (default: {path})", path=DEFAULT_OUT))
@@ -68,8 +72,13 @@ def run_build(args: argparse.Namespace) -> int:
     missing = missing_build_tools()
     if missing:
         tr = _translator(args)
-        raise UsageError(tr.t("`qala web build` needs tools that are not installed here ({projects}): install them with "
-                              "`pip install \"qala[web]\"` (in a clone of Qala, `make run` does it).", projects=", ".join(missing)))
+        raise UsageError(
+            tr.t(
+                "`qala web build` needs tools that are not installed here ({projects}): install them with "
+                '`pip install "qala[web]"` (in a clone of Qala, `make run` does it).',
+                projects=", ".join(missing),
+            )
+        )
     from . import vendor
     from .course_site import build_course_site
     from .site import SiteError
@@ -82,8 +91,13 @@ def run_build(args: argparse.Namespace) -> int:
         site = build_course_site(args.out, course_root=course, pyodide=pyodide, default_language=getattr(args, "lang", None))
     except vendor.ToolMissing as error:
         tr = _translator(args)
-        raise UsageError(tr.t("The browser build fetches Pyodide once with {tool}, which is not installed here: install Node.js "
-                              "and npm (e.g. `sudo apt-get install nodejs npm`), then run `qala web build` again.", tool=error.tool)) from None
+        raise UsageError(
+            tr.t(
+                "The browser build fetches Pyodide once with {tool}, which is not installed here: install Node.js "
+                "and npm (e.g. `sudo apt-get install nodejs npm`), then run `qala web build` again.",
+                tool=error.tool,
+            )
+        ) from None
     except (SiteError, vendor.VendorError) as error:
         raise UsageError(" ".join(str(error).split())) from None
     except OSError as error:

@@ -96,8 +96,8 @@ def how_to(tr: Translator) -> str:
         "tap it, then the ▶ button at the top of the notebook). "
         "Each exercise has a code cell that starts with `%%check` and the exercise's name: write your code "
         "under that line and run the cell the same way. The checker says what is right and what to fix, and gives you "
-        "XP and badges. Stuck? `hint(\"exercise-name\")` in a new cell shows a hint (it costs a little XP). "
-        "`progress()` shows your progress, and `export(\"Your Name\")` makes a file for your teacher."
+        'XP and badges. Stuck? `hint("exercise-name")` in a new cell shows a hint (it costs a little XP). '
+        '`progress()` shows your progress, and `export("Your Name")` makes a file for your teacher.'
     )
 
 
@@ -165,10 +165,14 @@ def ui_strings(tr: Translator) -> dict[str, str]:
         "status_in_progress": tr.t("In progress"),
         "status_available": tr.t("Not started"),
         "status_locked": tr.t("Locked"),
-        "hand_in": tr.t("Your progress is kept in this browser. To hand in your work, run export(\"Your Name\") in any lesson and send the file it makes to your teacher."),
+        "hand_in": tr.t(
+            'Your progress is kept in this browser. To hand in your work, run export("Your Name") in any lesson and send the file it makes to your teacher.'
+        ),
         "all_files": tr.t("All files and datasets (JupyterLab)"),
         "run_by_keys": tr.t("In a lesson, click a code cell and press Shift+Enter to run it; a cell that starts with %%check is checked when it runs."),
-        "run_by_touch": tr.t("In a lesson, tap a code cell, then the ▶ button at the top of the notebook to run it; a cell that starts with %%check is checked when it runs."),
+        "run_by_touch": tr.t(
+            "In a lesson, tap a code cell, then the ▶ button at the top of the notebook to run it; a cell that starts with %%check is checked when it runs."
+        ),
         "no_storage": tr.t("This browser does not let the course keep progress (a private window?): what you do will not be saved."),
     }
 
@@ -182,8 +186,14 @@ def kernel_downloads(pyodide: str | None, vendored: vendor.Vendored, wheel_name:
     return [f"static/pyodide/{name}" for name in [*vendor.CORE_FILES, *wheels, wheel_name]]
 
 
-def landing_data(course: Course, languages: list[str], initial: dict, unavailable: dict[str, list[str]], default_language: str | None = None,
-                 prefetch: list[str] | None = None) -> dict:
+def landing_data(
+    course: Course,
+    languages: list[str],
+    initial: dict,
+    unavailable: dict[str, list[str]],
+    default_language: str | None = None,
+    prefetch: list[str] | None = None,
+) -> dict:
     info = course.info
     lessons = {}
     for lesson in course.ordered_lessons():
@@ -205,16 +215,23 @@ def landing_data(course: Course, languages: list[str], initial: dict, unavailabl
         "default_language": default_language if default_language in languages else None,
         "storage": {"database": PROGRESS_MOUNT, "store": IDBFS_STORE, "key": f"{PROGRESS_MOUNT}/{SUMMARY_FILE}", "channel": CHANNEL},
         "tracks": [
-            {"id": t.id, "title": {lang: pick(t.title, lang) for lang in languages},
-             "description": {lang: pick(t.description, lang) for lang in languages},
-             "lessons": [l for l in t.lessons if l in lessons]}
+            {
+                "id": t.id,
+                "title": {lang: pick(t.title, lang) for lang in languages},
+                "description": {lang: pick(t.description, lang) for lang in languages},
+                "lessons": [lesson_id for lesson_id in t.lessons if lesson_id in lessons],
+            }
             for t in info.tracks
         ],
         "lessons": lessons,
-        "levels": [{"number": l.number, "xp": l.xp, "title": {lang: pick(l.title, lang) for lang in languages}} for l in info.levels],
+        "levels": [{"number": level.number, "xp": level.xp, "title": {lang: pick(level.title, lang) for lang in languages}} for level in info.levels],
         "badges": [
-            {"id": b.id, "icon": b.icon, "title": {lang: pick(b.title, lang) for lang in languages},
-             "description": {lang: pick(b.description, lang) for lang in languages}}
+            {
+                "id": b.id,
+                "icon": b.icon,
+                "title": {lang: pick(b.title, lang) for lang in languages},
+                "description": {lang: pick(b.description, lang) for lang in languages},
+            }
             for b in info.badges
         ],
         "initial": initial,
@@ -289,10 +306,21 @@ def build_course_site(
         prefetch = kernel_downloads(pyodide, vendored, wheel.path.name)
         pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language, prefetch))
         path = build_site(
-            out_dir, notebooks, [wheel.path], files=datasets, pyodide=pyodide, vendor_dir=vendor_dir,
-            pages=pages, kernel_env={"PYTHONSTARTUP": f"{site_packages}/{STARTUP_FILE}"},
+            out_dir,
+            notebooks,
+            [wheel.path],
+            files=datasets,
+            pyodide=pyodide,
+            vendor_dir=vendor_dir,
+            pages=pages,
+            kernel_env={"PYTHONSTARTUP": f"{site_packages}/{STARTUP_FILE}"},
         )
     return CourseSite(
-        path=path, lessons=len(lessons), notebooks=len(notebooks), wheel=wheel.path.name,
-        seconds=time.perf_counter() - started, unavailable=unavailable, problems=[str(p) for p in course.problems],
+        path=path,
+        lessons=len(lessons),
+        notebooks=len(notebooks),
+        wheel=wheel.path.name,
+        seconds=time.perf_counter() - started,
+        unavailable=unavailable,
+        problems=[str(p) for p in course.problems],
     )

@@ -51,11 +51,39 @@ DRAWINGS: dict[str, str] = {
 
 #: The emoji the course and the feedback use, and the drawing that stands for each.
 EMOJI: dict[str, str] = {
-    "⭐": "star", "★": "star", "✔": "check", "✅": "check", "✘": "cross", "❌": "cross", "◐": "half", "○": "circle",
-    "🔒": "lock", "🔥": "flame", "🏅": "medal", "▶": "play", "📂": "folder", "🗺": "map", "📘": "book", "⚠": "warning",
-    "🎉": "trophy", "🏆": "trophy", "🚀": "rocket", "💡": "bulb", "⬇": "download", "📦": "package",
-    "🌱": "sprout", "🎯": "target", "💪": "dumbbell", "📅": "calendar", "🧭": "compass", "👣": "footprints",
-    "🌬": "wind", "🚌": "bus", "📡": "antenna", "🏛": "building", "📊": "chart",
+    "⭐": "star",
+    "★": "star",
+    "✔": "check",
+    "✅": "check",
+    "✘": "cross",
+    "❌": "cross",
+    "◐": "half",
+    "○": "circle",
+    "🔒": "lock",
+    "🔥": "flame",
+    "🏅": "medal",
+    "▶": "play",
+    "📂": "folder",
+    "🗺": "map",
+    "📘": "book",
+    "⚠": "warning",
+    "🎉": "trophy",
+    "🏆": "trophy",
+    "🚀": "rocket",
+    "💡": "bulb",
+    "⬇": "download",
+    "📦": "package",
+    "🌱": "sprout",
+    "🎯": "target",
+    "💪": "dumbbell",
+    "📅": "calendar",
+    "🧭": "compass",
+    "👣": "footprints",
+    "🌬": "wind",
+    "🚌": "bus",
+    "📡": "antenna",
+    "🏛": "building",
+    "📊": "chart",
 }
 FALLBACK = "medal"
 
@@ -75,9 +103,11 @@ def svg(emoji_or_name: str, label: str | None = None, size: str = "1.15em") -> s
         access = f'role="img" aria-label="{html.escape(label)}"'
     else:
         access = 'aria-hidden="true"'
-    return (f'<svg class="qala-icon" data-icon="{name}" viewBox="0 0 24 24" width="{size}" height="{size}" fill="none" '
-            f'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" focusable="false" '
-            f'{access} style="vertical-align:-0.2em;flex:none">{drawing}</svg>')
+    return (
+        f'<svg class="qala-icon" data-icon="{name}" viewBox="0 0 24 24" width="{size}" height="{size}" fill="none" '
+        f'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" focusable="false" '
+        f'{access} style="vertical-align:-0.2em;flex:none">{drawing}</svg>'
+    )
 
 
 def all_svgs() -> dict[str, str]:

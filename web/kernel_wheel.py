@@ -99,8 +99,7 @@ def build_kernel_wheel(course_root: Path, out_dir: Path) -> KernelWheel:
     metadata = f"Metadata-Version: 2.1\nName: qala\nVersion: {__version__}\nSummary: {SUMMARY}\nRequires-Python: >=3.11\n"
     wheel = f"Wheel-Version: 1.0\nGenerator: qala.web.kernel_wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\nBuild: {build_tag}\n"
     entries = sorted(contents.items())
-    entries += [(f"{dist_info}/METADATA", metadata.encode()), (f"{dist_info}/WHEEL", wheel.encode()),
-                (f"{dist_info}/top_level.txt", b"qala\n")]
+    entries += [(f"{dist_info}/METADATA", metadata.encode()), (f"{dist_info}/WHEEL", wheel.encode()), (f"{dist_info}/top_level.txt", b"qala\n")]
     record = "\n".join([*(_record_line(n, d) for n, d in entries), f"{dist_info}/RECORD,,"]) + "\n"
     entries.append((f"{dist_info}/RECORD", record.encode()))
     out_dir = Path(out_dir)

@@ -54,6 +54,7 @@ CHECK_LINE = re.compile(r"^%%check(?:[ \t]+(?P<exercise>\S+))?[ \t]*$")
 #: When the kernel's startup file ran (ms since the epoch): Pyodide, its packages and IPython loaded.
 started_at_ms: float | None = None
 
+
 class FolderStorage:
     """Progress in an ordinary folder: Pyodide under Node (tests), CPython, or a browser without IndexedDB."""
 
@@ -73,6 +74,7 @@ class FolderStorage:
 
     def on_change(self, callback) -> None:
         pass
+
 
 class BrowserStorage:
     """Progress in the browser's IndexedDB, through Pyodide's IDBFS mounted at `PROGRESS_MOUNT`."""
@@ -129,6 +131,7 @@ class BrowserStorage:
         FS.syncfs(populate, create_once_callable(done))
         await future
 
+
 def default_storage():
     if IN_PYODIDE:
         import js
@@ -138,6 +141,7 @@ def default_storage():
     from qala.grader.engine import default_home
 
     return FolderStorage(default_home())
+
 
 class Session:
     """The learner's side of one kernel: the course, the progress file, the lesson open here."""
@@ -299,7 +303,7 @@ class Session:
             lesson = engine.lesson(lesson_id)
             if lesson.exercise(exercise_id) is not None or lesson_id != self.lesson_id:
                 return lesson, engine.exercise(lesson, exercise_id)
-        found = [l for l in engine.course.ordered_lessons() if l.exercise(exercise_id) is not None]
+        found = [lesson for lesson in engine.course.ordered_lessons() if lesson.exercise(exercise_id) is not None]
         if len(found) == 1:
             return found[0], found[0].exercise(exercise_id)
         if found:
@@ -355,6 +359,7 @@ class Session:
         self._save_soon()
         return ExportView(self, self.engine.export(name.strip()))
 
+
 def summary(engine) -> dict:
     """What the landing page shows, computed by the engine (the page has no Python of its own)."""
     view = engine.progress()
@@ -383,7 +388,9 @@ def summary(engine) -> dict:
         "updated_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
 
+
 _session: Session | None = None
+
 
 def session() -> Session:
     """This kernel's session (made on first use)."""
@@ -391,6 +398,7 @@ def session() -> Session:
     if _session is None:
         _session = Session()
     return _session
+
 
 def use_session(new: Session) -> Session:
     """Make `new` this kernel's session (tests, or a course other than the wheel's)."""
@@ -406,26 +414,32 @@ def start(lesson: str, language: str | None = None) -> Welcome:
     current.begin(lesson, language)
     return Welcome(current)
 
+
 def hint(exercise: str, lesson: str | None = None) -> View:
     """The next hint for an exercise of this lesson (hints cost a little XP, shown first)."""
     return session().hint(exercise, lesson)
+
 
 def progress() -> View:
     """XP, level, streak, badges and the course map."""
     return session().progress()
 
+
 def export(name: str) -> View:
     """Your progress and attempts as a file to send to your teacher (`qala report` reads it)."""
     return session().export(name)
+
 
 def use_my_data(file: str | None = None, dataset: str | None = None, map: dict[str, str] | None = None, reset: bool = False):
     """Explore with your own file, ungraded: `use_my_data("my_air.csv", "air_daily")`; `use_my_data(reset=True)` goes back."""
     current = session()
     return own_data.use(current.engine, file, dataset, map, reset) if current.ready else not_ready(current)
 
+
 async def check(exercise: str, code: str) -> View:
     """Grade `code` for an exercise: what `%%check EXERCISE` does with its cell."""
     return await session().check(exercise, code)
+
 
 async def check_cell(exercise: str | None, code: str) -> None:
     """Run by a `%%check` cell: grade it, run it in the notebook too if it ran cleanly, show the verdict."""
@@ -434,6 +448,7 @@ async def check_cell(exercise: str | None, code: str) -> None:
     if isinstance(view, CheckResultView) and view.ran:
         _run_in_notebook(current, view.exercise, code)
     _display(view)
+
 
 def _run_in_notebook(current: Session, exercise, code: str) -> None:
     """Run the checked code again in the notebook, so that its printout shows and its variables
@@ -465,6 +480,7 @@ def _run_in_notebook(current: Session, exercise, code: str) -> None:
         except OSError:
             pass
 
+
 def _display(view: View) -> None:
     try:
         from IPython import get_ipython
@@ -476,6 +492,7 @@ def _display(view: View) -> None:
         print(view.text())
     else:
         display(view)
+
 
 def transform_check_cell(lines: list[str]) -> list[str]:
     """IPython input transformer: a cell starting with `%%check EXERCISE` becomes an awaited check
@@ -489,6 +506,7 @@ def transform_check_cell(lines: list[str]) -> list[str]:
     call = f"await __import__('qala.web.notebook', fromlist=['check_cell']).check_cell({match['exercise']!r}, {code!r})\n"
     return [call]
 
+
 def load_ipython_extension(shell) -> None:
     """`%load_ext qala.web.notebook` (the site's kernels do it at start): %%check and the helpers."""
     if transform_check_cell not in shell.input_transformers_cleanup:
@@ -497,6 +515,7 @@ def load_ipython_extension(shell) -> None:
         shell.user_ns.setdefault(name, function)
     if IN_PYODIDE:
         asyncio.ensure_future(_open_quietly())
+
 
 def _ensure_extension() -> None:
     try:
@@ -507,11 +526,13 @@ def _ensure_extension() -> None:
     if shell is not None and transform_check_cell not in shell.input_transformers_cleanup:
         load_ipython_extension(shell)
 
+
 async def _open_quietly() -> None:
     try:
         await session().open()
     except Exception as error:  # shown again, with the learner's words, at the first check
         print(f"qala: could not open the saved progress yet: {error}", file=sys.__stderr__)
+
 
 def kernel_started() -> None:
     """Called by the kernel's startup file: note when, and get %%check ready."""

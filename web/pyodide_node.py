@@ -34,13 +34,22 @@ def node_executable() -> str:
     tr = Translator(resolve_language())
     node = shutil.which("node")
     if node is None:
-        raise NodeMissing(tr.t("Running Python under Pyodide needs Node.js {version} or later, which is not installed here: "
-                               "install it (e.g. `sudo apt-get install nodejs`).", version=MIN_NODE))
+        raise NodeMissing(
+            tr.t(
+                "Running Python under Pyodide needs Node.js {version} or later, which is not installed here: install it (e.g. `sudo apt-get install nodejs`).",
+                version=MIN_NODE,
+            )
+        )
     version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
     major = int(version.lstrip("v").split(".")[0])
     if major < MIN_NODE:
-        raise NodeMissing(tr.t("Running Python under Pyodide needs Node.js {version} or later, and this one is {found}: "
-                               "install a newer one (e.g. from nodejs.org).", version=MIN_NODE, found=version))
+        raise NodeMissing(
+            tr.t(
+                "Running Python under Pyodide needs Node.js {version} or later, and this one is {found}: install a newer one (e.g. from nodejs.org).",
+                version=MIN_NODE,
+                found=version,
+            )
+        )
     return node
 
 

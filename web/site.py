@@ -222,8 +222,15 @@ def _remote_pyodide(folder: Path, base: str, vendored: vendor.Vendored, extra_wh
 
 def _jupyter_lite_build(lite: Path, out: Path) -> None:
     command = [
-        sys.executable, "-m", "jupyterlite_core", "build",
-        "--lite-dir", str(lite), "--output-dir", str(out), "--no-sourcemaps",
+        sys.executable,
+        "-m",
+        "jupyterlite_core",
+        "build",
+        "--lite-dir",
+        str(lite),
+        "--output-dir",
+        str(out),
+        "--no-sourcemaps",
     ]
     done = subprocess.run(command, cwd=lite, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -236,11 +243,7 @@ def _check_settings(out: Path, settings: dict, local_pyodide: bool) -> None:
     config = json.loads((out / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     built = config.get("litePluginSettings", {}).get(KERNEL_PLUGIN, {})
     expected_url = "./static/pyodide/pyodide.mjs" if local_pyodide else settings.get("pyodideUrl")
-    problems = [
-        f"{key} is {built.get(key)!r}, not {value!r}"
-        for key, value in [*settings.items(), ("pyodideUrl", expected_url)]
-        if built.get(key) != value
-    ]
+    problems = [f"{key} is {built.get(key)!r}, not {value!r}" for key, value in [*settings.items(), ("pyodideUrl", expected_url)] if built.get(key) != value]
     if str(config.get("exposeAppInBrowser")).lower() != "true":
         problems.append("exposeAppInBrowser is not set")
     if problems:

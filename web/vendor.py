@@ -185,8 +185,20 @@ def npm_pack(version: str, into: Path, package: str = "pyodide") -> Path:
 def pip_download(requirements: list[str], python_version: str, into: Path) -> list[Path]:
     """Pure-Python wheels for Pyodide's Python, fetched by pip into `into`, no dependencies."""
     _run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-         "--python-version", python_version, "--dest", str(into), *requirements],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            python_version,
+            "--dest",
+            str(into),
+            *requirements,
+        ],
         into,
     )
     return sorted(into.glob("*.whl"))

@@ -25,11 +25,13 @@ IN_PYODIDE = sys.platform == "emscripten"
 GREEN, RED, BLUE, AMBER = "#2e7d32", "#c62828", "#1565c0", "#8a5100"  # each 4.5:1 or more on its box (WCAG AA)
 BOX = "border-radius:8px;padding:10px 14px;margin:4px 0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;line-height:1.45;"
 
+
 def _inline(text: str) -> str:
     """A message as HTML: escaped, with `code` and **bold** kept from Markdown."""
     escaped = html.escape(text)
     escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
     return re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", escaped)
+
 
 class View:
     """Something shown in a cell's output: HTML in the notebook, plain text anywhere else."""
@@ -46,6 +48,7 @@ class View:
     def __repr__(self) -> str:
         return self.text()
 
+
 class Message(View):
     COLOURS = {"info": BLUE, "error": RED, "warning": AMBER}
 
@@ -60,8 +63,10 @@ class Message(View):
     def text(self) -> str:
         return self.message
 
+
 def not_ready(session: Session) -> Message:
     return Message(session.tr().t("Your saved progress is still being opened: run this cell again in a moment."))
+
 
 def _level_line(session: Session, xp: int) -> str:
     engine = session.engine
@@ -76,6 +81,7 @@ def _level_line(session: Session, xp: int) -> str:
         parts.append(f'<progress value="{xp - level.xp}" max="{span}" style="width:8em;vertical-align:middle"></progress>')
         parts.append(f'<span style="color:#555">{html.escape(tr.t("{xp} XP to the next level", xp=following.xp - xp))}</span>')
     return " · ".join(parts[:2]) + " " + " ".join(parts[2:])
+
 
 def _course_map_link(session: Session) -> str:
     """A link to the site's landing page, found from the kernel worker's own address."""
@@ -93,6 +99,7 @@ def _course_map_link(session: Session) -> str:
     label = html.escape(session.tr().t("Course map"))
     return f' · <a href="{html.escape(root)}index.html" target="_blank" data-qala="course-map">{icon("map")} {label}</a>'
 
+
 def _unsaved_note(session: Session) -> str:
     if not session.unsaved_reason:
         return ""
@@ -100,6 +107,7 @@ def _unsaved_note(session: Session) -> str:
         'This browser does not let the course keep your progress (a private window?): it will be lost when you close the page. Use export("Your Name") to keep your work.'
     )
     return f'<div style="color:{AMBER}">{icon("warning")} {html.escape(text)}</div>'
+
 
 class CheckResultView(View):
     """A check's verdict: each check ✔/✘ with its message, then XP, level and new badges."""
@@ -187,6 +195,7 @@ class CheckResultView(View):
             lines.append(f"{head.text} {head.detail}")
         return "\n".join(lines)
 
+
 class HintView(View):
     def __init__(self, session: Session, outcome):
         self.session = session
@@ -209,6 +218,7 @@ class HintView(View):
 
     def text(self) -> str:
         return self.markdown()
+
 
 class ProgressCard(View):
     """The course map in a cell: level, XP, streak, badges, and each lesson's progress."""
@@ -249,15 +259,16 @@ class ProgressCard(View):
             if not track.lessons:
                 continue
             rows = "".join(
-                f'<li data-lesson="{html.escape(l.lesson.id)}">{icon(self.STATUS[l.status][0], tr.t(self.STATUS[l.status][1]))} {html.escape(l.lesson.text(lang).title)} '
-                f'<span style="color:#555">{l.done}/{l.total}</span></li>'
-                for l in track.lessons
+                f'<li data-lesson="{html.escape(lesson.lesson.id)}">{icon(self.STATUS[lesson.status][0], tr.t(self.STATUS[lesson.status][1]))} {html.escape(lesson.lesson.text(lang).title)} '
+                f'<span style="color:#555">{lesson.done}/{lesson.total}</span></li>'
+                for lesson in track.lessons
             )
             lines.append(
                 f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '
                 f'<span style="color:#555">{track.done}/{track.total}</span><ul style="margin:2px 0">{rows}</ul></div>'
             )
         return f'<div data-qala="progress" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{"".join(lines)}{_unsaved_note(self.session)}</div>'
+
 
 class ExportView(View):
     """The file `qala export` writes, offered as a download for the teacher's `qala report`."""
@@ -284,6 +295,7 @@ class ExportView(View):
             file="\0",
         )
         return f'<div data-qala="export" style="{BOX}border-left:6px solid {BLUE};background:#f5f9ff">{icon("package")} {html.escape(text).replace(chr(0), link)}</div>'
+
 
 class Welcome(View):
     """What the first cell of a lesson shows; `await start(...)` also waits for the saved progress."""

@@ -23,9 +23,7 @@ from .output import (
 def cmd_validate(args) -> int:
     from ..content.course_file import bundled_course_root
     from ..engine import default_home
-    from ..teachers.validate import find_course_root, validate
-
-    from ..teachers.validate import lesson_track, outside_lessons, validate_file_outside
+    from ..teachers.validate import find_course_root, lesson_track, outside_lessons, validate, validate_file_outside
 
     tr = Translator(resolve_language(args.lang))
     paths = args.paths or None
@@ -46,12 +44,21 @@ def cmd_validate(args) -> int:
     outside = [p for p in paths or () if p.is_file() and outside_lessons(p, root)]
     for path in outside:
         if path.suffix != ".md" or path.name.count(".") > 1:
-            raise UsageError(tr.t("{path} is not a lesson file (ID.md), and it is not in the lessons/ folder of {course}: nothing to validate", path=path, course=root))
+            raise UsageError(
+                tr.t("{path} is not a lesson file (ID.md), and it is not in the lessons/ folder of {course}: nothing to validate", path=path, course=root)
+            )
         if lesson_track(path) is None:
-            raise UsageError(tr.t("{path} has no track in its front matter (track = \"...\"): it cannot be validated as a lesson", path=path))
+            raise UsageError(tr.t('{path} has no track in its front matter (track = "..."): it cannot be validated as a lesson', path=path))
     for path in inside:
-        if path.is_dir() and outside_lessons(path / "x.md", root) and not (path / "course" / "course.toml").is_file() and path.resolve() != Path(root).resolve():
-            raise UsageError(tr.t("{path} is not in the lessons/ folder of {course}: give a lesson file, or --course with the course it belongs to", path=path, course=root))
+        if (
+            path.is_dir()
+            and outside_lessons(path / "x.md", root)
+            and not (path / "course" / "course.toml").is_file()
+            and path.resolve() != Path(root).resolve()
+        ):
+            raise UsageError(
+                tr.t("{path} is not in the lessons/ folder of {course}: give a lesson file, or --course with the course it belongs to", path=path, course=root)
+            )
     report = validate(Path(root), inside or None, **options) if inside or not outside else None
     for path in outside:
         extra = validate_file_outside(path, Path(root), **options)

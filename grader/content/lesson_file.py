@@ -216,7 +216,9 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
     summary = _meta_str(meta, "summary", problems)
     audience = _meta_str(meta, "audience", problems) or "both"
     if audience not in AUDIENCES:
-        problems.error(_meta_line(text, "audience"), t("audience must be one of {known}, not {audience!r}"), known=", ".join(sorted(AUDIENCES)), audience=audience)
+        problems.error(
+            _meta_line(text, "audience"), t("audience must be one of {known}, not {audience!r}"), known=", ".join(sorted(AUDIENCES)), audience=audience
+        )
     if lesson_id and not ID.match(lesson_id):
         problems.error(_meta_line(text, "id"), t("lesson id {lesson!r} must be lower-case letters, digits and '-'"), lesson=lesson_id)
     if lesson_id and path.name.split(".")[0] != lesson_id:
@@ -321,12 +323,22 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         code[block.role] = block
     for role in ("starter", "solution", "checks"):
         if role not in code:
-            problems.error(raw.line, t("exercise {exercise!r} has no '{role}' block (```{language} {role})"), exercise=ex_id, role=role, language="toml" if role == "checks" else "python")
+            problems.error(
+                raw.line,
+                t("exercise {exercise!r} has no '{role}' block (```{language} {role})"),
+                exercise=ex_id,
+                role=role,
+                language="toml" if role == "checks" else "python",
+            )
     prose, special = _split_subsections(_numbered_prose(raw))
     hints_lines = special.get("hints", [])
     hints = _list_items(hints_lines, LIST_ITEM)
     if not hints:
-        problems.error(hints_lines[0][0] if hints_lines else raw.line, t("exercise {exercise!r} needs at least one hint (a numbered list under '### Hints')"), exercise=ex_id)
+        problems.error(
+            hints_lines[0][0] if hints_lines else raw.line,
+            t("exercise {exercise!r} needs at least one hint (a numbered list under '### Hints')"),
+            exercise=ex_id,
+        )
     if "feedback" in special:
         problems.error(special["feedback"][0][0], t("'### Feedback' belongs in translation files; write English feedback as 'message' in the checks block"))
     for number, source in ((b.line, _text(b.lines)) for b in code.values() if b.info == "python"):
@@ -375,7 +387,9 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     settings = {k: v for k, v in data.items() if k != "check"}
     for key in settings:
         if key not in EXERCISE_SETTINGS:
-            problems.error(block.line, t("unknown key {key!r} in the checks block (known: {known})"), key=key, known=", ".join(["check", *sorted(EXERCISE_SETTINGS)]))
+            problems.error(
+                block.line, t("unknown key {key!r} in the checks block (known: {known})"), key=key, known=", ".join(["check", *sorted(EXERCISE_SETTINGS)])
+            )
     if "xp" in settings and not (isinstance(settings["xp"], int) and settings["xp"] >= 0):
         problems.error(block.line, t("xp must be a whole number of 0 or more"))
     if "timeout" in settings and not (isinstance(settings["timeout"], (int, float)) and 0 < settings["timeout"] <= 120):
@@ -541,9 +555,7 @@ def english_fingerprint(lesson: Lesson) -> str:
         "summary": english.summary,
         "intro": english.intro,
         "sections": [[section.title, section.body] for section in english.sections],
-        "exercises": {
-            ex_id: [text.title, text.task, list(text.hints), dict(text.feedback)] for ex_id, text in english.exercises.items()
-        },
+        "exercises": {ex_id: [text.title, text.task, list(text.hints), dict(text.feedback)] for ex_id, text in english.exercises.items()},
     }
     data = json.dumps(words, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:12]
@@ -552,11 +564,23 @@ def english_fingerprint(lesson: Lesson) -> str:
 def _check_translated_from(value: Any, line: int, lesson: Lesson, language: str, problems: Problems, fingerprint: str | None = None) -> None:
     """Warn when a translation does not say which English it follows, or follows an older one."""
     if value is None:
-        problems.warn(1, t("{language}: the translation does not say which English text it follows: once it is up to date, run `qala translated {lesson} {language}`"), language=language, lesson=lesson.id)
+        problems.warn(
+            1,
+            t("{language}: the translation does not say which English text it follows: once it is up to date, run `qala translated {lesson} {language}`"),
+            language=language,
+            lesson=lesson.id,
+        )
     elif not isinstance(value, str):
-        problems.error(line, t("translated_from must be the text `qala translated` writes, e.g. translated_from = \"3f2a91c0b7d4\""))
+        problems.error(line, t('translated_from must be the text `qala translated` writes, e.g. translated_from = "3f2a91c0b7d4"'))
     elif value != (fingerprint or english_fingerprint(lesson)):
-        problems.warn(line, t("{language}: the English of the lesson changed after this translation was made: bring it up to date, then run `qala translated {lesson} {language}`"), language=language, lesson=lesson.id)
+        problems.warn(
+            line,
+            t(
+                "{language}: the English of the lesson changed after this translation was made: bring it up to date, then run `qala translated {lesson} {language}`"
+            ),
+            language=language,
+            lesson=lesson.id,
+        )
 
 
 def mark_translated(path: Path, fingerprint: str) -> bool:
@@ -631,7 +655,13 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
             en_section = english.sections[index] if index is not None and index < len(english.sections) else None
             if en_section is None:
                 where = t("after exercise {exercise!r}").format(exercise=slot) if slot else t("before the first exercise")
-                problems.error(raw.line, t("{language}: the section {section!r} ({where}) has no section of the lesson to translate there"), language=language, section=SECTION_HEADING.match(raw.heading).group(1), where=where)
+                problems.error(
+                    raw.line,
+                    t("{language}: the section {section!r} ({where}) has no section of the lesson to translate there"),
+                    language=language,
+                    section=SECTION_HEADING.match(raw.heading).group(1),
+                    where=where,
+                )
                 continue
             if not body and en_section.body:
                 problems.warn(raw.line, t("{language}: the section {section!r} is not translated"), language=language, section=en_section.title)
@@ -652,9 +682,18 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
             key = key.strip().strip("`")
             if not sep or key not in en_ex.feedback:
                 if en_ex.feedback:
-                    problems.error(number, t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message (known: {known})"), exercise=ex_id, known=", ".join(sorted(en_ex.feedback)))
+                    problems.error(
+                        number,
+                        t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message (known: {known})"),
+                        exercise=ex_id,
+                        known=", ".join(sorted(en_ex.feedback)),
+                    )
                 else:
-                    problems.error(number, t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message, but none of its checks has one"), exercise=ex_id)
+                    problems.error(
+                        number,
+                        t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message, but none of its checks has one"),
+                        exercise=ex_id,
+                    )
                 continue
             if not message.strip():  # reported below as not translated; English is shown
                 continue
@@ -664,10 +703,19 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
         if any(not hint.strip() for hint in hints):
             problems.warn(raw.line, t("{language}: exercise {exercise!r} has an empty hint"), language=language, exercise=ex_id)
         if len(hints) != len(en_ex.hints):
-            problems.warn(raw.line, t("{language}: exercise {exercise!r} has {hints} hints, the lesson has {expected}"), language=language, exercise=ex_id, hints=len(hints), expected=len(en_ex.hints))
+            problems.warn(
+                raw.line,
+                t("{language}: exercise {exercise!r} has {hints} hints, the lesson has {expected}"),
+                language=language,
+                exercise=ex_id,
+                hints=len(hints),
+                expected=len(en_ex.hints),
+            )
         for key in en_ex.feedback:
             if key not in feedback:
-                problems.warn(raw.line, t("{language}: feedback {key!r} of exercise {exercise!r} is not translated"), language=language, key=key, exercise=ex_id)
+                problems.warn(
+                    raw.line, t("{language}: feedback {key!r} of exercise {exercise!r} is not translated"), language=language, key=key, exercise=ex_id
+                )
         if not _text(task_lines) and en_ex.task:
             problems.warn(raw.line, t("{language}: the task of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
         exercises[ex_id] = ExerciseText(ex_title, _text(task_lines), tuple(hints), feedback, raw.line)
@@ -676,7 +724,14 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
             problems.warn(first, t("{language}: exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
     for index, en_section in enumerate(english.sections):
         if index not in placed:
-            problems.error(first, t("{language}: the section {section!r} is missing: add its '## ' heading in the same place (prose sections are matched in order between exercises)"), language=language, section=en_section.title)
+            problems.error(
+                first,
+                t(
+                    "{language}: the section {section!r} is missing: add its '## ' heading in the same place (prose sections are matched in order between exercises)"
+                ),
+                language=language,
+                section=en_section.title,
+            )
     prose = [placed[i] for i in sorted(placed)]
     if problems.items:
         return None, problems

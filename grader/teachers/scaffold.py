@@ -75,7 +75,14 @@ def new_lesson(course_root: Path, track: str, slug: str, title: str | None = Non
     course_root = Path(course_root)
     tracks = course_tracks(course_root)
     if track not in tracks:
-        raise UsageError(tr.t("unknown track {track}: the tracks in {path} are {tracks}", track=repr(track), path=course_root / "course" / "course.toml", tracks=", ".join(tracks) or "—"))
+        raise UsageError(
+            tr.t(
+                "unknown track {track}: the tracks in {path} are {tracks}",
+                track=repr(track),
+                path=course_root / "course" / "course.toml",
+                tracks=", ".join(tracks) or "—",
+            )
+        )
     if not ID.match(slug):
         raise UsageError(tr.t("lesson id {id} must be lower-case letters, digits and '-', e.g. bus-routes", id=repr(slug)))
     folder = course_root / "lessons" / track
@@ -123,10 +130,7 @@ def add_lesson_to_track(toml_path: Path, track: str, lesson_id: str) -> TrackLis
     The edit is textual (comments and layout survive) and is kept only if parsing the new text
     gives exactly the old data plus the new id. Otherwise nothing is written and the teacher gets
     the line to add by hand."""
-    manual = (
-        f"add \"{lesson_id}\" to the lessons list of the [[track]] whose id is \"{track}\" in {toml_path}, "
-        f"e.g. lessons = [..., \"{lesson_id}\"]"
-    )
+    manual = f'add "{lesson_id}" to the lessons list of the [[track]] whose id is "{track}" in {toml_path}, e.g. lessons = [..., "{lesson_id}"]'
     try:
         text = toml_path.read_text(encoding="utf-8")
         before = tomllib.loads(text)
@@ -184,7 +188,7 @@ def _edited(text: str, track: str, lesson_id: str) -> str | None:
         newline = "\r\n" if lines[where].endswith("\r\n") else "\n"
         lines.insert(where + 1, f"lessons = [{quoted}]{newline}")
         return "".join(lines)
-    base = sum(len(l) for l in lines[:lessons_at])
+    base = sum(len(line) for line in lines[:lessons_at])
     text = "".join(lines)
     region = "".join(lines[lessons_at:end])
     opening = region.index("=") + 1
@@ -311,9 +315,13 @@ def _last_code_position(text: str) -> int:
 
 
 def lesson_template(slug: str, track: str, title: str) -> str:
-    return LESSON_TEMPLATE.replace("@@ID@@", toml_string(slug)).replace("@@TRACK@@", toml_string(track)).replace(
-        "@@TITLE_TOML@@", toml_string(title)
-    ).replace("@@TITLE@@", title).replace("@@SLUG@@", slug)
+    return (
+        LESSON_TEMPLATE.replace("@@ID@@", toml_string(slug))
+        .replace("@@TRACK@@", toml_string(track))
+        .replace("@@TITLE_TOML@@", toml_string(title))
+        .replace("@@TITLE@@", title)
+        .replace("@@SLUG@@", slug)
+    )
 
 
 LESSON_TEMPLATE = """+++

@@ -116,10 +116,24 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
     if not reference.ok:
         error, names = reference.error, {"lesson": lesson.id, "exercise": exercise.id}
         if error is not None:
-            problem(t("the reference solution of {lesson}/{exercise} does not run on line {line}: {error}: {message}"), path, exercise.line,
-                    **names, line=error.line, error=error.type, message=error.message)
+            problem(
+                t("the reference solution of {lesson}/{exercise} does not run on line {line}: {error}: {message}"),
+                path,
+                exercise.line,
+                **names,
+                line=error.line,
+                error=error.type,
+                message=error.message,
+            )
         elif reference.detail:
-            problem(t("the reference solution of {lesson}/{exercise} does not run ({status}: {detail})"), path, exercise.line, **names, status=reference.status, detail=reference.detail)
+            problem(
+                t("the reference solution of {lesson}/{exercise} does not run ({status}: {detail})"),
+                path,
+                exercise.line,
+                **names,
+                status=reference.status,
+                detail=reference.detail,
+            )
         else:
             problem(t("the reference solution of {lesson}/{exercise} does not run ({status})"), path, exercise.line, **names, status=reference.status)
         return problems
@@ -127,8 +141,14 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
     for result in solved.feedback:
         if not result.passed:
             line = next((c.line for c in exercise.checks if c.id == result.check), exercise.line)
-            problem(t("exercise {exercise!r}: check {check!r} fails on the reference solution: {feedback}"), path, line,
-                    exercise=exercise.id, check=result.check, feedback=feedback(exercise.solution, result.check, result.message))
+            problem(
+                t("exercise {exercise!r}: check {check!r} fails on the reference solution: {feedback}"),
+                path,
+                line,
+                exercise=exercise.id,
+                check=result.check,
+                feedback=feedback(exercise.solution, result.check, result.message),
+            )
     started = grader.grade(lesson, exercise, exercise.starter, tr)
     if started.passed:
         problem(t("exercise {exercise!r}: the starter code already passes every check"), path, exercise.line, exercise=exercise.id)
@@ -137,8 +157,14 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         where = cases_path(lesson)
         if case.expect == "pass" and not graded.passed:
             failed = next(f for f in graded.feedback if not f.passed)
-            problem(t("case {case!r} should pass but check {check!r} fails: {feedback}"), where, case.line,
-                    case=case.name, check=failed.check, feedback=feedback(case.code, failed.check, failed.message))
+            problem(
+                t("case {case!r} should pass but check {check!r} fails: {feedback}"),
+                where,
+                case.line,
+                case=case.name,
+                check=failed.check,
+                feedback=feedback(case.code, failed.check, failed.message),
+            )
         elif case.expect == "fail":
             if graded.passed:
                 problem(t("case {case!r} should fail but passes every check"), where, case.line, case=case.name)
@@ -146,15 +172,33 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
                 result = next((f for f in graded.feedback if f.check == case.failing), None)
                 check = next((c for c in exercise.checks if c.id == case.failing), None)
                 if case.feedback and case.code.split() == exercise.starter.split() and check is not None and placeholder_starter(exercise.starter, check):
-                    problem(t("case {case!r} is the starter itself, whose placeholder is never told about a mistake: write the mistake into the case's code"), where, case.line, case=case.name)
+                    problem(
+                        t("case {case!r} is the starter itself, whose placeholder is never told about a mistake: write the mistake into the case's code"),
+                        where,
+                        case.line,
+                        case=case.name,
+                    )
                     continue
                 if result is None or result.passed:
-                    problem(t("case {case!r} should fail check {check!r}, but the failing checks are: {failing}"), where, case.line,
-                            case=case.name, check=case.failing, failing=", ".join(graded.failed_checks()))
+                    problem(
+                        t("case {case!r} should fail check {check!r}, but the failing checks are: {failing}"),
+                        where,
+                        case.line,
+                        case=case.name,
+                        check=case.failing,
+                        failing=", ".join(graded.failed_checks()),
+                    )
                 elif case.feedback and case.feedback.lower() not in result.message.lower():
                     # The case's words are looked for in the English feedback, so that is the one quoted.
-                    problem(t("case {case!r}: the feedback of {check!r} should mention {words!r} but says: {feedback}"), where, case.line,
-                            case=case.name, check=case.failing, words=case.feedback, feedback=result.message)
+                    problem(
+                        t("case {case!r}: the feedback of {check!r} should mention {words!r} but says: {feedback}"),
+                        where,
+                        case.line,
+                        case=case.name,
+                        check=case.failing,
+                        words=case.feedback,
+                        feedback=result.message,
+                    )
     return problems
 
 
@@ -180,7 +224,7 @@ def validate(
         report.problems.append(exc)
         return report
     selected = _select(course, only)
-    selected_files = {str(l.path) for l in selected}
+    selected_files = {str(lesson.path) for lesson in selected}
     broken_files = {p.file for p in course.problems}
 
     def relevant(problem: ContentError) -> bool:
@@ -204,27 +248,43 @@ def validate(
         for name in lesson.datasets:
             if name not in datasets:
                 if datasets:
-                    report.problems.append(ContentError(t("unknown dataset {name!r} (known: {known})"), lesson.path, 1, params={"name": name, "known": ", ".join(sorted(datasets))}))
+                    report.problems.append(
+                        ContentError(
+                            t("unknown dataset {name!r} (known: {known})"), lesson.path, 1, params={"name": name, "known": ", ".join(sorted(datasets))}
+                        )
+                    )
                 else:
-                    report.problems.append(ContentError(t("unknown dataset {name!r}: the course has no datasets in lessons/datasets/"), lesson.path, 1, params={"name": name}))
+                    report.problems.append(
+                        ContentError(t("unknown dataset {name!r}: the course has no datasets in lessons/datasets/"), lesson.path, 1, params={"name": name})
+                    )
         cases, case_problems = read_cases(lesson)
         report.problems.extend(case_problems)
         report.cases += len(cases)
         missing = grader.missing_modules(lesson)
         if missing:
-            report.problems.append(ContentError(t("cannot self-test: {modules} is not installed"), lesson.path, 1, warning=True, params={"modules": ", ".join(missing)}))
+            report.problems.append(
+                ContentError(t("cannot self-test: {modules} is not installed"), lesson.path, 1, warning=True, params={"modules": ", ".join(missing)})
+            )
             continue
         for exercise in lesson.exercises:
             report.exercises += 1
             work.append((lesson, exercise, [c for c in cases if c.exercise == exercise.id]))
+
     def self_test(item):
         lesson, exercise = item[0], item[1]
-        for attempt in range(2):  # a sandbox that failed once (not the lesson) gets a second try
+        for _attempt in range(2):  # a sandbox that failed once (not the lesson) gets a second try
             try:
                 return _self_test(grader, lesson, exercise, item[2], tr, shown)
             except GradingError as exc:
                 failure = exc
-        return [ContentError(t("{lesson}/{exercise} could not be self-tested: {error}"), lesson.path, exercise.line, params={"lesson": lesson.id, "exercise": exercise.id, "error": str(failure)})]
+        return [
+            ContentError(
+                t("{lesson}/{exercise} could not be self-tested: {error}"),
+                lesson.path,
+                exercise.line,
+                params={"lesson": lesson.id, "exercise": exercise.id, "error": str(failure)},
+            )
+        ]
 
     workers = jobs or max(1, os.cpu_count() or 1)
     if workers == 1 or sys.platform == "emscripten":  # Pyodide cannot start threads
@@ -252,22 +312,38 @@ def glossary_problems(course_root: Path, languages: tuple[str, ...]) -> list[Con
             if language == "en":
                 continue
             if language not in term.names:
-                problems.append(ContentError(t("{language}: term {term!r} is not translated"), glossary.path, term.line, warning=True, params={"language": language, "term": term.id}))
+                problems.append(
+                    ContentError(
+                        t("{language}: term {term!r} is not translated"), glossary.path, term.line, warning=True, params={"language": language, "term": term.id}
+                    )
+                )
             if language not in term.definitions:
-                problems.append(ContentError(t("{language}: the definition of term {term!r} is not translated"), glossary.path, term.line, warning=True, params={"language": language, "term": term.id}))
+                problems.append(
+                    ContentError(
+                        t("{language}: the definition of term {term!r} is not translated"),
+                        glossary.path,
+                        term.line,
+                        warning=True,
+                        params={"language": language, "term": term.id},
+                    )
+                )
     return problems
 
 
 def _inside(file: Path, target: Path) -> bool:
     file, target = file.resolve(), target.resolve()
-    return file == target or target in file.parents or (target.suffix == ".md" and file.name.split(".")[0] == target.name.split(".")[0] and file.parent == target.parent)
+    return (
+        file == target
+        or target in file.parents
+        or (target.suffix == ".md" and file.name.split(".")[0] == target.name.split(".")[0] and file.parent == target.parent)
+    )
 
 
 def _select(course: Course, only: list[Path] | None) -> list[Lesson]:
     lessons = list(course.lessons.values())
     if only is None:
-        return sorted(lessons, key=lambda l: str(l.path))
-    return sorted((l for l in lessons if any(_inside(l.path, Path(p)) for p in only)), key=lambda l: str(l.path))
+        return sorted(lessons, key=lambda lesson: str(lesson.path))
+    return sorted((lesson for lesson in lessons if any(_inside(lesson.path, Path(p)) for p in only)), key=lambda lesson: str(lesson.path))
 
 
 def find_course_root(path: Path) -> Path | None:

@@ -62,8 +62,7 @@ def installed(tmp_path_factory, dist) -> dict[str, Path]:
 
 def qala_in(installed, *args: str, language: str = "en") -> subprocess.CompletedProcess:
     # Run from an empty folder, so nothing of the checkout can be imported by accident.
-    return run([installed["bin"] / "qala", *args], cwd=installed["root"],
-               env={"QALA_HOME": str(installed["root"] / "home"), "QALA_LANG": language})
+    return run([installed["bin"] / "qala", *args], cwd=installed["root"], env={"QALA_HOME": str(installed["root"] / "home"), "QALA_LANG": language})
 
 
 def test_the_metadata_is_complete(dist):
@@ -84,9 +83,18 @@ def test_the_metadata_is_complete(dist):
 def test_the_sdist_carries_the_course_licence_and_readme(dist):
     with tarfile.open(dist["sdist"]) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
-    for wanted in ("LICENSE", "README.md", "pyproject.toml", "course/course.toml", "lessons/first-steps/monthly-air.md",
-                   "lessons/first-steps/monthly-air.kk.md", "lessons/datasets/README.md", "grader/locale/kk/LC_MESSAGES/qala.po",
-                   "web/landing/index.html", "tui/qala.tcss"):
+    for wanted in (
+        "LICENSE",
+        "README.md",
+        "pyproject.toml",
+        "course/course.toml",
+        "lessons/first-steps/monthly-air.md",
+        "lessons/first-steps/monthly-air.kk.md",
+        "lessons/datasets/README.md",
+        "grader/locale/kk/LC_MESSAGES/qala.po",
+        "web/landing/index.html",
+        "tui/qala.tcss",
+    ):
         assert wanted in names, wanted
 
 
@@ -99,8 +107,7 @@ def test_the_installed_wheel_validates_its_own_course(installed):
 def test_the_installed_wheel_checks_an_answer_with_its_own_dependencies(installed):
     lessons = qala_in(installed, "lessons", "--json", "--with-solutions")
     assert lessons.returncode == 0, lessons.stderr
-    exercises = {(lesson["id"], e["id"]): e for track in json.loads(lessons.stdout)["tracks"]
-                 for lesson in track["lessons"] for e in lesson["exercises"]}
+    exercises = {(lesson["id"], e["id"]): e for track in json.loads(lessons.stdout)["tracks"] for lesson in track["lessons"] for e in lesson["exercises"]}
     answer = installed["root"] / "answer.py"
     answer.write_text(exercises[LESSON, EXERCISE]["solution"], encoding="utf-8")
     done = qala_in(installed, "check", LESSON, EXERCISE, str(answer), "--json")
@@ -126,7 +133,8 @@ def test_after_make_runs_set_up_the_site_builds(tmp_path):
     venv_dir = tmp_path / "venv"
     done = run([make, "--no-print-directory", "-C", REPO, "app-env", f"VENV={venv_dir}", f"PYTHON={sys.executable}"], cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    built = run([venv_dir / "bin" / "qala", "web", "build", "--out", tmp_path / "site"], cwd=tmp_path,
-                env={"QALA_HOME": str(tmp_path / "home"), "QALA_LANG": "en"})
+    built = run(
+        [venv_dir / "bin" / "qala", "web", "build", "--out", tmp_path / "site"], cwd=tmp_path, env={"QALA_HOME": str(tmp_path / "home"), "QALA_LANG": "en"}
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "jupyter-lite.json").is_file()

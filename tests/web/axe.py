@@ -50,5 +50,4 @@ def violations(page, selector: str | None = None) -> list[dict]:
 
 
 def describe(found: list[dict]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"    {n['target']}: {n['summary']}" for n in v["nodes"][:8])
-                     for v in found)
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"    {n['target']}: {n['summary']}" for n in v["nodes"][:8]) for v in found)

@@ -18,16 +18,19 @@ from qala.web.serve import Serving
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Skipped without chromium, except where QALA_REQUIRE_BROWSER is set (CI): there they fail.
 REQUIRED = bool(os.environ.get("QALA_REQUIRE_BROWSER"))
 BROWSER_MARKS = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not REQUIRED, reason="Debian's chromium is not installed (apt-get install chromium)"
-    ),
+    pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason="Debian's chromium is not installed (apt-get install chromium)"),
 ]
 TIMEOUT_MS = 120_000
 
@@ -75,10 +78,7 @@ class Traffic:
 
     def assert_clean(self) -> None:
         served_badly = [
-            f"{server.url} answered {status}: {method} {path}"
-            for server in self.servers
-            for method, path, status in server.requests
-            if status >= 400
+            f"{server.url} answered {status}: {method} {path}" for server in self.servers for method, path, status in server.requests if status >= 400
         ]
         assert not self.problems + served_badly, "\n".join(self.problems + served_badly)
 

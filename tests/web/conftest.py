@@ -112,13 +112,10 @@ def tiny_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     package = project / "src" / "hello_qala"
     package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
-        'def greet(city):\n    return f"Сәлем, {city}!"\n', encoding="utf-8"
-    )
+    (package / "__init__.py").write_text('def greet(city):\n    return f"Сәлем, {city}!"\n', encoding="utf-8")
     dist = project / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(dist), str(project)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(dist), str(project)],
         check=True,
     )
     shutil.rmtree(project / "build", ignore_errors=True)

@@ -36,7 +36,9 @@ AIR = "station,pm25\nМедеу,12\nТұрксіб,30\n".encode()
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, vendored, tiny_wheel):
     return build_site(
-        tmp_path_factory.mktemp("browser") / "site", {"hello.ipynb": NOTEBOOK}, [tiny_wheel],
+        tmp_path_factory.mktemp("browser") / "site",
+        {"hello.ipynb": NOTEBOOK},
+        [tiny_wheel],
         files={"datasets/air.csv": AIR},
     )
 
@@ -97,13 +99,9 @@ def test_every_request_stayed_on_the_site_and_succeeded(lab):
     assert any("hello_qala-0.0.1" in url for url in lab.traffic.urls)
 
 
-def test_a_site_built_for_a_pyodide_url_takes_pyodide_from_there(
-    browser, full_distribution, tiny_wheel, tmp_path, timings
-):
+def test_a_site_built_for_a_pyodide_url_takes_pyodide_from_there(browser, full_distribution, tiny_wheel, tmp_path, timings):
     with serving(full_distribution) as remote:
-        site = build_site(
-            tmp_path / "site", {"hello.ipynb": notebook([code_cell(CELLS[0])])}, [tiny_wheel], pyodide=remote.url
-        )
+        site = build_site(tmp_path / "site", {"hello.ipynb": notebook([code_cell(CELLS[0])])}, [tiny_wheel], pyodide=remote.url)
         with serving(site) as server, opened(browser, server, remote) as lab:
             assert lab.run_cell(0).strip() == "Сәлем, Алматы!", lab.traffic.console_errors
             timings["page open to first cell output, --pyodide URL (s)"] = time.perf_counter() - lab.opened_at

@@ -55,8 +55,16 @@ def test_the_kernel_wheel_is_reproducible_and_carries_only_what_runs_in_pyodide(
     assert first.name == second.name and first.read_bytes() == second.read_bytes()
     assert re.fullmatch(r"qala-[\d.]+-1[0-9a-f]{12}-py3-none-any\.whl", first.name)  # a content hash as build tag
     names = set(zipfile.ZipFile(first).namelist())
-    for wanted in ("qala/grader/engine.py", "qala/grader/run/runners.py", "qala/web/notebook.py", "qala/web/kernel_startup.py",
-                   "qala/course/__init__.py", "qala/course/course.toml", "qala/lessons/basics/sums.md", "qala/lessons/datasets/air.csv"):
+    for wanted in (
+        "qala/grader/engine.py",
+        "qala/grader/run/runners.py",
+        "qala/web/notebook.py",
+        "qala/web/kernel_startup.py",
+        "qala/course/__init__.py",
+        "qala/course/course.toml",
+        "qala/lessons/basics/sums.md",
+        "qala/lessons/datasets/air.csv",
+    ):
         assert wanted in names
     assert not [n for n in names if n.startswith(("qala/tui/", "qala/web/site", "qala/web/vendor", "qala/web/command")) or n.endswith(".pyc")]
     info = WheelInfo.read(first)
@@ -100,8 +108,12 @@ def test_the_landing_page_replaces_jupyterlites_root_page_and_keeps_its_config(b
     data = json.loads(re.search(r'<script id="qala-data" type="application/json">(.*?)</script>', page, re.S).group(1))
     assert data["languages"] == ["en", "ru", "kk"]
     assert data["course"]["title"]["ru"] == "Тестовый курс"
-    assert data["storage"] == {"database": in_notebook.PROGRESS_MOUNT, "store": "FILE_DATA",
-                               "key": f"{in_notebook.PROGRESS_MOUNT}/{in_notebook.SUMMARY_FILE}", "channel": in_notebook.CHANNEL}
+    assert data["storage"] == {
+        "database": in_notebook.PROGRESS_MOUNT,
+        "store": "FILE_DATA",
+        "key": f"{in_notebook.PROGRESS_MOUNT}/{in_notebook.SUMMARY_FILE}",
+        "channel": in_notebook.CHANNEL,
+    }
     assert data["lessons"]["frames"]["missing"] == ["pandas"]
     assert data["lessons"]["sums"]["notebook"]["kk"] == "notebooks/index.html?path=kk/sums.ipynb"
     assert data["initial"]["xp"] == 0 and data["initial"]["lessons"]["sums"]["status"] == "available"
@@ -158,7 +170,8 @@ def test_command_line_mistakes_are_one_line_errors(tmp_path):
 def test_qala_web_serve_serves_a_built_site_on_loopback(built):
     server = subprocess.Popen(
         [sys.executable, "-m", "qala.grader.cli", "web", "serve", "--port", "0", "--dir", str(built.path)],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = server.stderr.readline()
@@ -175,8 +188,16 @@ def test_with_a_pyodide_that_has_pandas_no_lesson_is_flagged(tmp_path, course, f
     lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
     wheel = "pandas-2.3.1-cp314-cp314-pyodide_2026_0_wasm32.whl"
     (folder / wheel).write_bytes(b"a stand-in: only its lock entry matters here")
-    lock["packages"]["pandas"] = {"name": "pandas", "version": "2.3.1", "file_name": wheel, "install_dir": "site",
-                                  "sha256": "", "package_type": "package", "imports": ["pandas"], "depends": []}
+    lock["packages"]["pandas"] = {
+        "name": "pandas",
+        "version": "2.3.1",
+        "file_name": wheel,
+        "install_dir": "site",
+        "sha256": "",
+        "package_type": "package",
+        "imports": ["pandas"],
+        "depends": [],
+    }
     (folder / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
     site = build_course_site(tmp_path / "site", course_root=course, pyodide=str(folder))
     assert site.unavailable == {}

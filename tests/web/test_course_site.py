@@ -189,8 +189,10 @@ def test_the_feedback_in_the_lesson_passes_wcag_2_aa(visit, a11y_notes):
     found = axe.violations(visit.page, ".jp-OutputArea-output [data-qala]")
     assert not found, axe.describe(found)
     for violation in axe.violations(visit.page):  # JupyterLab's own page: listed, not ours to fix
-        a11y_notes.append(f"JupyterLab notebook (desktop): {violation['id']} ({violation['impact']}), "
-                          f"{len(violation['nodes'])} element(s): {violation['help']}; e.g. {violation['nodes'][0]['target']}")
+        a11y_notes.append(
+            f"JupyterLab notebook (desktop): {violation['id']} ({violation['impact']}), "
+            f"{len(violation['nodes'])} element(s): {violation['help']}; e.g. {violation['nodes'][0]['target']}"
+        )
     visit.traffic.assert_clean()
 
 

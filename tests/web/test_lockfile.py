@@ -31,9 +31,16 @@ def make_wheel(folder: Path, name: str, version: str, requires=(), modules=("",)
 
 def entry(name: str, file_name: str, depends=(), sha256="0" * 64) -> dict:
     return {
-        "name": name, "version": "1.0", "file_name": file_name, "install_dir": "site",
-        "sha256": sha256, "package_type": "package", "imports": [name.lower()],
-        "depends": list(depends), "unvendored_tests": False, "tool": {},
+        "name": name,
+        "version": "1.0",
+        "file_name": file_name,
+        "install_dir": "site",
+        "sha256": sha256,
+        "package_type": "package",
+        "imports": [name.lower()],
+        "depends": list(depends),
+        "unvendored_tests": False,
+        "tool": {},
     }
 
 
@@ -77,7 +84,11 @@ def test_entries_without_files_are_dropped_and_the_rest_get_real_checksums(folde
 def test_a_wheel_the_lock_lacks_gets_an_entry_with_depends_from_its_metadata(folder):
     lexers = make_wheel(folder, "ipython-pygments-lexers", "1.1.1", requires=["pygments"])
     ours = make_wheel(
-        folder, "hello-qala", "0.1.0", top_level=False, modules=("", "checks"),
+        folder,
+        "hello-qala",
+        "0.1.0",
+        top_level=False,
+        modules=("", "checks"),
         requires=[
             "ipython",
             "pexpect>4.3; sys_platform != 'emscripten'",
@@ -135,7 +146,5 @@ def test_wheels_must_already_be_inside_the_folder(tmp_path, folder):
 def test_wheel_metadata_is_read_from_the_wheel(tmp_path):
     wheel = make_wheel(tmp_path, "Stack_Data", "0.6.3", requires=["executing>=1.2.0"], top_level=False)
     info = WheelInfo.read(wheel)
-    assert (info.name, info.version, info.requires, info.imports) == (
-        "Stack_Data", "0.6.3", ("executing>=1.2.0",), ("stack_data",)
-    )
+    assert (info.name, info.version, info.requires, info.imports) == ("Stack_Data", "0.6.3", ("executing>=1.2.0",), ("stack_data",))
     assert canonical_name(info.name) == "stack-data"

@@ -19,15 +19,8 @@ def test_the_standard_library_runs_under_emscripten(pyodide_dir):
 
 def test_a_local_wheel_is_installed_and_a_host_folder_mounted(pyodide_dir, tiny_wheel, tmp_path):
     (tmp_path / "city.csv").write_text("name\nАлматы\n", encoding="utf-8")
-    code = (
-        "import csv, hello_qala\n"
-        "with open('city.csv', encoding='utf-8') as f:\n"
-        "    city = next(csv.DictReader(f))['name']\n"
-        "print(hello_qala.greet(city))\n"
-    )
-    done = pyodide_node.run(
-        code, wheels=[tiny_wheel], mounts={tmp_path: "/data"}, cwd="/data", pyodide_dir=pyodide_dir
-    )
+    code = "import csv, hello_qala\nwith open('city.csv', encoding='utf-8') as f:\n    city = next(csv.DictReader(f))['name']\nprint(hello_qala.greet(city))\n"
+    done = pyodide_node.run(code, wheels=[tiny_wheel], mounts={tmp_path: "/data"}, cwd="/data", pyodide_dir=pyodide_dir)
     assert (done.returncode, done.stdout) == (0, "Сәлем, Алматы!\n"), done.stderr
 
 

@@ -104,9 +104,7 @@ def test_bad_contents_are_refused_before_anything_is_built(tmp_path, notebooks, 
         build_site(tmp_path / "site", notebooks, [], files=files)
 
 
-def test_a_full_pyodide_folder_is_carried_whole_with_what_its_lock_lacks(
-    tmp_path, full_distribution, tiny_wheel
-):
+def test_a_full_pyodide_folder_is_carried_whole_with_what_its_lock_lacks(tmp_path, full_distribution, tiny_wheel):
     before = {p.name: p.read_bytes() for p in full_distribution.iterdir()}
     site = build_site(tmp_path / "site", {"a.ipynb": NOTEBOOK}, [tiny_wheel], pyodide=str(full_distribution))
     assert {p.name: p.read_bytes() for p in full_distribution.iterdir()} == before  # left as it was
@@ -117,9 +115,7 @@ def test_a_full_pyodide_folder_is_carried_whole_with_what_its_lock_lacks(
     assert settings_of(site)["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
 
 
-def test_a_pyodide_url_is_used_for_the_core_and_its_packages(
-    tmp_path, full_distribution, vendored, tiny_wheel, caplog
-):
+def test_a_pyodide_url_is_used_for_the_core_and_its_packages(tmp_path, full_distribution, vendored, tiny_wheel, caplog):
     with serving(full_distribution) as remote, caplog.at_level(logging.WARNING):
         site = build_site(tmp_path / "site", {"a.ipynb": NOTEBOOK}, [tiny_wheel], pyodide=remote.url)
     settings = settings_of(site)

@@ -38,7 +38,7 @@ WRONG = f"%%check january\n{PM25}january = pm25[1]\n"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 RUN_BUTTON = "jp-button[data-command='notebook:run-cell-and-select-next']:visible"
 #: Pictographs that need a colour emoji font, and the selector that asks for one.
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\uFE0F\u2B50\u2705\u274C\u231A\u231B\u23E9-\u23F3]")
+EMOJI = re.compile("[\U0001f000-\U0001faff\ufe0f\u2b50\u2705\u274c\u231a\u231b\u23e9-\u23f3]")
 #: Draw an icon's SVG alone into a canvas and count the pixels it paints.
 PAINTED_PIXELS = """async (svg) => {
   const copy = svg.cloneNode(true);
@@ -89,6 +89,7 @@ def fonts_lacking(characters: set[str]) -> list[str]:
 
 def served_while_on_the_map(page, server, paths: set[str], since: int = 0) -> None:
     """Wait (a minute at most) until the server has sent `paths`: what the course map prefetches."""
+
     def sent() -> set[str]:
         return {path for method, path, status in server.requests[since:] if status == 200}
 
@@ -167,8 +168,7 @@ def tap_and_run(page, cell) -> str:
 
 def test_on_a_phone_a_check_runs_by_tapping(playwright, server, traffic, a11y_notes, tmp_path):
     # A profile on disk, as on a real phone: its cache keeps what the course map prefetched.
-    context = playwright.chromium.launch_persistent_context(tmp_path / "profile", executable_path=CHROMIUM, headless=True,
-                                                            args=CHROMIUM_ARGS, **PHONE)
+    context = playwright.chromium.launch_persistent_context(tmp_path / "profile", executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **PHONE)
     traffic.watch(context)
     page = context.pages[0] if context.pages else context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -191,16 +191,21 @@ def test_on_a_phone_a_check_runs_by_tapping(playwright, server, traffic, a11y_no
     check = cells.filter(has_text="%%check january").first
     for code, verdict in ((WRONG, "Not passed yet."), (RIGHT, "Passed! +10 XP")):
         # What the pupil typed on the phone's own keyboard, then the cell run by tapping alone.
-        check.evaluate("(node, code) => { const index = [...node.parentElement.children].indexOf(node);"
-                       " window.jupyterapp.shell.currentWidget.content.widgets[index].model.sharedModel.setSource(code); }", code)
+        check.evaluate(
+            "(node, code) => { const index = [...node.parentElement.children].indexOf(node);"
+            " window.jupyterapp.shell.currentWidget.content.widgets[index].model.sharedModel.setSource(code); }",
+            code,
+        )
         assert verdict in tap_and_run(page, check)
     # Our feedback in its real place, JupyterLab's output area: WCAG 2 AA, at phone size.
     found = axe.violations(page, ".jp-OutputArea-output [data-qala]")
     assert not found, axe.describe(found)
     # JupyterLab's own page (not ours to fix): listed after the run.
     for violation in axe.violations(page):
-        a11y_notes.append(f"JupyterLab notebook (390 px, touch): {violation['id']} ({violation['impact']}), "
-                          f"{len(violation['nodes'])} element(s): {violation['help']}; e.g. {violation['nodes'][0]['target']}")
+        a11y_notes.append(
+            f"JupyterLab notebook (390 px, touch): {violation['id']} ({violation['impact']}), "
+            f"{len(violation['nodes'])} element(s): {violation['help']}; e.g. {violation['nodes'][0]['target']}"
+        )
     context.close()
     traffic.assert_clean()
 

@@ -45,10 +45,7 @@ def fake_pins(**changes) -> vendor.Pins:
         python_version="3.14",
         tarball_sha256=sha(TARBALL),
         core={name: sha(data) for name, data in CORE.items()},
-        wheels=tuple(
-            vendor.WheelPin(name.split("-")[0], name.split("-")[1], name, sha(data))
-            for name, data in WHEELS.items()
-        ),
+        wheels=tuple(vendor.WheelPin(name.split("-")[0], name.split("-")[1], name, sha(data)) for name, data in WHEELS.items()),
     )
     return vendor.Pins(**{**pins, **changes})
 

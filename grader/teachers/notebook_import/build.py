@@ -64,6 +64,7 @@ def import_notebook(
         if own:
             runner.close()
 
+
 def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | None, runner, write: bool, tr: Translator) -> ImportResult:
     from ...content.course_file import read_course_info
     from ...content.datasets import load_datasets
@@ -77,9 +78,19 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
     cells = read_notebook(notebook, tr)
     tool = detect_tool(cells)
     if tool is None:
-        raise UsageError(tr.t("{notebook} has no nbgrader or otter-grader markers (### BEGIN SOLUTION, nbgrader cell metadata, or otter's '# BEGIN QUESTION' raw cells)", notebook=notebook))
+        raise UsageError(
+            tr.t(
+                "{notebook} has no nbgrader or otter-grader markers (### BEGIN SOLUTION, nbgrader cell metadata, or otter's '# BEGIN QUESTION' raw cells)",
+                notebook=notebook,
+            )
+        )
     if tool == "otter-v0":
-        raise UsageError(tr.t("{notebook} uses otter's old (v0) format: convert it to v1 with raw '# BEGIN QUESTION' cells first (otter assign's docs show how)", notebook=notebook))
+        raise UsageError(
+            tr.t(
+                "{notebook} uses otter's old (v0) format: convert it to v1 with raw '# BEGIN QUESTION' cells first (otter assign's docs show how)",
+                notebook=notebook,
+            )
+        )
     notes = Notes(tr)
     model = parse_nbgrader(cells, notes) if tool == "nbgrader" else parse_otter(cells, notes)
     questions = [i for i in model.items if isinstance(i, Question)]
@@ -98,7 +109,13 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         lesson_id = _slug(notebook.stem) or "imported"
         path = course_root / "lessons" / track / f"{lesson_id}.md"
     if not ID.match(lesson_id):
-        raise UsageError(tr.t("the lesson id {id} (from the file name) must be lower-case letters, digits and '-': use --out lessons/{track}/some-name.md", id=repr(lesson_id), track=track))
+        raise UsageError(
+            tr.t(
+                "the lesson id {id} (from the file name) must be lower-case letters, digits and '-': use --out lessons/{track}/some-name.md",
+                id=repr(lesson_id),
+                track=track,
+            )
+        )
     if write and path.exists():
         raise UsageError(tr.t("{path} already exists: choose another name with --out, or delete it first", path=path))
 
@@ -132,7 +149,14 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
     for item in model.items:
         if isinstance(item, Kept):
             kept_items.append(item)
-            notes.append(Note(item.cells[0], "kept", tr.t("{reason}: kept as a comment at the top of the lesson", reason=item.note or item.reason), marker=f"From cell {', '.join(map(str, item.cells))}:"))
+            notes.append(
+                Note(
+                    item.cells[0],
+                    "kept",
+                    tr.t("{reason}: kept as a comment at the top of the lesson", reason=item.note or item.reason),
+                    marker=f"From cell {', '.join(map(str, item.cells))}:",
+                )
+            )
             continue
         if isinstance(item, tuple) and item[0] == "code":
             cell, code = item[1], item[2]
@@ -156,7 +180,9 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         if after:
             task = (task + "\n\n" + _demote(after)).strip()
         solution = "\n\n".join(s.reference.strip("\n") for s in question.solutions).strip("\n")
-        starter = question.starter_override if question.starter_override is not None else "\n\n".join(s.student.strip("\n") for s in question.solutions).strip("\n")
+        starter = (
+            question.starter_override if question.starter_override is not None else "\n\n".join(s.student.strip("\n") for s in question.solutions).strip("\n")
+        )
         everything = "\n\n".join(e.code for e in history)
         names = names_defined(everything + "\n" + solution)
         names.own = names_defined(solution).all
@@ -178,7 +204,11 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
             if not_made:
                 kept.append((test.cell.number, not_made))
         # What this answer and its tests read that earlier cells made: those cells, in order, hidden.
-        wanted = free_names(solution) | free_names("\n\n".join(helpers)) | set().union(*(free_names(c) for d in drafts for c in d.calls)) if drafts or helpers else free_names(solution)
+        wanted = (
+            free_names(solution) | free_names("\n\n".join(helpers)) | set().union(*(free_names(c) for d in drafts for c in d.calls))
+            if drafts or helpers
+            else free_names(solution)
+        )
         wanted -= names_defined(solution).functions
         chosen = _needed(history, wanted)
         parts, last_cell = [], None
@@ -189,12 +219,26 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
                 parts.append(f"# From notebook cell {e.cell}" + (" (the reference solution of an earlier question)" if e.answer else "") + f"\n{e.code}")
             last_cell = e.cell
         hidden_setup = "\n\n".join(parts + [h for h in helpers])
-        missing_imports = [ALIASES[m] for m in sorted(set().union(*(free_names(c) for d in drafts for c in d.calls)) if drafts else set()) if m in ALIASES and m not in names_defined(hidden_setup + "\n" + solution).all]
+        missing_imports = [
+            ALIASES[m]
+            for m in sorted(set().union(*(free_names(c) for d in drafts for c in d.calls)) if drafts else set())
+            if m in ALIASES and m not in names_defined(hidden_setup + "\n" + solution).all
+        ]
         if missing_imports:
             hidden_setup = "\n".join(missing_imports) + ("\n\n" + hidden_setup if hidden_setup else "")
         earlier_answers = sorted({e.label for e in chosen if e.answer})
         if earlier_answers:
-            notes.append(Note(question.cells[0], "info", tr.t("exercise {exercise} builds on {others}: their reference solutions run in its hidden setup (learners never see them)", exercise=exercise_id, others=", ".join(earlier_answers))))
+            notes.append(
+                Note(
+                    question.cells[0],
+                    "info",
+                    tr.t(
+                        "exercise {exercise} builds on {others}: their reference solutions run in its hidden setup (learners never see them)",
+                        exercise=exercise_id,
+                        others=", ".join(earlier_answers),
+                    ),
+                )
+            )
         hidden_setup, starter, solution = copier.fix([hidden_setup, starter, solution], question.cells[0], datasets)
         code_needs = _third_party(hidden_setup + "\n" + solution, local_modules)
         needs |= code_needs
@@ -218,23 +262,66 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         exercise = thing
         if not exercise.checks:
             question = exercise.question
-            notes.append(Note(question.cells[0], "kept", tr.t("question {name}: none of its tests could become a check that passes the notebook's solution, so it is kept as text (the reasons are above)", name=question.name)))
+            notes.append(
+                Note(
+                    question.cells[0],
+                    "kept",
+                    tr.t(
+                        "question {name}: none of its tests could become a check that passes the notebook's solution, so it is kept as text (the reasons are above)",
+                        name=question.name,
+                    ),
+                )
+            )
             final_layout.append(("prose", "\n\n".join(p for p in [exercise.lead, f"### {exercise.title}", exercise.task] if p)))
-            kept_items.append(Kept(question.cells, f"question {question.name}: no test became a working check; its solution", f"```python\n{exercise.solution}\n```", ""))
+            kept_items.append(
+                Kept(question.cells, f"question {question.name}: no test became a working check; its solution", f"```python\n{exercise.solution}\n```", "")
+            )
             continue
         if exercise.lead:
             exercise.task = (exercise.lead + "\n\n" + exercise.task).strip()
         final_layout.append(("exercise", exercise))
-        notes.append(Note(exercise.question.cells[0], "todo", tr.t("exercise {exercise}: hints are required; a TODO hint was written", exercise=exercise.id), marker=f"## Exercise {exercise.id}:", then=TODO_HINT))
+        notes.append(
+            Note(
+                exercise.question.cells[0],
+                "todo",
+                tr.t("exercise {exercise}: hints are required; a TODO hint was written", exercise=exercise.id),
+                marker=f"## Exercise {exercise.id}:",
+                then=TODO_HINT,
+            )
+        )
     layout = final_layout
     exercises = [e for e in exercises if e.checks]
     if not exercises:
-        raise UsageError(tr.t("{notebook}: none of its autograded questions has a test Qala could turn into a check that passes the notebook's own solution", notebook=notebook))
+        raise UsageError(
+            tr.t(
+                "{notebook}: none of its autograded questions has a test Qala could turn into a check that passes the notebook's own solution",
+                notebook=notebook,
+            )
+        )
     distributions = sorted({DISTRIBUTIONS.get(n.split(".")[0], n.split(".")[0]) for n in needs})
     if needs:
-        notes.append(Note(None, "info", tr.t("the lesson needs {modules}: install with pip install {distributions}", modules=", ".join(sorted(needs)), distributions=" ".join(distributions))))
+        notes.append(
+            Note(
+                None,
+                "info",
+                tr.t(
+                    "the lesson needs {modules}: install with pip install {distributions}",
+                    modules=", ".join(sorted(needs)),
+                    distributions=" ".join(distributions),
+                ),
+            )
+        )
     if any_hidden:
-        notes.append(Note(any_hidden[0], "info", tr.t("hidden tests (cells {cells}) became checks with reveal = false: learners never see their code, and a failing one does not show what was expected", cells=", ".join(map(str, sorted(set(any_hidden)))))))
+        notes.append(
+            Note(
+                any_hidden[0],
+                "info",
+                tr.t(
+                    "hidden tests (cells {cells}) became checks with reveal = false: learners never see their code, and a failing one does not show what was expected",
+                    cells=", ".join(map(str, sorted(set(any_hidden)))),
+                ),
+            )
+        )
     title = _lesson_title(model.intro) or title_from_slug(lesson_id)
     for image in _local_images("\n".join(model.intro) + "".join(e.task for e in exercises) + "".join(t for k, t in layout if k == "prose")):
         source, target = notebook.parent / image, path.parent / image
@@ -263,14 +350,31 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
 
 
 # The modules a test may use by their usual names without importing them (the notebook did, earlier).
-ALIASES = {"np": "import numpy as np", "pd": "import pandas as pd", "math": "import math", "plt": "import matplotlib.pyplot as plt",
-           "sm": "import statsmodels.api as sm", "stats": "from scipy import stats", "scipy": "import scipy", "sns": "import seaborn as sns"}
+ALIASES = {
+    "np": "import numpy as np",
+    "pd": "import pandas as pd",
+    "math": "import math",
+    "plt": "import matplotlib.pyplot as plt",
+    "sm": "import statsmodels.api as sm",
+    "stats": "from scipy import stats",
+    "scipy": "import scipy",
+    "sns": "import seaborn as sns",
+}
 
 RANDOM_NAME = re.compile(r"^(cell-[0-9a-f]{6,}|question-\d+)$")
 
 # Import names whose distribution on PyPI has another name.
-DISTRIBUTIONS = {"sklearn": "scikit-learn", "PIL": "pillow", "cv2": "opencv-python", "skimage": "scikit-image", "yaml": "pyyaml",
-                 "bs4": "beautifulsoup4", "dateutil": "python-dateutil", "mpl_toolkits": "matplotlib", "Bio": "biopython"}
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn",
+    "PIL": "pillow",
+    "cv2": "opencv-python",
+    "skimage": "scikit-image",
+    "yaml": "pyyaml",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "mpl_toolkits": "matplotlib",
+    "Bio": "biopython",
+}
 NOT_NEEDED = {"nose", "otter", "pytest", "ipywidgets", "IPython", "ipykernel", "nbgrader", "google", "tqdm"}
 
 
@@ -303,7 +407,7 @@ def _without_widgets(code: str) -> str:
     """Imports of what only an interactive notebook has (ipywidgets, IPython's display) left out of
     code that runs before an exercise: nothing graded needs them."""
     lines = code.split("\n")
-    out = [l for l in lines if not re.match(rf"^\s*(import|from)\s+({'|'.join(sorted(NOT_NEEDED))})\b", l)]
+    out = [line for line in lines if not re.match(rf"^\s*(import|from)\s+({'|'.join(sorted(NOT_NEEDED))})\b", line)]
     return "\n".join(out)
 
 
@@ -321,7 +425,12 @@ def _touched(code: str) -> set[str]:
                 target = target.value
             if isinstance(target, ast.Name):
                 out.add(target.id)
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name):
+        if (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and isinstance(node.value.func.value, ast.Name)
+        ):
             out.add(node.value.func.value.id)
     return out
 
@@ -349,9 +458,11 @@ def _lesson_title(intro: list[str]) -> str:
                 return found.group(1)
     return ""
 
+
 def _local_images(markdown: str) -> list[str]:
     found = re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", markdown)
     return sorted({f for f in found if not re.match(r"^(https?:|data:)", f)})
+
 
 def _third_party(code: str, local_modules: set[str] = frozenset()) -> set[str]:
     """The modules beyond the standard library the code imports, without the notebook's own helper
@@ -364,8 +475,15 @@ def _third_party(code: str, local_modules: set[str] = frozenset()) -> set[str]:
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             found.add(node.module)
-    found = {m for m in found if m.split(".")[0] not in sys.stdlib_module_names and m.split(".")[0] not in local_modules
-             and m.split(".")[0] not in NOT_NEEDED and not m.startswith("_") and m not in TEST_MODULES}
+    found = {
+        m
+        for m in found
+        if m.split(".")[0] not in sys.stdlib_module_names
+        and m.split(".")[0] not in local_modules
+        and m.split(".")[0] not in NOT_NEEDED
+        and not m.startswith("_")
+        and m not in TEST_MODULES
+    }
     return {m for m in found if not any(other.startswith(m + ".") for other in found)}
 
 
@@ -393,14 +511,20 @@ class _DataFiles:
         found: set[str] = set()
         for code in texts:
             for node in _walk_code(code):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower().endswith(DATA_FILE_SUFFIXES) and "\n" not in node.value and not re.match(r"^[a-z]+://", node.value):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and node.value.lower().endswith(DATA_FILE_SUFFIXES)
+                    and "\n" not in node.value
+                    and not re.match(r"^[a-z]+://", node.value)
+                ):
                     found.add(node.value)
         for literal in sorted(found):
             name = Path(literal).name
             if literal.startswith("datasets/") and (self.datasets_dir / name).is_file():
                 wanted = literal
             else:
-                source = (self.folder / literal)
+                source = self.folder / literal
                 if literal not in self.copies:
                     if (self.datasets_dir / name).is_file() and not source.is_file():
                         self.copies[literal] = (self.datasets_dir / name, name)
@@ -413,7 +537,17 @@ class _DataFiles:
                     else:
                         if literal not in self.reported:
                             self.reported.add(literal)
-                            self.notes.append(Note(cell, "todo", self.notes.tr.t("the code opens {literal}, which is neither beside the notebook nor among the course's datasets: add it to lessons/datasets/ and open it as 'datasets/{name}'", literal=repr(literal), name=name)))
+                            self.notes.append(
+                                Note(
+                                    cell,
+                                    "todo",
+                                    self.notes.tr.t(
+                                        "the code opens {literal}, which is neither beside the notebook nor among the course's datasets: add it to lessons/datasets/ and open it as 'datasets/{name}'",
+                                        literal=repr(literal),
+                                        name=name,
+                                    ),
+                                )
+                            )
                         continue
                 wanted = f"datasets/{self.copies[literal][1]}"
                 texts = [_replace_literal(t, literal, wanted) for t in texts]
@@ -435,12 +569,30 @@ class _DataFiles:
             self.datasets_dir.mkdir(parents=True, exist_ok=True)
             if source.resolve() != target.resolve() and not target.exists():
                 shutil.copyfile(source, target)
-                self.notes.append(Note(None, "todo", self.notes.tr.t("{file} was copied from beside the notebook to lessons/datasets/{name}: say where it comes from and under which licence", file=repr(literal), name=name)))
+                self.notes.append(
+                    Note(
+                        None,
+                        "todo",
+                        self.notes.tr.t(
+                            "{file} was copied from beside the notebook to lessons/datasets/{name}: say where it comes from and under which licence",
+                            file=repr(literal),
+                            name=name,
+                        ),
+                    )
+                )
             dataset_id = name.split(".")[0]
             sheet = self.datasets_dir / f"{dataset_id}.toml"
             if name.lower().endswith((".csv", ".csv.gz", ".jsonl")) and not sheet.exists():
                 sheet.write_text(_stub_datasheet(target, dataset_id), encoding="utf-8")
-                self.notes.append(Note(None, "todo", self.notes.tr.t("lessons/datasets/{id}.toml is a stub datasheet: complete its title, description, licence and column descriptions", id=dataset_id)))
+                self.notes.append(
+                    Note(
+                        None,
+                        "todo",
+                        self.notes.tr.t(
+                            "lessons/datasets/{id}.toml is a stub datasheet: complete its title, description, licence and column descriptions", id=dataset_id
+                        ),
+                    )
+                )
 
 
 def _replace_literal(code: str, literal: str, wanted: str) -> str:
@@ -488,7 +640,7 @@ def _stub_datasheet(path: Path, dataset_id: str) -> str:
         'licence = "TODO: where the data comes from and its licence"',
         'audience = "both"',
         "needs = []",
-        f'title = {{ en = {toml_string("TODO: a title for " + path.name)} }}',
+        f"title = {{ en = {toml_string('TODO: a title for ' + path.name)} }}",
         'grain = { en = "TODO: what one row is" }',
         'description = { en = "TODO: what the data is, where it comes from, what to watch out for" }',
     ]
@@ -549,7 +701,14 @@ def _run_batch(items: list[tuple[str, str, list[Probe]]], runner, datasets_dir: 
     for setup, solution, probes in items:
         lines.append(f"_verify_one({setup!r}, {solution!r}, {[p.call for p in probes]!r})")
         total += len(probes)
-    job = Job(source="\n".join(lines), setup="", calls=tuple(f"_results[{i}]" for i in range(total)), datasets_dir=datasets_dir if datasets_dir.is_dir() else None, needs=needs, timeout=min(120, 20 + 5 * len(items)))
+    job = Job(
+        source="\n".join(lines),
+        setup="",
+        calls=tuple(f"_results[{i}]" for i in range(total)),
+        datasets_dir=datasets_dir if datasets_dir.is_dir() else None,
+        needs=needs,
+        timeout=min(120, 20 + 5 * len(items)),
+    )
     result = runner.run(job)
     if not result.ok:
         error = result.error
@@ -604,11 +763,31 @@ def _verify_all(exercises: list[ExerciseDraft], runner, datasets_dir: Path, need
         retry: dict[int, list[CheckDraft]] = {}
         for index, (exercise, drafts) in enumerate(items):
             if outcomes is None:
-                notes.append(Note(exercise.question.cells[0], "kept", notes.tr.t("the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check", exercise=exercise.id, reason=failure)))
+                notes.append(
+                    Note(
+                        exercise.question.cells[0],
+                        "kept",
+                        notes.tr.t(
+                            "the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check",
+                            exercise=exercise.id,
+                            reason=failure,
+                        ),
+                    )
+                )
                 continue
             mine = outcomes[index]
             if mine and all(o.setup for o in mine):
-                notes.append(Note(exercise.question.cells[0], "kept", notes.tr.t("the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check", exercise=exercise.id, reason=f"{mine[0].error}: {mine[0].message}")))
+                notes.append(
+                    Note(
+                        exercise.question.cells[0],
+                        "kept",
+                        notes.tr.t(
+                            "the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check",
+                            exercise=exercise.id,
+                            reason=f"{mine[0].error}: {mine[0].message}",
+                        ),
+                    )
+                )
                 continue
             offset = 0
             for draft in drafts:
@@ -623,7 +802,13 @@ def _verify_all(exercises: list[ExerciseDraft], runner, datasets_dir: Path, need
                     retry.setdefault(id(exercise), []).append(draft.fallback)
                 else:
                     why = getattr(draft, "why", "") or why
-                    notes.append(Note(draft.cell, "kept", notes.tr.t("a test of cell {cell} was left out: it does not pass on the notebook's own solution ({why})", cell=draft.cell, why=why)))
+                    notes.append(
+                        Note(
+                            draft.cell,
+                            "kept",
+                            notes.tr.t("a test of cell {cell} was left out: it does not pass on the notebook's own solution ({why})", cell=draft.cell, why=why),
+                        )
+                    )
         round_drafts = retry
     for exercise in exercises:
         exercise.checks = kept[id(exercise)]

@@ -28,12 +28,13 @@ NB_HIDDEN_BEGIN = re.compile(r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS[ \t]*$")
 
 NB_HIDDEN_END = re.compile(r"^[ \t]*#+[ \t]*END HIDDEN TESTS[ \t]*$")
 
+
 def nbgrader_versions(source: str) -> tuple[str, str, str]:
     """(reference, student, problem) for an nbgrader answer cell, as `nbgrader generate_assignment`
     would make the student version: each solution region becomes `# YOUR CODE HERE` and
     `raise NotImplementedError()` at the region's indentation."""
     lines = source.split("\n")
-    if not any(NB_BEGIN.match(l) for l in lines):
+    if not any(NB_BEGIN.match(line) for line in lines):
         return source, "# YOUR CODE HERE\nraise NotImplementedError()", ""
     reference, student = [], []
     inside = False
@@ -58,6 +59,7 @@ def nbgrader_versions(source: str) -> tuple[str, str, str]:
         problem = "BEGIN SOLUTION is never closed by END SOLUTION"
     return "\n".join(reference), "\n".join(student), problem
 
+
 def nbgrader_test_source(source: str) -> tuple[str, bool]:
     """The test with its hidden part included (Qala runs every test), and whether it had one."""
     out, hidden = [], False
@@ -68,6 +70,7 @@ def nbgrader_test_source(source: str) -> tuple[str, bool]:
         out.append(line)
     return "\n".join(out), hidden
 
+
 def _looks_like_test(source: str) -> bool:
     """Asserts (or nose/numpy.testing calls) and nothing the rest of the notebook could use."""
     import ast
@@ -76,7 +79,10 @@ def _looks_like_test(source: str) -> bool:
         tree = ast.parse(source)
     except SyntaxError:
         return False
-    asserts = any(isinstance(n, ast.Assert) or (isinstance(n, ast.Call) and re.match(r"assert_", getattr(n.func, "attr", getattr(n.func, "id", "")) or "")) for n in ast.walk(tree))
+    asserts = any(
+        isinstance(n, ast.Assert) or (isinstance(n, ast.Call) and re.match(r"assert_", getattr(n.func, "attr", getattr(n.func, "id", "")) or ""))
+        for n in ast.walk(tree)
+    )
     defines = any(isinstance(s, (ast.FunctionDef, ast.ClassDef)) and not s.name.startswith("test") for s in tree.body)
     return asserts and not defines
 
@@ -145,11 +151,25 @@ def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
             pending.clear()
             pending_cells.clear()
             points = _points_text(nb.get("points"))
-            items.append(Kept(cells_here, f"code graded by hand in nbgrader ({points}, no tests): Qala cannot tell what a right answer is", (prompt + "\n\n```python\n" + cell.source + "\n```").strip(), tr.t("code graded by hand in nbgrader ({points}, no tests): Qala cannot tell what a right answer is", points=points)))
+            items.append(
+                Kept(
+                    cells_here,
+                    f"code graded by hand in nbgrader ({points}, no tests): Qala cannot tell what a right answer is",
+                    (prompt + "\n\n```python\n" + cell.source + "\n```").strip(),
+                    tr.t("code graded by hand in nbgrader ({points}, no tests): Qala cannot tell what a right answer is", points=points),
+                )
+            )
             continue
         if grade:
             if current is None:
-                items.append(Kept([cell.number], "a test cell with no answer cell before it", f"```python\n{cell.source}\n```", tr.t("a test cell with no answer cell before it")))
+                items.append(
+                    Kept(
+                        [cell.number],
+                        "a test cell with no answer cell before it",
+                        f"```python\n{cell.source}\n```",
+                        tr.t("a test cell with no answer cell before it"),
+                    )
+                )
                 continue
             flush_pending_to(current.after)
             source, hidden = nbgrader_test_source(_clean_code(cell, notes))

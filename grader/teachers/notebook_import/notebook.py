@@ -21,6 +21,7 @@ TODO_HINT = "TODO: write a hint that nudges the learner without giving the answe
 
 DATA_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".json", ".tsv", ".txt", ".xlsx", ".parquet")
 
+
 @dataclass
 class Note:
     """One thing the teacher should know about the import, tied to a notebook cell."""
@@ -40,12 +41,14 @@ class Note:
         at = f" (lesson line {self.line})" if self.line else ""
         return f"{where}: {self.kind}: {self.message}{at}"
 
+
 class Notes(list):
     """The notes of one import, and the teacher's language to write them in."""
 
     def __init__(self, tr):
         super().__init__()
         self.tr = tr
+
 
 @dataclass
 class ImportedExercise:
@@ -54,6 +57,7 @@ class ImportedExercise:
     checks: int
     xp: int | None
     cells: list[int]
+
 
 @dataclass
 class ImportResult:
@@ -79,6 +83,7 @@ class ImportResult:
     def todos(self) -> list[Note]:
         return [n for n in self.notes if n.kind in ("todo", "kept")]
 
+
 @dataclass
 class Cell:
     number: int  # 1-based
@@ -86,6 +91,7 @@ class Cell:
     source: str
     meta: dict
     outputs: list
+
 
 def read_notebook(path: Path, tr: Translator | None = None) -> list[Cell]:
     """The cells of a .ipynb file (nbformat 4). Raises UsageError with a one-line reason."""
@@ -104,7 +110,9 @@ def read_notebook(path: Path, tr: Translator | None = None) -> list[Cell]:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise UsageError(tr.t("{path} is not a Jupyter notebook (no list of cells)", path=path))
     if data.get("nbformat") != 4:
-        raise UsageError(tr.t("{path} is in notebook format {version}; save it with Jupyter 4 or later (nbformat 4)", path=path, version=repr(data.get("nbformat"))))
+        raise UsageError(
+            tr.t("{path} is in notebook format {version}; save it with Jupyter 4 or later (nbformat 4)", path=path, version=repr(data.get("nbformat")))
+        )
     cells = []
     for number, raw in enumerate(data["cells"], start=1):
         if not isinstance(raw, dict) or raw.get("cell_type") not in ("markdown", "code", "raw"):
@@ -126,6 +134,7 @@ def read_notebook(path: Path, tr: Translator | None = None) -> list[Cell]:
 
 OTTER_FENCE = re.compile(r"^\s*```+\s*otter\s*\n(?P<body>.*?)\n\s*```+\s*$", re.S)
 
+
 def detect_tool(cells: list[Cell]) -> str | None:
     for cell in cells:
         if cell.kind == "raw" and _first_comment(cell.source) in ("begin question", "assignment config"):
@@ -138,11 +147,13 @@ def detect_tool(cells: list[Cell]) -> str | None:
             return "otter-v0"
     return None
 
+
 def _first_comment(source: str) -> str:
     for line in source.splitlines():
         if line.strip():
             return re.sub(r"^#\s*", "", line.strip()).strip().lower()
     return ""
+
 
 @dataclass
 class TestCell:
@@ -153,11 +164,13 @@ class TestCell:
     hidden: bool
     message: str  # the tool's own failure message, if any
 
+
 @dataclass
 class SolutionCell:
     cell: Cell
     reference: str
     student: str
+
 
 @dataclass
 class Question:
@@ -170,12 +183,14 @@ class Question:
     points: float | None = None
     starter_override: str | None = None  # otter's BEGIN PROMPT block
 
+
 @dataclass
 class Kept:
     cells: list[int]
     reason: str  # in English: it is written into the lesson file
     text: str
     note: str = ""  # the same, in the teacher's language
+
 
 @dataclass
 class Model:
@@ -184,7 +199,9 @@ class Model:
     items: list  # Question | ("prose", text) | ("code", Cell) | Kept, in notebook order
     notes: list[Note]
 
+
 MAGIC = re.compile(r"^[ \t]*([%!]|\?\??[A-Za-z_]|[A-Za-z_][\w.]*(\(\))?\?\??[ \t]*$)")  # %magic, !shell, obj? and ?obj help
+
 
 def _clean_code(cell: Cell, notes: Notes) -> str:
     """Code without IPython magics (%matplotlib, !pip), which plain Python cannot run."""
@@ -192,8 +209,15 @@ def _clean_code(cell: Cell, notes: Notes) -> str:
     for line in cell.source.split("\n"):
         (dropped if MAGIC.match(line) else kept).append(line)
     if dropped:
-        notes.append(Note(cell.number, "info", notes.tr.t("IPython magic left out (plain Python cannot run it): {lines}", lines="; ".join(l.strip() for l in dropped))))
+        notes.append(
+            Note(
+                cell.number,
+                "info",
+                notes.tr.t("IPython magic left out (plain Python cannot run it): {lines}", lines="; ".join(line.strip() for line in dropped)),
+            )
+        )
     return "\n".join(kept).strip("\n")
+
 
 def _points(value: Any) -> float | None:
     if isinstance(value, bool):
@@ -203,6 +227,7 @@ def _points(value: Any) -> float | None:
     if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         return float(sum(value))
     return None
+
 
 def _split_first_prompt(markdown: list[str]) -> tuple[list[str], list[str]]:
     """Before the first question: which markdown is the lesson's introduction, which its prompt.
@@ -217,11 +242,13 @@ def _split_first_prompt(markdown: list[str]) -> tuple[list[str], list[str]]:
             return ["\n".join(lines[:i])], ["\n".join(lines[i:])]
     return [], markdown
 
+
 def _points_text(points: Any) -> str:
     value = _points(points)
     if value is None:
         return "no points"
     return f"{_number(value)} point{'s' if value != 1 else ''}"
+
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)

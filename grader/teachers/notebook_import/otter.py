@@ -38,6 +38,7 @@ OT_PROMPT_END = re.compile(r"^[ \t]*(\"\"\"|''')[ \t]*;?[ \t]*#[ \t]*END PROMPT[
 
 OT_ASSIGNMENT = re.compile(r"^(?P<target>[ \t]*[A-Za-z_][A-Za-z0-9_.\[\]'\" ]*?[ \t]*(?<![=!<>])=)(?!=)")
 
+
 def otter_versions(source: str) -> tuple[str, str, bool]:
     """(reference, student, seeded) for an otter solution cell, with otter assign's rules: a line
     ending in `# SOLUTION` becomes `...` (only the right-hand side of an assignment); `# SOLUTION
@@ -98,11 +99,13 @@ def otter_versions(source: str) -> tuple[str, str, bool]:
         student.append(line)
     return "\n".join(reference), "\n".join(student), seeded
 
+
 OTTER_PLUMBING = re.compile(r"^\s*(import otter\b|grader\s*=\s*otter\.Notebook|grader\.(check|check_all|export)\s*\(|otter\.)")
 
+
 def _is_otter_plumbing(source: str) -> bool:
-    lines = [l for l in source.split("\n") if l.strip() and not l.strip().startswith("#")]
-    return bool(lines) and all(OTTER_PLUMBING.match(l) for l in lines)
+    lines = [line for line in source.split("\n") if line.strip() and not line.strip().startswith("#")]
+    return bool(lines) and all(OTTER_PLUMBING.match(line) for line in lines)
 
 
 def _yaml_lines(text: str, cell: int, notes: Notes) -> dict:
@@ -123,6 +126,7 @@ def _yaml_lines(text: str, cell: int, notes: Notes) -> dict:
             continue
         config[key.strip()] = _yaml_value(value.strip())
     return config
+
 
 def _yaml_value(value: str) -> Any:
     value = re.sub(r"\s+#.*$", "", value)
@@ -147,7 +151,11 @@ def _yaml_value(value: str) -> Any:
         return value[1:-1]
     return value
 
-TEST_CONFIG = re.compile(r"^[ \t]*(\"\"\"|''')[ \t]*#[ \t]*BEGIN TEST CONFIG[ \t]*\n(?P<body>.*?)^[ \t]*(\"\"\"|''')[ \t]*;?[ \t]*#[ \t]*END TEST CONFIG[ \t]*$\n?", re.M | re.S)
+
+TEST_CONFIG = re.compile(
+    r"^[ \t]*(\"\"\"|''')[ \t]*#[ \t]*BEGIN TEST CONFIG[ \t]*\n(?P<body>.*?)^[ \t]*(\"\"\"|''')[ \t]*;?[ \t]*#[ \t]*END TEST CONFIG[ \t]*$\n?", re.M | re.S
+)
+
 
 def parse_otter(cells: list[Cell], notes: Notes) -> Model:
     tr = notes.tr
@@ -171,7 +179,13 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
             if word == "assignment config":
                 config = _yaml_lines(body, cell.number, notes)
                 if config:
-                    notes.append(Note(cell.number, "info", tr.t("otter's assignment config is not needed in Qala and was left out ({keys})", keys=", ".join(sorted(config)))))
+                    notes.append(
+                        Note(
+                            cell.number,
+                            "info",
+                            tr.t("otter's assignment config is not needed in Qala and was left out ({keys})", keys=", ".join(sorted(config))),
+                        )
+                    )
                 if config.get("files"):
                     notes.append(Note(cell.number, "todo", tr.t("the assignment ships extra files: put data files in lessons/datasets/ with a datasheet")))
                 continue
@@ -185,7 +199,12 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
                 name = str(config.get("name") or f"q{sum(isinstance(i, Question) for i in items) + 1}")
                 if config.get("manual"):
                     points = _points_text(config.get("points"))
-                    manual = Kept([cell.number], f"question {name} is graded by hand in otter ({points}): Qala grades code by its tests", "", tr.t("question {name} is graded by hand in otter ({points}): Qala grades code by its tests", name=name, points=points))
+                    manual = Kept(
+                        [cell.number],
+                        f"question {name} is graded by hand in otter ({points}): Qala grades code by its tests",
+                        "",
+                        tr.t("question {name} is graded by hand in otter ({points}): Qala grades code by its tests", name=name, points=points),
+                    )
                     items.append(manual)
                     continue
                 current = Question(name, [cell.number], points=_points(config.get("points")))
@@ -230,7 +249,15 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
         if current is not None and block == "solution":
             reference, student, seeded = otter_versions(source)
             if seeded:
-                notes.append(Note(cell.number, "todo", tr.t("the solution sets a random seed (# SEED) that the starter leaves out: make the task say which seed to use, or the learner's values cannot match")))
+                notes.append(
+                    Note(
+                        cell.number,
+                        "todo",
+                        tr.t(
+                            "the solution sets a random seed (# SEED) that the starter leaves out: make the task say which seed to use, or the learner's values cannot match"
+                        ),
+                    )
+                )
             current.solutions.append(SolutionCell(cell, reference, student))
             current.cells.append(cell.number)
             continue
@@ -238,7 +265,16 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
             test_count += 1
             test_source, config = _otter_test_config(source, cell.number, notes)
             hidden = bool(config.get("hidden")) or _first_comment(source) == "hidden"
-            current.tests.append(TestCell(cell, test_source, f"{_slug(current.name)}-{'hidden' if hidden else 'test'}-{test_count}", _points(config.get("points")), hidden, str(config.get("failure_message") or "")))
+            current.tests.append(
+                TestCell(
+                    cell,
+                    test_source,
+                    f"{_slug(current.name)}-{'hidden' if hidden else 'test'}-{test_count}",
+                    _points(config.get("points")),
+                    hidden,
+                    str(config.get("failure_message") or ""),
+                )
+            )
             current.cells.append(cell.number)
             continue
         if current is not None and block == "prompt":
@@ -264,13 +300,24 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
             last.cells.extend(item.cells)
             if item.points is not None:
                 last.points = (last.points or 0) + item.points
-            notes.append(Note(item.cells[0], "info", tr.t("question {name} has tests and no answer: its tests became checks of {other}", name=item.name, other=last.name)))
+            notes.append(
+                Note(
+                    item.cells[0], "info", tr.t("question {name} has tests and no answer: its tests became checks of {other}", name=item.name, other=last.name)
+                )
+            )
             if item.prompt:
                 last.after.extend(item.prompt)
             continue
         if isinstance(item, Question) and not item.tests:
             text = "\n\n".join(item.prompt + [f"```python\n{s.reference}\n```" for s in item.solutions])
-            merged.append(Kept(item.cells, f"question {item.name} has no tests in otter: nothing to check it by", text, tr.t("question {name} has no tests in otter: nothing to check it by", name=item.name)))
+            merged.append(
+                Kept(
+                    item.cells,
+                    f"question {item.name} has no tests in otter: nothing to check it by",
+                    text,
+                    tr.t("question {name} has no tests in otter: nothing to check it by", name=item.name),
+                )
+            )
             continue
         if isinstance(item, Question):
             last = item
@@ -281,6 +328,7 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
             points = [t.points for t in question.tests if t.points is not None]
             question.points = sum(points) if points else None
     return Model("otter", intro, items, notes)
+
 
 def _otter_test_config(source: str, cell: int, notes: Notes) -> tuple[str, dict]:
     found = TEST_CONFIG.search(source)

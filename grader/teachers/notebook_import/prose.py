@@ -28,7 +28,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 def _title_and_task(markdown: list[str], fallback: str) -> tuple[str, str]:
     """An exercise title from the prompt's first heading (without "(2 points)"), and the rest."""
     text = "\n\n".join(m.strip() for m in markdown if m.strip())
-    lines = [l for l in text.split("\n")]
+    lines = [line for line in text.split("\n")]
     title = ""
     for i, line in enumerate(lines):
         if re.match(r"^\s*(---+|\*\*\*+)\s*$", line) and not title:

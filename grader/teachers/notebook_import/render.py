@@ -1,5 +1,4 @@
-"""The imported lesson written as a Qala lesson file: front matter, prose, exercises and checks.
-"""
+"""The imported lesson written as a Qala lesson file: front matter, prose, exercises and checks."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ def _comment(text: str, indent: str = "    ") -> str:
     safe = text.replace("-->", "-- >").replace("<!--", "<! --")
     return "\n".join((indent + line) if line.strip() else "" for line in safe.split("\n"))
 
+
 def _toml_comment(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
@@ -27,13 +27,27 @@ def _toml_comment(lines: list[str]) -> list[str]:
             out.append(f"#     {part}".rstrip())
     return out
 
+
 def _is_literal(value: Any) -> bool:
     try:
         return ast.literal_eval(repr(value)) == value
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
 
-def render_lesson(lesson_id, track, title, notebook_name, model: Model, exercises: list[ExerciseDraft], layout: list, kept_items: list[Kept], datasets: list[str], needs: list[str], per_exercise: int) -> str:
+
+def render_lesson(
+    lesson_id,
+    track,
+    title,
+    notebook_name,
+    model: Model,
+    exercises: list[ExerciseDraft],
+    layout: list,
+    kept_items: list[Kept],
+    datasets: list[str],
+    needs: list[str],
+    per_exercise: int,
+) -> str:
     intro_text = "\n\n".join(b.strip() for b in model.intro if b.strip())
     intro_lines = intro_text.split("\n")
     for i, line in enumerate(intro_lines):
@@ -85,6 +99,7 @@ def render_lesson(lesson_id, track, title, notebook_name, model: Model, exercise
         out += _render_exercise(thing, per_exercise)
     return "\n".join(out).rstrip("\n") + "\n"
 
+
 def _summary(intro: str) -> str:
     for paragraph in re.split(r"\n\s*\n", intro):
         text = " ".join(paragraph.split())
@@ -96,12 +111,17 @@ def _summary(intro: str) -> str:
             return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "…"
     return ""
 
+
 def _render_exercise(exercise: ExerciseDraft, per_exercise: int) -> list[str]:
     out = [f"## Exercise {exercise.id}: {exercise.title}", ""]
     if exercise.task:
         out += [exercise.task, ""]
     # A fence longer than any backtick run inside the code, so a docstring cannot close it.
-    texts = [exercise.hidden_setup, exercise.setup, exercise.starter, exercise.solution] + [o for d in exercise.checks for o in d.origin] + [s for _, kept in exercise.kept for s in kept]
+    texts = (
+        [exercise.hidden_setup, exercise.setup, exercise.starter, exercise.solution]
+        + [o for d in exercise.checks for o in d.origin]
+        + [s for _, kept in exercise.kept for s in kept]
+    )
     longest = max((len(m) for code in texts for m in re.findall(r"`{3,}", code)), default=0)
     fence = "`" * max(3, longest + 1)
     if exercise.hidden_setup.strip():
@@ -114,7 +134,9 @@ def _render_exercise(exercise: ExerciseDraft, per_exercise: int) -> list[str]:
     cells = ", ".join(map(str, exercise.question.cells))
     out.append(f"# Imported from notebook cells {cells}.")
     if exercise.xp is not None:
-        out.append(f"# {_number(exercise.points)} point{'s' if exercise.points != 1 else ''} in the notebook × {per_exercise} XP per point (course.toml [xp] per_exercise).")
+        out.append(
+            f"# {_number(exercise.points)} point{'s' if exercise.points != 1 else ''} in the notebook × {per_exercise} XP per point (course.toml [xp] per_exercise)."
+        )
         out.append(f"xp = {exercise.xp}")
     ids: set[str] = set()
     for draft in exercise.checks:
@@ -134,6 +156,7 @@ def _render_exercise(exercise: ExerciseDraft, per_exercise: int) -> list[str]:
             out += ["# [[check]]", f"# function = {toml_string(name)}", f"# calls = [{toml_string(name + '(...)')}]"]
     out += [fence, "", "### Hints", "", f"1. {TODO_HINT}", ""]
     return out
+
 
 def _render_check(draft: CheckDraft, ids: set[str], exercise_id: str) -> list[str]:
     out = []

@@ -23,13 +23,31 @@ IGNORE_END = re.compile(r"^\s*#\s*END IGNORE\s*$")
 AUTOTEST = re.compile(r"^\s*(?:#\s*)+(?:HASHED\s+)?AUTOTEST\b(?P<code>.*)$")
 
 # Call-style asserts of nose, numpy.testing and pandas.testing: what each one means.
-EQUAL_CALLS = {"assert_equal", "assert_equals", "assert_array_equal", "assert_frame_equal", "assert_series_equal",
-               "assert_index_equal", "assert_list_equal", "assert_dict_equal", "assert_tuple_equal", "assertEqual"}
+EQUAL_CALLS = {
+    "assert_equal",
+    "assert_equals",
+    "assert_array_equal",
+    "assert_frame_equal",
+    "assert_series_equal",
+    "assert_index_equal",
+    "assert_list_equal",
+    "assert_dict_equal",
+    "assert_tuple_equal",
+    "assertEqual",
+}
 CLOSE_CALLS = {"assert_allclose": (1e-7, 0.0), "assert_almost_equal": None, "assert_array_almost_equal": None, "assert_approx_equal": None}
 TRUE_CALLS = {"assert_true": False, "assert_false": True, "ok_": False, "assertTrue": False, "assertFalse": True}
-COMPARE_CALLS = {"assert_in": ast.In, "assert_not_in": ast.NotIn, "assert_not_equal": ast.NotEq, "assert_less": ast.Lt,
-                 "assert_less_equal": ast.LtE, "assert_greater": ast.Gt, "assert_greater_equal": ast.GtE, "assert_is": ast.Is,
-                 "assert_is_not": ast.IsNot}
+COMPARE_CALLS = {
+    "assert_in": ast.In,
+    "assert_not_in": ast.NotIn,
+    "assert_not_equal": ast.NotEq,
+    "assert_less": ast.Lt,
+    "assert_less_equal": ast.LtE,
+    "assert_greater": ast.Gt,
+    "assert_greater_equal": ast.GtE,
+    "assert_is": ast.Is,
+    "assert_is_not": ast.IsNot,
+}
 RAISES_CALLS = {"assert_raises", "assertRaises"}
 # Test-only modules: a lesson never needs them (the checks replace them).
 TEST_MODULES = {"nose", "otter", "pytest", "unittest", "numpy.testing", "pandas.testing", "nbgrader", "okpy", "client"}
@@ -127,8 +145,12 @@ def _normalise_call_assert(statement: ast.AST) -> ast.AST | None:
         return ast.Assert(test=ast.Call(func=ast.Name("isinstance", ast.Load()), args=args[:2], keywords=[]), msg=msg)
     if name in RAISES_CALLS and len(args) >= 2 and isinstance(args[0], ast.Name):
         inner = ast.Call(func=args[1], args=list(args[2:]), keywords=[k for k in call.keywords if k.arg not in ("msg",)])
-        return ast.Try(body=[ast.Expr(inner)], handlers=[ast.ExceptHandler(type=args[0], name=None, body=[ast.Pass()])],
-                       orelse=[ast.Raise(exc=ast.Call(ast.Name("AssertionError", ast.Load()), [], []), cause=None)], finalbody=[])
+        return ast.Try(
+            body=[ast.Expr(inner)],
+            handlers=[ast.ExceptHandler(type=args[0], name=None, body=[ast.Pass()])],
+            orelse=[ast.Raise(exc=ast.Call(ast.Name("AssertionError", ast.Load()), [], []), cause=None)],
+            finalbody=[],
+        )
     return None
 
 
@@ -146,7 +168,12 @@ def _otter_test_functions(body: list[ast.stmt]) -> tuple[list[ast.stmt], dict[st
     for statement in body:
         if isinstance(statement, ast.FunctionDef) and statement.name in functions:
             out.extend(statement.body)
-        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name) and statement.value.func.id in functions:
+        elif (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id in functions
+        ):
             function = functions[statement.value.func.id]
             params = [a.arg for a in function.args.args]
             given = [a.id if isinstance(a, ast.Name) else None for a in statement.value.args]

@@ -22,6 +22,7 @@ class Probe:
     expect: str  # "equals" (value), "raises" (error name), "true", "value" (just get it)
     value: Any = None
 
+
 @dataclass
 class CheckDraft:
     kind: str  # value, function, assert
@@ -33,11 +34,12 @@ class CheckDraft:
     origin: list[str]  # the notebook lines it came from
     probes: list[Probe] = field(default_factory=list)
     generated_message: bool = False
-    fallback: "CheckDraft | None" = None  # what to write instead if the probes disagree
+    fallback: CheckDraft | None = None  # what to write instead if the probes disagree
     calls: list[str] = field(default_factory=list)
     resolve: Any = None  # otter expression tests: value from the solution -> the real draft
     reveal: bool = True  # False for a hidden test: a failing check shows no expected values
     helper: str = ""  # code the check needs in the hidden setup (a whole test run as a function)
+
 
 @dataclass
 class Names:
@@ -51,6 +53,7 @@ class Names:
     @property
     def all(self) -> set[str]:
         return self.data | self.functions | self.modules
+
 
 def names_defined(code: str) -> Names:
     data, functions, modules = set(), set(), set()
@@ -73,6 +76,7 @@ def names_defined(code: str) -> Names:
                 if isinstance(target, ast.Name):
                     functions.add(target.id)
     return Names(data - functions - modules, functions, modules)
+
 
 def free_names(code: str) -> set[str]:
     """Names the code reads before it binds them, in order: `df = f(df)` reads `df` (a state change
@@ -150,8 +154,10 @@ def _literal(node: ast.AST) -> tuple[bool, Any]:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False, None
 
+
 def _names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(dir(builtins))
+
 
 def _call_of(node: ast.AST, functions: set[str]) -> str | None:
     """The user function a call expression calls (`f(...)`), if it is one the solution defines."""
@@ -159,7 +165,9 @@ def _call_of(node: ast.AST, functions: set[str]) -> str | None:
         return node.func.id
     return None
 
+
 ISCLOSE = {("np", "isclose"), ("numpy", "isclose"), ("math", "isclose"), (None, "isclose"), ("np", "allclose"), ("numpy", "allclose")}
+
 
 def _approx(test: ast.AST) -> tuple[ast.AST, ast.AST, dict] | None:
     """`abs(a - b) < t`, `np.isclose(a, b)`, `math.isclose(a, b)`: (a, b, tolerance options)."""
@@ -172,7 +180,13 @@ def _approx(test: ast.AST) -> tuple[ast.AST, ast.AST, dict] | None:
                 return inner.left, inner.right, {"tolerance": float(tol)}
     if isinstance(test, ast.Call) and len(test.args) == 2:
         func = test.func
-        key = (func.value.id, func.attr) if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else (None, func.id) if isinstance(func, ast.Name) else None
+        key = (
+            (func.value.id, func.attr)
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            else (None, func.id)
+            if isinstance(func, ast.Name)
+            else None
+        )
         if key in ISCLOSE:
             options: dict = {}
             numpy_style = key[0] in ("np", "numpy")
@@ -194,6 +208,7 @@ def _approx(test: ast.AST) -> tuple[ast.AST, ast.AST, dict] | None:
             return test.args[0], test.args[1], options
     return None
 
+
 def _segment(source: str | None, node: ast.AST) -> str:
     """The code of ``node`` as the teacher wrote it (``source`` None: a tree built here)."""
     text = None
@@ -204,6 +219,7 @@ def _segment(source: str | None, node: ast.AST) -> str:
             text = None
     return (text or ast.unparse(node)).strip()
 
+
 def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple[list[CheckDraft], list[str], str]:
     """The checks a test cell becomes, the statements that could not be converted, and code the
     checks need in the exercise's hidden setup (a test's own helpers)."""
@@ -211,7 +227,14 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        notes.append(Note(test.cell.number, "kept", notes.tr.t("the test has a Python syntax error (line {line}): kept as a comment", line=exc.lineno), marker=f"Not converted, from cell {test.cell.number}"))
+        notes.append(
+            Note(
+                test.cell.number,
+                "kept",
+                notes.tr.t("the test has a Python syntax error (line {line}): kept as a comment", line=exc.lineno),
+                marker=f"Not converted, from cell {test.cell.number}",
+            )
+        )
         return [], [test.source], ""
     body = list(tree.body)
     docstring = ""
@@ -244,9 +267,28 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
             for expression in autotests:
                 target = _main_name(expression, names, local)
                 if target is None:
-                    notes.append(Note(test.cell.number, "kept", notes.tr.t("AUTOTEST {code} uses no name of the solution: kept as a comment", code=expression), marker=f"Not converted, from cell {test.cell.number}"))
+                    notes.append(
+                        Note(
+                            test.cell.number,
+                            "kept",
+                            notes.tr.t("AUTOTEST {code} uses no name of the solution: kept as a comment", code=expression),
+                            marker=f"Not converted, from cell {test.cell.number}",
+                        )
+                    )
                     continue
-                add(CheckDraft("function", target, {}, cell_message, test.cell.number, test.name, [f"### AUTOTEST {expression}"], [Probe(expression, "value")], calls=[expression]))
+                add(
+                    CheckDraft(
+                        "function",
+                        target,
+                        {},
+                        cell_message,
+                        test.cell.number,
+                        test.name,
+                        [f"### AUTOTEST {expression}"],
+                        [Probe(expression, "value")],
+                        calls=[expression],
+                    )
+                )
             return drafts, [], hidden_code
         helper = _helper(test, source, body, names, autotests)
         if helper is None:
@@ -276,7 +318,16 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
             draft = _expression_test(statement.value, source, test, names, helpers, set(), cell_message)
         elif isinstance(statement, ast.Assert):
             message = statement.msg.value if isinstance(statement.msg, ast.Constant) and isinstance(statement.msg.value, str) else cell_message
-            draft = _assert_check(statement.test, _segment(source if normal is None else None, statement.test), source if normal is None else None, test, names, helpers, set(), message)
+            draft = _assert_check(
+                statement.test,
+                _segment(source if normal is None else None, statement.test),
+                source if normal is None else None,
+                test,
+                names,
+                helpers,
+                set(),
+                message,
+            )
         else:
             draft = _raises_check(statement, source if normal is None else None, test, names, set(), cell_message)
         if draft is not None:
@@ -297,7 +348,13 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
 
 
 def _tests_nothing(test: TestCell, notes: Notes) -> None:
-    notes.append(Note(test.cell.number, "kept", notes.tr.t("the test reads nothing the notebook's answers make, so it cannot tell a right answer from a wrong one: left out")))
+    notes.append(
+        Note(
+            test.cell.number,
+            "kept",
+            notes.tr.t("the test reads nothing the notebook's answers make, so it cannot tell a right answer from a wrong one: left out"),
+        )
+    )
 
 
 def _test_only(statement: ast.stmt) -> bool:
@@ -354,11 +411,13 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
     if shared:
         lines.append(f"    global {', '.join(shared)}")
     code = re.sub(r"^\s*from nose\.tools import .*$", "pass", code, flags=re.M)
-    lines += ["    " + l if l.strip() else "" for l in code.split("\n")]
+    lines += ["    " + line if line.strip() else "" for line in code.split("\n")]
     if autotests:
         lines.append("    _values = []")
         for expression in autotests:
-            lines.append(f"    try:\n        _values.append({expression})\n    except Exception as _error:\n        _values.append('raises ' + type(_error).__name__)")
+            lines.append(
+                f"    try:\n        _values.append({expression})\n    except Exception as _error:\n        _values.append('raises ' + type(_error).__name__)"
+            )
         lines.append("    return _values")
     else:
         lines.append("    return True")
@@ -378,7 +437,17 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
     else:
         message = f"The notebook's test from cell {test.cell.number} does not pass yet: the condition it stopped at is above."
     expect = "value" if autotests else "true"
-    draft = CheckDraft("function", target, {}, message, test.cell.number, test.name, [code or "(AUTOTEST)"] + [f"### AUTOTEST {a}" for a in autotests], [Probe(f"{name}()", expect)], calls=[f"{name}()"])
+    draft = CheckDraft(
+        "function",
+        target,
+        {},
+        message,
+        test.cell.number,
+        test.name,
+        [code or "(AUTOTEST)"] + [f"### AUTOTEST {a}" for a in autotests],
+        [Probe(f"{name}()", expect)],
+        calls=[f"{name}()"],
+    )
     draft.helper = helper_code
     draft.generated_message = False
     return draft
@@ -386,6 +455,7 @@ def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Name
 
 def _is_call_to_print(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("print", "display")
+
 
 def _expression_test(expr: ast.AST, source: str, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str) -> CheckDraft | None:
     """otter: a test cell's last expression is compared with its recorded output (a doctest)."""
@@ -406,11 +476,15 @@ def _expression_test(expr: ast.AST, source: str, test: TestCell, names: Names, h
         target = _main_name(text, names)
         if target is None:
             return None
-        return CheckDraft("function", target, {}, message or _default_message(test, text), test.cell.number, test.name, [text], [Probe(text, "value")], calls=[text])
+        return CheckDraft(
+            "function", target, {}, message or _default_message(test, text), test.cell.number, test.name, [text], [Probe(text, "value")], calls=[text]
+        )
     ok, value = expected
     return as_assert(value)
 
+
 NUMPY_BOOL = re.compile(r"^np\.(True_|False_)$|^(True|False)$")
+
 
 def _recorded_output(cell: Cell) -> tuple[bool, Any] | None:
     for output in cell.outputs:
@@ -430,13 +504,17 @@ def _recorded_output(cell: Cell) -> tuple[bool, Any] | None:
                     return False, None
     return None
 
+
 def _default_message(test: TestCell, text: str) -> str:
     """A message for a check the notebook gave none: never the expression of a hidden test."""
     if test.hidden:
         return "A hidden test from the notebook does not pass yet: read the task again."
     return f"The notebook's test expects this to be true: {text}"
 
-def _assert_check(expr: ast.AST, text: str, source: str | None, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str) -> CheckDraft | None:
+
+def _assert_check(
+    expr: ast.AST, text: str, source: str | None, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str
+) -> CheckDraft | None:
     cell = test.cell.number
     used = _names_in(expr)
     if used & local:
@@ -453,11 +531,32 @@ def _assert_check(expr: ast.AST, text: str, source: str | None, test: TestCell, 
             if not ok:
                 continue
             if isinstance(side, ast.Name) and side.id in names.data:
-                return CheckDraft("value", side.id, {}, message, cell, test.name, [f"assert {text}"], [Probe(side.id, "equals", literal)], fallback=_expression_check(text, names, message, test))
+                return CheckDraft(
+                    "value",
+                    side.id,
+                    {},
+                    message,
+                    cell,
+                    test.name,
+                    [f"assert {text}"],
+                    [Probe(side.id, "equals", literal)],
+                    fallback=_expression_check(text, names, message, test),
+                )
             call = _segment(source, side)
             target = _main_name(call, names)
             if target is not None:
-                return CheckDraft("function", target, {}, message, cell, test.name, [f"assert {text}"], [Probe(call, "equals", literal)], fallback=_expression_check(text, names, message, test), calls=[call])
+                return CheckDraft(
+                    "function",
+                    target,
+                    {},
+                    message,
+                    cell,
+                    test.name,
+                    [f"assert {text}"],
+                    [Probe(call, "equals", literal)],
+                    fallback=_expression_check(text, names, message, test),
+                    calls=[call],
+                )
     # 2. approximately equal: a value or function check with the same tolerance.
     approx = _approx(expr)
     if approx is not None:
@@ -467,11 +566,32 @@ def _assert_check(expr: ast.AST, text: str, source: str | None, test: TestCell, 
             if not ok or isinstance(literal, (bool, str)) or not _numbers(literal):
                 continue
             if isinstance(side, ast.Name) and side.id in names.data:
-                return CheckDraft("value", side.id, options, message, cell, test.name, [f"assert {text}"], [Probe(side.id, "equals", literal)], fallback=_expression_check(text, names, message, test))
+                return CheckDraft(
+                    "value",
+                    side.id,
+                    options,
+                    message,
+                    cell,
+                    test.name,
+                    [f"assert {text}"],
+                    [Probe(side.id, "equals", literal)],
+                    fallback=_expression_check(text, names, message, test),
+                )
             call = _segment(source, side)
             target = _main_name(call, names)
             if target is not None:
-                return CheckDraft("function", target, options, message, cell, test.name, [f"assert {text}"], [Probe(call, "equals", literal)], calls=[call], fallback=_expression_check(text, names, message, test))
+                return CheckDraft(
+                    "function",
+                    target,
+                    options,
+                    message,
+                    cell,
+                    test.name,
+                    [f"assert {text}"],
+                    [Probe(call, "equals", literal)],
+                    calls=[call],
+                    fallback=_expression_check(text, names, message, test),
+                )
     # 3. `type(x) == pd.Series`, `isinstance(x, int)`: the type's name, which a learner can read.
     typed = _type_test(expr)
     if typed is not None:
@@ -479,11 +599,35 @@ def _assert_check(expr: ast.AST, text: str, source: str | None, test: TestCell, 
         call = f"type({_segment(source, node)}).__name__"
         target = _main_name(call, names)
         if target is not None and kind is not None:
-            return CheckDraft("function", target, {}, message or _default_message(test, text), cell, test.name, [f"assert {text}"], [Probe(call, "equals", kind)], calls=[call], fallback=_expression_check(text, names, message, test))
+            return CheckDraft(
+                "function",
+                target,
+                {},
+                message or _default_message(test, text),
+                cell,
+                test.name,
+                [f"assert {text}"],
+                [Probe(call, "equals", kind)],
+                calls=[call],
+                fallback=_expression_check(text, names, message, test),
+            )
     # 4. anything over plain variables: Qala's assert check, evaluated in the trusted process.
-    simple = not any(isinstance(n, (ast.Attribute, ast.Subscript)) or (isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in SAFE_CALLS)) for n in ast.walk(expr))
+    simple = not any(
+        isinstance(n, (ast.Attribute, ast.Subscript)) or (isinstance(n, ast.Call) and not (isinstance(n.func, ast.Name) and n.func.id in SAFE_CALLS))
+        for n in ast.walk(expr)
+    )
     if used and used <= names.data and simple:
-        return CheckDraft("assert", text, {}, message or _default_message(test, text), cell, test.name, [f"assert {text}"], [Probe(f"bool({text})", "true")], fallback=_expression_check(text, names, message, test))
+        return CheckDraft(
+            "assert",
+            text,
+            {},
+            message or _default_message(test, text),
+            cell,
+            test.name,
+            [f"assert {text}"],
+            [Probe(f"bool({text})", "true")],
+            fallback=_expression_check(text, names, message, test),
+        )
     # 5. anything else the learner's code can answer (modules, subscripts, calls): evaluated there.
     return _expression_check(text, names, message, test)
 
@@ -501,6 +645,7 @@ def _numbers(value: Any) -> bool:
 
 def _type_test(expr: ast.AST) -> tuple[ast.AST, str | None] | None:
     """`type(x) == T` or `isinstance(x, T)` with a plain type name T: (x, the name of T)."""
+
     def type_name(node: ast.AST) -> str | None:
         if isinstance(node, ast.Name):
             return node.id
@@ -525,7 +670,9 @@ def _expression_check(text: str, names: Names, message: str, test: TestCell) -> 
     if target is None:
         return None
     call = f"bool({text})"
-    return CheckDraft("function", target, {}, message or _default_message(test, text), test.cell.number, test.name, [f"assert {text}"], [Probe(call, "true")], calls=[call])
+    return CheckDraft(
+        "function", target, {}, message or _default_message(test, text), test.cell.number, test.name, [f"assert {text}"], [Probe(call, "true")], calls=[call]
+    )
 
 
 def _raises_check(statement: ast.AST, source: str, test: TestCell, names: Names, local: set[str], message: str) -> CheckDraft | None:
@@ -535,20 +682,28 @@ def _raises_check(statement: ast.AST, source: str, test: TestCell, names: Names,
     if isinstance(statement, ast.Try) and len(statement.body) == 1 and len(statement.handlers) == 1 and statement.orelse:
         handler = statement.handlers[0]
         body = statement.body[0]
-        raises_in_else = any(isinstance(s, ast.Raise) for s in statement.orelse) or any(
-            isinstance(s, ast.Assert) for s in statement.orelse
-        )
+        raises_in_else = any(isinstance(s, ast.Raise) for s in statement.orelse) or any(isinstance(s, ast.Assert) for s in statement.orelse)
         if isinstance(handler.type, ast.Name) and raises_in_else and all(isinstance(s, ast.Pass) for s in handler.body):
             call_node = body.value if isinstance(body, ast.Expr) else body.value if isinstance(body, ast.Assign) else None
             error = handler.type.id
             for s in statement.orelse:
-                if isinstance(s, ast.Raise) and isinstance(s.exc, ast.Call) and s.exc.args and isinstance(s.exc.args[0], ast.Constant) and isinstance(s.exc.args[0].value, str):
+                if (
+                    isinstance(s, ast.Raise)
+                    and isinstance(s.exc, ast.Call)
+                    and s.exc.args
+                    and isinstance(s.exc.args[0], ast.Constant)
+                    and isinstance(s.exc.args[0].value, str)
+                ):
                     message = message or s.exc.args[0].value
     elif isinstance(statement, ast.With) and len(statement.items) == 1 and len(statement.body) == 1:
         context = statement.items[0].context_expr
         if (
-            isinstance(context, ast.Call) and isinstance(context.func, ast.Attribute) and context.func.attr == "raises"
-            and context.args and isinstance(context.args[0], ast.Name) and isinstance(statement.body[0], ast.Expr)
+            isinstance(context, ast.Call)
+            and isinstance(context.func, ast.Attribute)
+            and context.func.attr == "raises"
+            and context.args
+            and isinstance(context.args[0], ast.Name)
+            and isinstance(statement.body[0], ast.Expr)
         ):
             call_node, error = statement.body[0].value, context.args[0].id
     if call_node is None or error is None:
@@ -559,4 +714,6 @@ def _raises_check(statement: ast.AST, source: str, test: TestCell, names: Names,
     if function is None or _names_in(call_node) & local or _names_in(call_node) - names.all - MODULE_ALIASES:
         return None
     call = _segment(source, call_node)
-    return CheckDraft("function", function, {}, message, test.cell.number, test.name, [_segment(source, statement)], [Probe(call, "raises", error)], calls=[call])
+    return CheckDraft(
+        "function", function, {}, message, test.cell.number, test.name, [_segment(source, statement)], [Probe(call, "raises", error)], calls=[call]
+    )

@@ -37,8 +37,10 @@ def test_a_missing_translated_section_is_an_error_that_names_it(tmp_path):
     from qala.grader.content.course_file import load_course
     from tests.conftest import exercise_text, lesson_text, make_course
 
-    english = lesson_text("sums", exercises="## Before\n\nWords before.\n\n" + exercise_text() + "\n## Takeaway\n\nWhat you learned.\n\n## Next\n\nWhat comes next.\n")
-    russian = "+++\ntitle = \"Суммы\"\n+++\n\nВведение.\n\n## До\n\nСлова.\n\n## Exercise total: Сумма\n\nСложите.\n\n### Hints\n\n1. sum().\n\n## Дальше\n\nЧто дальше.\n"
+    english = lesson_text(
+        "sums", exercises="## Before\n\nWords before.\n\n" + exercise_text() + "\n## Takeaway\n\nWhat you learned.\n\n## Next\n\nWhat comes next.\n"
+    )
+    russian = '+++\ntitle = "Суммы"\n+++\n\nВведение.\n\n## До\n\nСлова.\n\n## Exercise total: Сумма\n\nСложите.\n\n### Hints\n\n1. sum().\n\n## Дальше\n\nЧто дальше.\n'
     course = make_course(tmp_path / "course", {"sums": english, "sums.ru.md": russian})
     _, problems = load_course(course)
     errors = [str(p) for p in problems if not p.warning]

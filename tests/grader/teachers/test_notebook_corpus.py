@@ -154,15 +154,22 @@ def test_a_wrong_answer_fails_every_converted_exercise(imports, runner, tmp_path
             # (`f(3) == 9`, AUTOTEST) with the solution's: an answer whose value changed, as if the
             # test expected another one, must fail them. Membership and range tests (`"sex" in q0_1`,
             # `0 < x < 100`) accept other values in the notebook too, and are not tried here.
-            equality = [c.target for c in exercise.checks if c.kind == "value" and c.target in defined.data
-                        or c.kind == "function" and c.target in defined.functions and not all(call.startswith(("bool(", "_notebook_test_")) for call in c.option("calls"))]
+            equality = [
+                c.target
+                for c in exercise.checks
+                if c.kind == "value"
+                and c.target in defined.data
+                or c.kind == "function"
+                and c.target in defined.functions
+                and not all(call.startswith(("bool(", "_notebook_test_")) for call in c.option("calls"))
+            ]
             for target in dict.fromkeys(equality):
                 wrong = exercise.solution + "\n\n" + PERTURB + f"\n{target} = _perturbed({target})\n"
                 graded = grader.grade(lesson, exercise, wrong, Translator("en"))
                 assert not graded.passed, (item.notebook.name, exercise.id, target)
 
 
-PERTURB = '''
+PERTURB = """
 def _perturbed(value):
     if callable(value):
         inner = value
@@ -181,7 +188,7 @@ def _perturbed(value):
         return value * 2 + 1
     except Exception:
         return object()
-'''
+"""
 
 
 @needs_corpus
@@ -196,7 +203,11 @@ def test_the_student_submissions_a_repository_has_pass_or_fail_as_the_notebook_s
         lesson = course.lesson(item.result.lesson_id)
         grader = Grader(course, runner, tmp_path_factory.mktemp("cache"))
         for submission in sorted(folder.glob("*.ipynb")):
-            cells = [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in json.loads(submission.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+            cells = [
+                ("".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+                for c in json.loads(submission.read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "code"
+            ]
             failing = set()
             for index, exercise in enumerate(lesson.exercises, start=1):
                 wanted = names_defined(exercise.solution).all
@@ -211,7 +222,7 @@ def test_the_student_submissions_a_repository_has_pass_or_fail_as_the_notebook_s
 
 
 def graded_passes(grader, lesson, exercise, code: str) -> bool:
-    lines = [l for l in code.split("\n") if not l.lstrip().startswith(("%", "!")) and "grader." not in l and "otter" not in l]
+    lines = [line for line in code.split("\n") if not line.lstrip().startswith(("%", "!")) and "grader." not in line and "otter" not in line]
     return grader.grade(lesson, exercise, "\n".join(lines), Translator("en")).passed
 
 
@@ -238,7 +249,11 @@ def test_the_released_student_version_fails_every_exercise(imports, runner, tmp_
         course, _ = load_course(item.root)
         lesson = course.lesson(item.result.lesson_id)
         grader = Grader(course, runner, tmp_path_factory.mktemp("cache"))
-        cells = [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in json.loads(student.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        cells = [
+            ("".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+            for c in json.loads(student.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        ]
         for exercise in lesson.exercises:
             wanted = names_defined(exercise.solution).all
             code = max(cells, key=lambda c: len(names_defined(c).all & wanted))

@@ -64,7 +64,9 @@ def test_nose_numpy_and_pandas_testing_calls_become_checks_that_say_the_most(tmp
     assert "return [b - a for a, b in zip(depths, depths[1:])]" in part_b.hidden_setup and "zip(depths" not in part_b.shown_setup
     assert "zip(depths" not in exercise_markdown(lesson, part_b, Translator("en"))
     # The student version fails, wrong answers fail, right ones pass
-    assert not grade(course, "snow-days", "biggest-snowfall", "def biggest_snowfall(depths):\n    return max(b - a for a, b in zip(depths, depths[1:]))", runner, tmp_path).passed  # does not use daily_change
+    assert not grade(
+        course, "snow-days", "biggest-snowfall", "def biggest_snowfall(depths):\n    return max(b - a for a, b in zip(depths, depths[1:]))", runner, tmp_path
+    ).passed  # does not use daily_change
     assert not grade(course, "snow-days", "biggest-snowfall", "def biggest_snowfall(depths):\n    return undefined_thing(depths)", runner, tmp_path).passed
     assert grade(course, "snow-days", "biggest-snowfall", "def biggest_snowfall(depths):\n    return sorted(daily_change(depths))[-1]", runner, tmp_path).passed
     assert not grade(course, "snow-days", "smoothing", "smooth = depth[1:-1]\nnormalised = depth / depth.max()", runner, tmp_path).passed
@@ -80,11 +82,25 @@ def test_autotest_lines_become_function_checks_and_hidden_ones_show_nothing(tmp_
     hidden = text.split('id = "test-fares-hidden"')[1].split("```")[0]
     assert "reveal = false" in hidden
     assert not grade(course, "bus-fares", "fares", "def fare(rides):\n    return 200 * rides\nweekly = 2000", runner, tmp_path).passed  # no ValueError
-    wrong = grade(course, "bus-fares", "fares", "def fare(rides):\n    if rides < 0:\n        raise ValueError\n    return 200 * rides if rides < 20 else 4000\nweekly = 2000", runner, tmp_path)
+    wrong = grade(
+        course,
+        "bus-fares",
+        "fares",
+        "def fare(rides):\n    if rides < 0:\n        raise ValueError\n    return 200 * rides if rides < 20 else 4000\nweekly = 2000",
+        runner,
+        tmp_path,
+    )
     assert not wrong.passed
     message = next(f.message for f in wrong.feedback if not f.passed)
     assert "fare(30)" not in message and "6000" not in message  # a hidden test shows neither its input nor its answer
-    assert grade(course, "bus-fares", "fares", "def fare(rides):\n    if rides < 0:\n        raise ValueError('no')\n    return rides * 200\nweekly = fare(10)", runner, tmp_path).passed
+    assert grade(
+        course,
+        "bus-fares",
+        "fares",
+        "def fare(rides):\n    if rides < 0:\n        raise ValueError('no')\n    return rides * 200\nweekly = fare(10)",
+        runner,
+        tmp_path,
+    ).passed
 
 
 def test_otter_test_functions_fenced_config_expression_tests_data_and_state(tmp_path, home, runner):
@@ -108,7 +124,9 @@ def test_otter_test_functions_fenced_config_expression_tests_data_and_state(tmp_
     assert text.index("## Exercise q1") < where < text.index("**Question 2.**") and where > text.index("## Exercise q2")
     assert "## What next" in text and "summary = parks.sum(numeric_only=True)" in text
     # answers: right ones pass, the student version and wrong ones fail
-    assert grade(course, "parks", "q2", "def trees_per_hectare(frame):\n    return frame['trees'].to_numpy() / frame['area'].to_numpy()", runner, tmp_path).passed
+    assert grade(
+        course, "parks", "q2", "def trees_per_hectare(frame):\n    return frame['trees'].to_numpy() / frame['area'].to_numpy()", runner, tmp_path
+    ).passed
     assert not grade(course, "parks", "q2", "def trees_per_hectare(frame):\n    return list(frame['trees'] / frame['area'])", runner, tmp_path).passed
     assert not grade(course, "parks", "q2", "def trees_per_hectare(frame):\n    ...", runner, tmp_path).passed
     assert not grade(course, "parks", "q1", "area_by_district = parks.groupby('district')['area'].mean()", runner, tmp_path).passed
@@ -118,10 +136,24 @@ def test_otter_test_functions_fenced_config_expression_tests_data_and_state(tmp_
 def test_a_notebook_with_nothing_auto_graded_is_refused_in_one_line_even_as_json(tmp_path, home):
     course = make_course(tmp_path / "course", {})
     notebook = tmp_path / "essay.ipynb"
-    notebook.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "markdown", "metadata": {}, "source": "# An essay"},
-        {"cell_type": "markdown", "metadata": {"nbgrader": {"grade": True, "solution": True, "grade_id": "essay", "points": 3}}, "source": "Write about your district."},
-    ]}), encoding="utf-8")
+    notebook.write_text(
+        json.dumps(
+            {
+                "nbformat": 4,
+                "nbformat_minor": 5,
+                "metadata": {},
+                "cells": [
+                    {"cell_type": "markdown", "metadata": {}, "source": "# An essay"},
+                    {
+                        "cell_type": "markdown",
+                        "metadata": {"nbgrader": {"grade": True, "solution": True, "grade_id": "essay", "points": 3}},
+                        "source": "Write about your district.",
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     plain = run_qala("import", str(notebook), "--track", "basics", "--course", str(course), home=home)
     assert plain.returncode == 2 and plain.stderr.count("\n") == 1 and "no autograded questions" in plain.stderr
     as_json = run_qala("import", str(notebook), "--track", "basics", "--course", str(course), "--json", home=home)
@@ -136,5 +168,7 @@ def test_out_accepts_the_names_the_import_itself_would_write(tmp_path, home):
     result = run_qala("import", str(notebook), "--track", "basics", "--course", str(course), "--out", str(target), "--json", home=home)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["lesson"] == "bus-fares" and (course / "lessons" / "basics" / "bus-fares.md").is_file()
-    translation_like = run_qala("import", str(notebook), "--track", "basics", "--course", str(course), "--out", str(course / "lessons" / "basics" / "fares.en.md"), home=home)
+    translation_like = run_qala(
+        "import", str(notebook), "--track", "basics", "--course", str(course), "--out", str(course / "lessons" / "basics" / "fares.en.md"), home=home
+    )
     assert translation_like.returncode == 2 and "translation" in translation_like.stderr

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from qala.grader.content.course_file import load_course
-from qala.grader.judge.grading import Grader
 from qala.grader.i18n import Translator
-from qala.grader.teachers.notebook_import import nbgrader_versions, otter_versions
+from qala.grader.judge.grading import Grader
 from qala.grader.run.runners import default_runner
+from qala.grader.teachers.notebook_import import nbgrader_versions, otter_versions
 from tests.conftest import make_course, run_qala
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,7 +59,7 @@ def grade_all(course: Path, lesson_id: str, answers: dict[str, str], home: Path)
 def nbgrader_solution(grade_id: str) -> str:
     """The notebook's own solution: its answer cell without nbgrader's marker lines."""
     cell = next(c for c in cells_of(NBGRADER) if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
-    return "\n".join(l for l in source(cell).split("\n") if "BEGIN SOLUTION" not in l and "END SOLUTION" not in l)
+    return "\n".join(line for line in source(cell).split("\n") if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
 
 
 # What `nbgrader generate_assignment` gives students (its documented stub, at the region's indent).
@@ -82,7 +82,7 @@ def test_an_nbgrader_notebook_becomes_a_lesson_that_validates(course, home):
     assert "# YOUR CODE HERE\nraise NotImplementedError()" in text  # nbgrader's student version is the starter
     assert 'calls = [\n    "category(5)",' in text and '"category(35.5)",' in text  # hidden tests included
     assert 'id = "category-negative"' in text and 'calls = ["category(-1)"]' in text  # a raise test
-    assert "assert = \"0 <= unhealthy_months <= len(pm25)\"" in text
+    assert 'assert = "0 <= unhealthy_months <= len(pm25)"' in text
     assert "Part D" in text.split("-->")[1]  # the hand-graded question is kept, in a comment
     # The cell with hidden tests became one check that never shows what it expected.
     assert text.count("\nreveal = false") == 1 and '"category(35.5)",\n]\nreveal = false' in text
@@ -131,7 +131,7 @@ def otter_solution(name: str) -> str:
     begin = next(i for i in range(start, len(cells)) if source(cells[i]).strip() == "# BEGIN SOLUTION")
     code = source(cells[begin + 1])
     code = re.sub(r"[ \t]*# SOLUTION$", "", code, flags=re.M)
-    return "\n".join(l for l in code.split("\n") if l.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION"))
+    return "\n".join(line for line in code.split("\n") if line.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION"))
 
 
 # What `otter assign` gives students (`# SOLUTION` lines and solution regions become `...`).
@@ -191,18 +191,23 @@ def nb_cell(kind: str, text: str, **nbgrader) -> dict:
 
 def test_a_literal_becomes_a_value_check_only_when_the_solution_agrees(course, home, tmp_path):
     path = tmp_path / "answer.ipynb"
-    path.write_text(notebook([
-        nb_cell("markdown", "# Answers\n\nSome intro."),
-        nb_cell("markdown", "## Question\n\nStore six times seven in `x` and a greeting in `y`."),
-        nb_cell("code", "### BEGIN SOLUTION\nx = 6 * 7\ny = 'salem'\n### END SOLUTION", grade_id="answer", solution=True, grade=False),
-        nb_cell("code", "assert x == 42\nassert y == 'hello'", grade_id="check_answer", grade=True, solution=False, points=1),
-    ]), encoding="utf-8")
+    path.write_text(
+        notebook(
+            [
+                nb_cell("markdown", "# Answers\n\nSome intro."),
+                nb_cell("markdown", "## Question\n\nStore six times seven in `x` and a greeting in `y`."),
+                nb_cell("code", "### BEGIN SOLUTION\nx = 6 * 7\ny = 'salem'\n### END SOLUTION", grade_id="answer", solution=True, grade=False),
+                nb_cell("code", "assert x == 42\nassert y == 'hello'", grade_id="check_answer", grade=True, solution=False, points=1),
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = run_qala("import", str(path), "--track", "basics", "--course", str(course), "--json", home=home)
     data = json.loads(result.stdout)
     text = (course / "lessons" / "basics" / "answer.md").read_text(encoding="utf-8")
     assert 'value = "x"' in text  # the solution gives 42: comparing with the solution means the same
     checks = text.split("```toml checks")[1]
-    assert "[[check]]\nvalue = \"y\"" not in checks and "hello" not in checks.split("[[check]]", 1)[1]
+    assert '[[check]]\nvalue = "y"' not in checks and "hello" not in checks.split("[[check]]", 1)[1]
     # The solution gives 'salem': that test would fail every right answer, so it is left out, with the reason.
     left_out = [n for n in data["notes"] if n["kind"] == "kept" and n["cell"] == 4]
     assert left_out and "does not pass on the notebook's own solution" in left_out[0]["message"] and "'salem'" in left_out[0]["message"]
@@ -211,11 +216,24 @@ def test_a_literal_becomes_a_value_check_only_when_the_solution_agrees(course, h
 
 def test_a_loop_test_runs_whole_and_a_question_with_no_working_test_stays_as_text(course, home, tmp_path):
     path = tmp_path / "loops.ipynb"
-    path.write_text(notebook([
-        nb_cell("markdown", "## Squares\n\nMake `squares`, the squares of 1 to 5."),
-        nb_cell("code", "squares = []\nfor i in range(1, 6):\n    ### BEGIN SOLUTION\n    squares.append(i * i)\n    ### END SOLUTION", grade_id="squares", solution=True, grade=False),
-        nb_cell("code", "for i, s in enumerate(squares):\n    assert s == (i + 1) ** 2", grade_id="check_squares", grade=True, solution=False, points=2),
-    ]), encoding="utf-8")
+    path.write_text(
+        notebook(
+            [
+                nb_cell("markdown", "## Squares\n\nMake `squares`, the squares of 1 to 5."),
+                nb_cell(
+                    "code",
+                    "squares = []\nfor i in range(1, 6):\n    ### BEGIN SOLUTION\n    squares.append(i * i)\n    ### END SOLUTION",
+                    grade_id="squares",
+                    solution=True,
+                    grade=False,
+                ),
+                nb_cell(
+                    "code", "for i, s in enumerate(squares):\n    assert s == (i + 1) ** 2", grade_id="check_squares", grade=True, solution=False, points=2
+                ),
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = run_qala("import", str(path), "--track", "basics", "--course", str(course), home=home)
     assert result.returncode == 0, result.stdout
     text = (course / "lessons" / "basics" / "loops.md").read_text(encoding="utf-8")
@@ -224,14 +242,19 @@ def test_a_loop_test_runs_whole_and_a_question_with_no_working_test_stays_as_tex
     assert not loaded.passed
     # A second question whose only test fails on the notebook's own solution: kept as text, reported.
     broken = tmp_path / "broken.ipynb"
-    broken.write_text(notebook([
-        nb_cell("markdown", "## Squares\n\nMake `squares`, the squares of 1 to 5."),
-        nb_cell("code", "### BEGIN SOLUTION\nsquares = [1, 4, 9, 16, 25]\n### END SOLUTION", grade_id="squares", solution=True, grade=False),
-        nb_cell("code", "assert len(squares) == 5", grade_id="check_squares", grade=True, solution=False, points=1),
-        nb_cell("markdown", "## Cubes\n\nMake `cubes`."),
-        nb_cell("code", "### BEGIN SOLUTION\ncubes = [1, 8, 27]\n### END SOLUTION", grade_id="cubes", solution=True, grade=False),
-        nb_cell("code", "assert cubes == [1, 8, 28]", grade_id="check_cubes", grade=True, solution=False, points=1),
-    ]), encoding="utf-8")
+    broken.write_text(
+        notebook(
+            [
+                nb_cell("markdown", "## Squares\n\nMake `squares`, the squares of 1 to 5."),
+                nb_cell("code", "### BEGIN SOLUTION\nsquares = [1, 4, 9, 16, 25]\n### END SOLUTION", grade_id="squares", solution=True, grade=False),
+                nb_cell("code", "assert len(squares) == 5", grade_id="check_squares", grade=True, solution=False, points=1),
+                nb_cell("markdown", "## Cubes\n\nMake `cubes`."),
+                nb_cell("code", "### BEGIN SOLUTION\ncubes = [1, 8, 27]\n### END SOLUTION", grade_id="cubes", solution=True, grade=False),
+                nb_cell("code", "assert cubes == [1, 8, 28]", grade_id="check_cubes", grade=True, solution=False, points=1),
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = run_qala("import", str(broken), "--track", "basics", "--course", str(course), "--json", home=home)
     data = json.loads(result.stdout)
     assert result.returncode == 0 and [e["id"] for e in data["exercises"]] == ["squares"]
@@ -268,9 +291,7 @@ def test_import_never_overwrites_and_knows_its_tracks(course, home):
 
 
 def test_otter_solution_removal_follows_otters_documented_rules():
-    reference, student, seeded = otter_versions(
-        "def square(x):\n    y = x * x # SOLUTION NO PROMPT\n    return y # SOLUTION\n\nnine = square(3) # SOLUTION"
-    )
+    reference, student, seeded = otter_versions("def square(x):\n    y = x * x # SOLUTION NO PROMPT\n    return y # SOLUTION\n\nnine = square(3) # SOLUTION")
     assert student == "def square(x):\n    ...\n\nnine = ..."
     assert reference == "def square(x):\n    y = x * x\n    return y\n\nnine = square(3)" and not seeded
     reference, student, _ = otter_versions(

@@ -7,7 +7,7 @@ import json
 
 from qala.grader.content.course_file import load_course
 from qala.grader.progress.open_badges import credential
-from tests.conftest import make_course, lesson_text, run_qala
+from tests.conftest import lesson_text, make_course, run_qala
 
 RIGHT = "numbers = [1, 2, 3]\ntotal = sum(numbers)"
 
@@ -43,7 +43,11 @@ def test_earned_badges_are_written_as_open_badges_3_credentials(tmp_path, home):
     assert subject["identifier"] == [{"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "Айгерим"}]
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"] and achievement["id"] == "urn:qala:course:test-course:badge:first-step"
-    assert (achievement["name"], achievement["description"], achievement["criteria"]) == ("Первый шаг", "Решите одно упражнение.", {"narrative": "Решите одно упражнение."})
+    assert (achievement["name"], achievement["description"], achievement["criteria"]) == (
+        "Первый шаг",
+        "Решите одно упражнение.",
+        {"narrative": "Решите одно упражнение."},
+    )
     assert achievement["inLanguage"] == "ru"
     assert achievement["image"]["id"].startswith("data:image/svg+xml;base64,")
     base64.b64decode(achievement["image"]["id"].split(",", 1)[1]).decode("utf-8")

@@ -13,7 +13,7 @@ from qala.grader.teachers.scaffold import add_lesson_to_track
 from qala.grader.teachers.validate import validate
 from tests.conftest import REPO, run_qala
 
-TRACKS_TOML = '''# A teacher's course: comments like this one must survive `qala new lesson`.
+TRACKS_TOML = """# A teacher's course: comments like this one must survive `qala new lesson`.
 [course]
 id = "school-7"
 title = { en = "Grade 7 data club" }
@@ -34,7 +34,7 @@ lessons = [
 [[level]]
 xp = 0
 title = { en = "Newcomer" }
-'''
+"""
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def course(tmp_path: Path) -> Path:
 
 
 def test_a_scaffolded_lesson_validates_at_once_and_is_listed_in_its_track(course, home):
-    made = run_qala("new", "lesson", "air", "winter-smog", "--title", "Winter \"smog\"", "--course", str(course), home=home)
+    made = run_qala("new", "lesson", "air", "winter-smog", "--title", 'Winter "smog"', "--course", str(course), home=home)
     assert made.returncode == 0, made.stdout + made.stderr
     lesson = course / "lessons" / "air" / "winter-smog.md"
     assert lesson.is_file() and (course / "lessons" / "air" / "winter-smog.cases.toml").is_file()
@@ -93,13 +93,13 @@ def test_new_lesson_refuses_to_overwrite_and_names_the_tracks_it_knows(course, h
 
 
 LAYOUTS = {
-    "empty list": ('lessons = []', ["new"]),
+    "empty list": ("lessons = []", ["new"]),
     "one line": ('lessons = ["a"]  # keep me', ["a", "new"]),
     "trailing comma": ('lessons = ["a",]', ["a", "new"]),
     "one per line": ('lessons = [\n    "a",  # first\n    "b",\n]', ["a", "b", "new"]),
     "one per line, no trailing comma": ('lessons = [\n    "a",\n    "b"  # last\n]', ["a", "b", "new"]),
-    "comment only": ('lessons = [  # none yet\n]', ["new"]),
-    "no lessons key": ('', ["new"]),
+    "comment only": ("lessons = [  # none yet\n]", ["new"]),
+    "no lessons key": ("", ["new"]),
 }
 
 
@@ -137,35 +137,48 @@ def _line_of(text: str, needle: str, after: str = "") -> int:
 MISTAKES = {
     # name: (how the teacher broke the scaffold, the line to blame (found by text), words)
     "the starter already passes": (
-        lambda t: t.replace("rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]\ntotal_rides = 0", "rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]\ntotal_rides = sum(rides)", 1),
-        ("## Exercise weekly-total", ""), "starter code already passes",
+        lambda t: t.replace(
+            "rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]\ntotal_rides = 0",
+            "rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]\ntotal_rides = sum(rides)",
+            1,
+        ),
+        ("## Exercise weekly-total", ""),
+        "starter code already passes",
     ),
     "a check fails on the solution": (
         lambda t: t.replace('no_hardcoded = "total_rides"  #', 'forbids = ["sum"]  #'),
-        ("[[check]]\nforbids = [", ""), "fails on the reference solution",
+        ("[[check]]\nforbids = [", ""),
+        "fails on the reference solution",
     ),
     "hints forgotten": (
         lambda t: t.replace("1. `sum(...)` adds up every number in a list.\n2. Write the name of the list inside the brackets: `sum(rides)`.\n", ""),
-        ("### Hints\n", ""), "needs at least one hint",
+        ("### Hints\n", ""),
+        "needs at least one hint",
     ),
     "a typo in a check option": (
         lambda t: t.replace('value = "total_rides"        #', 'value = "total_rides"\ntolerence = 0.1  #'),
-        ("[[check]]\nvalue", ""), "unknown key 'tolerence'",
+        ("[[check]]\nvalue", ""),
+        "unknown key 'tolerence'",
     ),
     "a syntax error in the solution": (
         lambda t: t.replace("total_rides = sum(rides)\n```", "total_rides = sum(rides\n```"),
-        ("total_rides = sum(rides\n", "```python solution"), "syntax error",
+        ("total_rides = sum(rides\n", "```python solution"),
+        "syntax error",
     ),
     "the checks block is not TOML": (
-        lambda t: t.replace('message = "Add up all seven days', 'message = Add up all seven days'),
-        ("message = Add up", ""), "not valid TOML",
+        lambda t: t.replace('message = "Add up all seven days', "message = Add up all seven days"),
+        ("message = Add up", ""),
+        "not valid TOML",
     ),
     "an assert check without a message": (
         lambda t: t.replace('[[check]]\nno_hardcoded = "total_rides"', '[[check]]\nassert = "total_rides > 0"'),
-        ('[[check]]\nassert = "total_rides > 0"', ""), "needs a 'message'",
+        ('[[check]]\nassert = "total_rides > 0"', ""),
+        "needs a 'message'",
     ),
     "the file renamed but not its id": (
-        lambda t: t, ('id = "winter-smog"', ""), "must match the file name",
+        lambda t: t,
+        ('id = "winter-smog"', ""),
+        "must match the file name",
     ),
 }
 

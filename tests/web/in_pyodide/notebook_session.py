@@ -29,8 +29,10 @@ notebook.use_session(notebook.Session(storage=notebook.FolderStorage(PROGRESS), 
 startup = Path(notebook.__file__).with_name("kernel_startup.py")
 shell.safe_execfile(str(startup), shell.user_ns, raise_exceptions=True)  # as IPython does with PYTHONSTARTUP
 shell.run_cell("from IPython.display import display")
-seen = {"startup_names": sorted(n for n in ("start", "hint", "progress", "export") if n in shell.user_ns),
-        "transformer": notebook.transform_check_cell in shell.input_transformers_cleanup}
+seen = {
+    "startup_names": sorted(n for n in ("start", "hint", "progress", "export") if n in shell.user_ns),
+    "transformer": notebook.transform_check_cell in shell.input_transformers_cleanup,
+}
 
 
 async def run(name: str, cell: str) -> dict:
@@ -73,7 +75,7 @@ link = re.search(r'download="([^"]+)" href="data:application/json;charset=utf-8;
 seen["export_file"] = link.group(1) if link else None
 seen["export_data"] = json.loads(base64.b64decode(link.group(2))) if link else None
 
-needs_pandas = next((l for l in notebook.session().engine.course.ordered_lessons() if "pandas" in l.needs), None)
+needs_pandas = next((lesson for lesson in notebook.session().engine.course.ordered_lessons() if "pandas" in lesson.needs), None)
 before = attempts()
 if needs_pandas is not None:
     exercise = needs_pandas.exercises[0]

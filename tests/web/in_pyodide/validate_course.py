@@ -19,12 +19,17 @@ started = time.perf_counter()
 root = Path(os.environ["QALA_COURSE"])
 only = [root / part for part in os.environ.get("QALA_ONLY", "").split(",") if part] or None
 report = validate.validate(root, only)
-print("QALA-RESULT " + json.dumps({
-    "platform": sys.platform,
-    "seconds": time.perf_counter() - started,
-    "lessons": report.lessons,
-    "exercises": report.exercises,
-    "cases": report.cases,
-    "errors": [{"file": p.file, "line": p.line, "message": p.message} for p in report.errors],
-    "not_self_tested": sorted({Path(p.file).stem for p in report.warnings if "cannot self-test" in p.message}),
-}))
+print(
+    "QALA-RESULT "
+    + json.dumps(
+        {
+            "platform": sys.platform,
+            "seconds": time.perf_counter() - started,
+            "lessons": report.lessons,
+            "exercises": report.exercises,
+            "cases": report.cases,
+            "errors": [{"file": p.file, "line": p.line, "message": p.message} for p in report.errors],
+            "not_self_tested": sorted({Path(p.file).stem for p in report.warnings if "cannot self-test" in p.message}),
+        }
+    )
+)
