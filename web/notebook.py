@@ -25,8 +25,9 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
-from qala.grader.engine import step_budget
+from qala.grader.engine import Engine, step_budget
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language
 
@@ -82,7 +83,7 @@ class BrowserStorage:
     def __init__(self, mountpoint: str = PROGRESS_MOUNT):
         self.folder = Path(mountpoint)
         self.ready = False
-        self._channel = None
+        self._channel: Any = None  # a BroadcastChannel (a JavaScript object) in the browser
         self._handlers: list = []
 
     async def open(self) -> None:
@@ -153,7 +154,7 @@ class Session:
         self.lesson_id: str | None = None
         self.language: str | None = None
         self.unsaved_reason: str | None = None  # set when the browser refuses to keep progress
-        self._engine = None
+        self._engine: Engine | None = None
         self._opening: asyncio.Future | None = None
         self._lock: asyncio.Lock | None = None
 
@@ -201,7 +202,6 @@ class Session:
             self._enter_lesson()
 
     def _new_engine(self):
-        from qala.grader.engine import Engine
 
         # The home is a memory-only folder, not the progress folder: reference runs cached there
         # would be persisted, and reused by a rebuilt site whose lessons changed.
@@ -210,7 +210,7 @@ class Session:
         return engine
 
     def _reload(self) -> None:
-        self._engine.reread_progress()
+        self.engine.reread_progress()
 
     def _changed_elsewhere(self) -> None:
         asyncio.ensure_future(self._refresh())
@@ -268,7 +268,7 @@ class Session:
 
     def _enter_lesson(self) -> None:
         """The lesson's language for every message, and its folder as the working folder."""
-        engine = self._engine
+        engine = self.engine
         if self.language and self.language != engine.language:
             remember = engine.settings.language != self.language
             engine.set_language(self.language, remember=remember)

@@ -293,8 +293,8 @@ def kernel_closure(lock: dict, roots: Iterable[str] = KERNEL_PACKAGES) -> list[d
 
 def update_pins(pyodide_version: str, path: Path = PINS_FILE) -> Pins:
     """Pin `pyodide_version` and the wheels its lock names (latest of the unlocked ones)."""
-    with tempfile.TemporaryDirectory(prefix="qala-pins-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="qala-pins-") as scratch:
+        tmp = Path(scratch)
         tarball = npm_pack(pyodide_version, tmp)
         _extract_core(tarball, CORE_FILES, tmp)
         lock = json.loads((tmp / "pyodide-lock.json").read_text(encoding="utf-8"))

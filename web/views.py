@@ -259,9 +259,9 @@ class ProgressCard(View):
             if not track.lessons:
                 continue
             rows = "".join(
-                f'<li data-lesson="{html.escape(lesson.lesson.id)}">{icon(self.STATUS[lesson.status][0], tr.t(self.STATUS[lesson.status][1]))} {html.escape(lesson.lesson.text(lang).title)} '
-                f'<span style="color:#555">{lesson.done}/{lesson.total}</span></li>'
-                for lesson in track.lessons
+                f'<li data-lesson="{html.escape(view.lesson.id)}">{icon(self.STATUS[view.status][0], tr.t(self.STATUS[view.status][1]))} {html.escape(view.lesson.text(lang).title)} '
+                f'<span style="color:#555">{view.done}/{view.total}</span></li>'
+                for view in track.lessons
             )
             lines.append(
                 f'<div style="margin-top:6px"><b>{html.escape(track.track.title_in(lang))}</b> '

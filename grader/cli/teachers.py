@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 from ..i18n import LANGUAGES, Translator, resolve_language
@@ -16,6 +17,7 @@ from .output import (
     one_line,
     print_json,
     problem_line,
+    progress_bar,
     rich_console,
 )
 
@@ -39,7 +41,7 @@ def cmd_validate(args) -> int:
     else:
         root = find_course_root(Path.cwd()) or bundled_course_root()
     home = args.home or default_home()
-    options = {"cache_dir": Path(home) / "cache" / "reference", "language": tr.language}
+    options: dict[str, Any] = {"cache_dir": Path(home) / "cache" / "reference", "language": tr.language}
     inside = [p for p in paths or () if not (p.is_file() and outside_lessons(p, root))]
     outside = [p for p in paths or () if p.is_file() and outside_lessons(p, root)]
     for path in outside:
@@ -59,7 +61,10 @@ def cmd_validate(args) -> int:
             raise UsageError(
                 tr.t("{path} is not in the lessons/ folder of {course}: give a lesson file, or --course with the course it belongs to", path=path, course=root)
             )
-    report = validate(Path(root), inside or None, **options) if inside or not outside else None
+    report = None
+    if inside or not outside:
+        with progress_bar(tr, tr.t("Self-testing the lessons")) as on_progress:
+            report = validate(Path(root), inside or None, on_progress=on_progress, **options)
     for path in outside:
         extra = validate_file_outside(path, Path(root), **options)
         if report is None:
@@ -67,6 +72,7 @@ def cmd_validate(args) -> int:
         else:
             report.problems.extend(extra.problems)
             report.lessons, report.exercises, report.cases = report.lessons + extra.lessons, report.exercises + extra.exercises, report.cases + extra.cases
+    assert report is not None  # some lessons were inside the course or outside it
     for problem in report.problems:
         print(problem_line(problem, tr))
     errors, warnings = len(report.errors), len(report.warnings)

@@ -250,7 +250,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
                 if block.role is not None:
                     problems.error(block.line, t("a '{role}' code block must be inside an exercise section"), role=block.role)
             outline.append(("section", len(prose_sections)))
-            prose_sections.append(Section(SECTION_HEADING.match(raw.heading).group(1), _block_text(raw), raw.line))
+            prose_sections.append(Section(_section_title(raw), _block_text(raw), raw.line))
             continue
         parsed = _parse_exercise(raw, heading.group(1), heading.group(2), meta, problems)
         if parsed is None:
@@ -292,6 +292,12 @@ def _intro_text(section: _RawSection) -> str:
     if lines and lines[0].startswith("# "):
         lines.pop(0)
     return "\n".join(lines).strip()
+
+
+def _section_title(section: _RawSection) -> str:
+    """A prose section's title: its '## ' heading without the hashes."""
+    found = SECTION_HEADING.match(section.heading or "")
+    return found.group(1) if found else (section.heading or "").lstrip("#").strip()
 
 
 def _block_text(section: _RawSection) -> str:
@@ -636,9 +642,11 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
     # instead of shifting the next one's words under the wrong heading.
     slots: dict[str | None, list[int]] = {}
     after: str | None = None
-    for kind, key in lesson.outline:
-        slots.setdefault(after, []).append(int(key)) if kind == "section" else None
-        after = after if kind == "section" else str(key)
+    for part, ref in lesson.outline:
+        if part == "section":
+            slots.setdefault(after, []).append(int(ref))
+        else:
+            after = str(ref)
     placed: dict[int, Section] = {}
     seen_in_slot: dict[str | None, int] = {}
     slot: str | None = None
@@ -648,25 +656,25 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
                 problems.error(block.line, t("code blocks belong in the lesson file only, not in a translation ('{role}')"), role=block.role)
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
-            body = _block_text(raw)
+            prose_text = _block_text(raw)
             position, expected = seen_in_slot.get(slot, 0), slots.get(slot, [])
             seen_in_slot[slot] = position + 1
             index = expected[position] if position < len(expected) else None
             en_section = english.sections[index] if index is not None and index < len(english.sections) else None
-            if en_section is None:
+            if en_section is None or index is None:
                 where = t("after exercise {exercise!r}").format(exercise=slot) if slot else t("before the first exercise")
                 problems.error(
                     raw.line,
                     t("{language}: the section {section!r} ({where}) has no section of the lesson to translate there"),
                     language=language,
-                    section=SECTION_HEADING.match(raw.heading).group(1),
+                    section=_section_title(raw),
                     where=where,
                 )
                 continue
-            if not body and en_section.body:
+            if not prose_text and en_section.body:
                 problems.warn(raw.line, t("{language}: the section {section!r} is not translated"), language=language, section=en_section.title)
-                body = en_section.body  # shown in English rather than empty
-            placed[index] = Section(SECTION_HEADING.match(raw.heading).group(1), body, raw.line)
+                prose_text = en_section.body  # shown in English rather than empty
+            placed[index] = Section(_section_title(raw), prose_text, raw.line)
             continue
         ex_id, ex_title = heading.group(1), heading.group(2)
         slot = ex_id

@@ -11,10 +11,12 @@ import ast
 import builtins
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..content.model import CHECK_SPECS, Check, CheckKind, Exercise
+from ..errors import GradingError
 from ..i18n import Translator
 from ..run.evidence import Column, Table, describe
 from ..run.jobs import Job, RunError, RunResult
@@ -113,6 +115,13 @@ def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict
     return results
 
 
+def _reference(evidence: Evidence) -> RunResult:
+    """The reference solution's run, which every check that compares with it has (grading runs it first)."""
+    if evidence.reference is None:
+        raise GradingError("a check that compares with the reference solution was judged without its run")
+    return evidence.reference
+
+
 @dataclass(frozen=True)
 class _Judging:
     """What a judge may look at besides its check."""
@@ -170,7 +179,7 @@ ERROR_ADVICE = {
     "MemoryError": "Your code used too much memory.",
     "SystemExit": "Your code stopped itself (exit() or sys.exit()): let it run to the end instead.",
     "AssertionError": "An assert in your code failed.",
-    "UnicodeDecodeError": "A file could not be read as text: open it with encoding=\"utf-8\".",
+    "UnicodeDecodeError": 'A file could not be read as text: open it with encoding="utf-8".',
 }
 
 
@@ -187,7 +196,9 @@ def run_message(run: RunResult, tr: Translator) -> str:
     if run.status == "memory":
         return tr.t("Your code used too much memory and was stopped. Are you building a huge list by accident?")
     if run.status == "setup_error":
-        return tr.t("The exercise itself failed to start ({error}). This is a mistake in the lesson, not in your code: tell your teacher.", error=_error_text(run.error))
+        return tr.t(
+            "The exercise itself failed to start ({error}). This is a mistake in the lesson, not in your code: tell your teacher.", error=_error_text(run.error)
+        )
     if run.status in ("killed", "crashed"):
         return tr.t("Your code stopped before it finished, so there was nothing to check. Did it call exit() or crash Python?")
     error = run.error or RunError("Error", "", None, "")
@@ -213,14 +224,35 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
     p = diff.params
     if diff.code == "type":
         if p["actual"] is None:
-            return tr.t("{subject} should be a {expected_kind}, but your code gave None (nothing). Did a function forget to return its result?", subject=subject, expected_kind=tr.t(p["expected_kind"]))
-        return tr.t("{subject} should be a {expected_kind}, but your code gave a {actual_kind}: {actual}.", subject=subject, expected_kind=tr.t(p["expected_kind"]), actual_kind=tr.t(p["actual_kind"]), actual=_show(p["actual"]))
+            return tr.t(
+                "{subject} should be a {expected_kind}, but your code gave None (nothing). Did a function forget to return its result?",
+                subject=subject,
+                expected_kind=tr.t(p["expected_kind"]),
+            )
+        return tr.t(
+            "{subject} should be a {expected_kind}, but your code gave a {actual_kind}: {actual}.",
+            subject=subject,
+            expected_kind=tr.t(p["expected_kind"]),
+            actual_kind=tr.t(p["actual_kind"]),
+            actual=_show(p["actual"]),
+        )
     if diff.code == "value":
         return tr.t("{subject} should be {expected}, but your code gave {actual}.", subject=subject, expected=_show(p["expected"]), actual=_show(p["actual"]))
     if diff.code == "length":
-        return tr.nt("{subject} should have {expected} item, but yours has {actual}.", "{subject} should have {expected} items, but yours has {actual}.", p["expected"], subject=subject, expected=p["expected"], actual=p["actual"])
+        return tr.nt(
+            "{subject} should have {expected} item, but yours has {actual}.",
+            "{subject} should have {expected} items, but yours has {actual}.",
+            p["expected"],
+            subject=subject,
+            expected=p["expected"],
+            actual=p["actual"],
+        )
     if diff.code == "order":
-        return tr.t("{subject} has the right items in a different order (the first difference is at position {position}). Check how you sort or line them up.", subject=subject, position=p["position"] - 1)
+        return tr.t(
+            "{subject} has the right items in a different order (the first difference is at position {position}). Check how you sort or line them up.",
+            subject=subject,
+            position=p["position"] - 1,
+        )
     if diff.code == "item":
         inner = difference_message(p["inner"], tr, tr.t("the item at position {position}", position=p["position"] - 1))
         return tr.t("In {subject}: {inner}", subject=subject, inner=inner)
@@ -235,11 +267,30 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
             parts.append(tr.t("not expected: {items}", items=", ".join(map(repr, p["extra"]))))
         return tr.t("{subject} does not have the right {what} ({details}).", subject=subject, what=tr.t(p["what"]), details="; ".join(parts))
     if diff.code == "columns":
-        return tr.t("{subject} should have the columns {expected}, but yours has {actual}.", subject=subject, expected=", ".join(map(str, p["expected"])), actual=", ".join(map(str, p["actual"])))
+        return tr.t(
+            "{subject} should have the columns {expected}, but yours has {actual}.",
+            subject=subject,
+            expected=", ".join(map(str, p["expected"])),
+            actual=", ".join(map(str, p["actual"])),
+        )
     if diff.code == "rows":
-        return tr.nt("{subject} should have {expected} row, but yours has {actual}. Check your filter or grouping.", "{subject} should have {expected} rows, but yours has {actual}. Check your filter or grouping.", p["expected"], subject=subject, expected=p["expected"], actual=p["actual"])
+        return tr.nt(
+            "{subject} should have {expected} row, but yours has {actual}. Check your filter or grouping.",
+            "{subject} should have {expected} rows, but yours has {actual}. Check your filter or grouping.",
+            p["expected"],
+            subject=subject,
+            expected=p["expected"],
+            actual=p["actual"],
+        )
     if diff.code == "cell":
-        return tr.t("In {subject}, row {row}, column {column}: expected {expected}, your code gave {actual}.", subject=subject, row=p["row"], column=p["column"] if p["column"] is not None else "—", expected=_show(p["expected"]), actual=_show(p["actual"]))
+        return tr.t(
+            "In {subject}, row {row}, column {column}: expected {expected}, your code gave {actual}.",
+            subject=subject,
+            row=p["row"],
+            column=p["column"] if p["column"] is not None else "—",
+            expected=_show(p["expected"]),
+            actual=_show(p["actual"]),
+        )
     if diff.code == "too_large":
         return tr.t("{subject} is too large to compare. Did you keep the whole table instead of the result?", subject=subject)
     return tr.t("{subject} is not what was expected.", subject=subject)
@@ -329,7 +380,7 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
     subject = f"`{name}`"
     if name not in values:
         return False, _compose(tr.t("Your code does not create a variable named `{name}`. Check the spelling: names are case-sensitive.", name=name), None, "")
-    expected = evidence.reference.values.get(name)
+    expected = _reference(evidence).values.get(name)
     tol = Tolerance.from_options(dict(check.options))
     diff = compare(expected, values[name], tol)
     if diff is None:
@@ -347,7 +398,7 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
 def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
     calls = check.option("calls")
     learner = evidence.learner.calls[offset : offset + len(calls)]
-    reference = evidence.reference.calls[offset : offset + len(calls)]
+    reference = _reference(evidence).calls[offset : offset + len(calls)]
     tol = Tolerance.from_options(dict(check.options))
     advice = feedback.get(check.id, check.message)
 
@@ -366,7 +417,9 @@ def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, fee
     for call, mine, ref in zip(calls, learner, reference):
         if mine.error is not None:
             if mine.error.type == "NameError" and check.target in mine.error.message:
-                return False, tr.t("Your code does not define a function named `{name}`. Check the spelling, and that it starts with def {name}(", name=check.target)
+                return False, tr.t(
+                    "Your code does not define a function named `{name}`. Check the spelling, and that it starts with def {name}(", name=check.target
+                )
             if mine.error.type == "Timeout":
                 if hidden:
                     return False, tr.t("`{name}` took too long on one of the hidden inputs. Is there a loop that never ends?", name=name)
@@ -387,7 +440,9 @@ def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, fee
         if diff is not None:
             main = tr.t("`{name}` gives a wrong answer for one of the hidden inputs.", name=name) if hidden else difference_message(diff, tr, f"`{call}`")
             return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
-    return True, tr.nt("`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target)
+    return True, tr.nt(
+        "`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target
+    )
 
 
 NUMBER = re.compile(r"[-+]?(?:\d+(?:[.,]\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -424,9 +479,9 @@ def output_matches(expected: str, actual: str, match: str, tolerance: float) -> 
             if line.strip() and line.strip() not in actual:
                 return False, {"missing": line.strip()}
         return True, {}
-    for number, (e, a) in enumerate(zip(exp_lines, act_lines), start=1):
-        if e != a:
-            return False, {"line": (number, e, a)}
+    for number, (want, got) in enumerate(zip(exp_lines, act_lines), start=1):
+        if want != got:
+            return False, {"line": (number, want, got)}
     if len(exp_lines) != len(act_lines):
         return False, {"count": (len(exp_lines), len(act_lines))}
     return True, {}
@@ -436,7 +491,7 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
     match = check.option("match", "lines")
     tolerance = float(check.option("tolerance", 0) or 0)
     actual = evidence.learner.stdout
-    ok, why = output_matches(evidence.reference.stdout, actual, match, tolerance)
+    ok, why = output_matches(_reference(evidence).stdout, actual, match, tolerance)
     if ok:
         return True, tr.t("What your code prints is right.")
     if not actual.strip():
@@ -454,7 +509,13 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
         main = tr.t("Your code should print {expected} numbers, but it prints {actual}.", expected=e, actual=a)
     elif "number" in why:
         position, e, a, line = why["number"]
-        main = tr.t("Number {position} that you print should be {expected}, but it is {actual} (in the line “{line}”).", position=position, expected=describe(e), actual=describe(a), line=line[:60])
+        main = tr.t(
+            "Number {position} that you print should be {expected}, but it is {actual} (in the line “{line}”).",
+            position=position,
+            expected=describe(e),
+            actual=describe(a),
+            line=line[:60],
+        )
     elif "missing" in why:
         main = tr.t("Your output should contain “{text}”.", text=why["missing"][:80])
     else:
@@ -570,7 +631,7 @@ def _scalars(value: Any) -> list[Any]:
 
 def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Translator) -> tuple[bool, str]:
     name = check.target
-    expected = _scalars(evidence.reference.values.get(name))
+    expected = _scalars(_reference(evidence).values.get(name))
     # Literals the exercise itself gave (in the starter or setup) may appear as often as given.
     given = Counter(map(repr, _constants(_parse(evidence.starter)) + _constants(_parse(evidence.setup))))
     for literal in _constants(tree):
@@ -579,7 +640,9 @@ def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Tr
             continue
         for value in expected:
             if is_number(value) and is_number(literal) and value not in (0, 1) and numbers_close(value, literal, TYPED):
-                return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=describe(literal), name=name)
+                return False, tr.t(
+                    "It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=describe(literal), name=name
+                )
             if isinstance(value, str) and isinstance(literal, str) and len(value) >= 3 and value == literal:
                 return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=repr(literal), name=name)
     return True, tr.t("`{name}` is computed, not typed in.", name=name)
@@ -609,7 +672,7 @@ def rehydrate(value: Any) -> Any:
             return None
         if len(levels) == 1:
             return pandas.Index(list(levels[0]), name=names[0] if names else None)
-        return pandas.MultiIndex.from_arrays([list(l) for l in levels], names=list(names))
+        return pandas.MultiIndex.from_arrays([list(level) for level in levels], names=list(names))
 
     if isinstance(value, Table):
         frame = pandas.DataFrame({c: list(d) for c, d in zip(value.columns, value.data)}, columns=list(value.columns))

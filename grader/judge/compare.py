@@ -30,7 +30,7 @@ class Tolerance:
     strip: bool = False
 
     @classmethod
-    def from_options(cls, options: dict) -> "Tolerance":
+    def from_options(cls, options: dict) -> Tolerance:
         return cls(
             absolute=float(options.get("tolerance", 1e-9)),
             relative=float(options.get("rel_tolerance", 1e-9)),

@@ -56,9 +56,7 @@ class Grader:
 
     def _cached_run(self, lesson: Lesson, exercise: Exercise, source: str, what: str) -> RunResult:
         job = plan(exercise, source, self.course.datasets_dir, lesson.needs)
-        key = hashlib.sha256(
-            json.dumps([__version__, what, job.as_message(), job.timeout, self._fingerprint(lesson)]).encode()
-        ).hexdigest()[:32]
+        key = hashlib.sha256(json.dumps([__version__, what, job.as_message(), job.timeout, self._fingerprint(lesson)]).encode()).hexdigest()[:32]
         if key in self._memory:
             return self._memory[key]
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
@@ -113,7 +111,8 @@ class Grader:
             message = tr.t(
                 "This lesson needs {modules}, which is not installed here, so it cannot be checked. "
                 "In the browser, ask your teacher for the full build; in a terminal, install it: `{command}`.",
-                modules=", ".join(missing), command="pip install " + " ".join(name.split(".")[0] for name in missing),
+                modules=", ".join(missing),
+                command="pip install " + " ".join(name.split(".")[0] for name in missing),
             )
             return Grade(lesson.id, exercise.id, False, (CheckResult(RUN_CHECK, False, message),), _ms(started))
         reference = self.reference(lesson, exercise) if needs_reference(exercise) else None

@@ -278,7 +278,7 @@ def _bulk_datetimes(numpy: Any, array: Any) -> list | None:
         if bool(((ticks % 1000 != 0) & ~missing).any()):
             return None  # nanoseconds: the careful path keeps them as text
     items = array.astype("datetime64[us]").tolist()
-    out = []
+    out: list[dict[str, str] | None] = []
     for item in items:
         if item is None:
             out.append(None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 REFUSED = {
@@ -28,25 +29,79 @@ _PROCESS_EVENTS = frozenset(
 )
 
 _NETWORK_EVENTS = frozenset(
-    ("urllib.Request", "http.client.connect", "http.client.send", "ftplib.connect", "smtplib.connect", "poplib.connect", "imaplib.open", "nntplib.connect", "telnetlib.Telnet.open")
+    (
+        "urllib.Request",
+        "http.client.connect",
+        "http.client.send",
+        "ftplib.connect",
+        "smtplib.connect",
+        "poplib.connect",
+        "imaplib.open",
+        "nntplib.connect",
+        "telnetlib.Telnet.open",
+    )
 )
 
-_INTERNAL_EVENTS = frozenset(("sys.addaudithook", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames", "sqlite3.enable_load_extension", "sqlite3.load_extension"))
+_INTERNAL_EVENTS = frozenset(
+    (
+        "sys.addaudithook",
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "sys._current_frames",
+        "sqlite3.enable_load_extension",
+        "sqlite3.load_extension",
+    )
+)
 
 # readline reads and writes history and init files in C, raising no audit event.
-_DENIED_MODULES = frozenset(("ctypes", "_ctypes", "cffi", "_cffi_backend", "_posixsubprocess", "_xxsubinterpreters", "_testcapi", "_testinternalcapi", "_testbuffer", "_testmultiphase", "readline"))
+_DENIED_MODULES = frozenset(
+    (
+        "ctypes",
+        "_ctypes",
+        "cffi",
+        "_cffi_backend",
+        "_posixsubprocess",
+        "_xxsubinterpreters",
+        "_testcapi",
+        "_testinternalcapi",
+        "_testbuffer",
+        "_testmultiphase",
+        "readline",
+    )
+)
 
 _WRITE_EVENTS = {  # event -> positions of the paths written
-    "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1), "os.link": (1,), "os.symlink": (1,),
-    "os.chmod": (0,), "os.chown": (0,), "os.utime": (0,), "os.truncate": (0,), "os.chflags": (0,), "os.lchflags": (0,),
-    "os.setxattr": (0,), "os.removexattr": (0,), "shutil.rmtree": (0,), "shutil.move": (0, 1), "shutil.copyfile": (1,),
-    "shutil.copymode": (1,), "shutil.copystat": (1,), "shutil.copytree": (1,), "shutil.chown": (0,), "shutil.unpack_archive": (1,),
-    "shutil.make_archive": (0,), "sqlite3.connect": (0,),
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.mkdir": (0,),
+    "os.rename": (0, 1),
+    "os.link": (1,),
+    "os.symlink": (1,),
+    "os.chmod": (0,),
+    "os.chown": (0,),
+    "os.utime": (0,),
+    "os.truncate": (0,),
+    "os.chflags": (0,),
+    "os.lchflags": (0,),
+    "os.setxattr": (0,),
+    "os.removexattr": (0,),
+    "shutil.rmtree": (0,),
+    "shutil.move": (0, 1),
+    "shutil.copyfile": (1,),
+    "shutil.copymode": (1,),
+    "shutil.copystat": (1,),
+    "shutil.copytree": (1,),
+    "shutil.chown": (0,),
+    "shutil.unpack_archive": (1,),
+    "shutil.make_archive": (0,),
+    "sqlite3.connect": (0,),
 }
 
 _READ_EVENTS = {"os.listdir": (0,), "os.scandir": (0,), "os.link": (0,), "shutil.copyfile": (0,), "shutil.copytree": (0,)}
 
-def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, read_only: list[str] = ()) -> None:
+
+def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, read_only: Sequence[str] = ()) -> None:
     """An audit hook (PEP 578) refusing what learner code may not do, with a message it can read.
 
     Defence in depth, and the only wall where the operating system gives none: an audit hook
@@ -219,6 +274,7 @@ def install_guard(read_roots: list[str], write_roots: list[str], own_pid: int, r
 
     shutil._use_fd_functions = False  # type: ignore[attr-defined]
     sys.addaudithook(hook)
+
 
 def _is_link(mode: int) -> bool:
     return (mode & 0o170000) == 0o120000

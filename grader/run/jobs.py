@@ -16,6 +16,7 @@ from .sandbox import MAX_OUTPUT
 
 MAX_RAW_OUTPUT = 64 * 1024  # bytes of output written past Python's print (kept for the teacher's detail)
 
+
 @dataclass(frozen=True)
 class Job:
     """What to run and what to bring back."""
@@ -31,6 +32,7 @@ class Job:
     def as_message(self) -> dict:
         return {"source": self.source, "setup": self.setup, "variables": list(self.variables), "calls": list(self.calls), "preload": list(self.needs)}
 
+
 @dataclass(frozen=True)
 class RunError:
     type: str
@@ -38,10 +40,12 @@ class RunError:
     line: int | None
     text: str
 
+
 @dataclass(frozen=True)
 class CallResult:
     value: Any = None
     error: RunError | None = None
+
 
 @dataclass
 class RunResult:
@@ -62,7 +66,9 @@ class RunResult:
     def ok(self) -> bool:
         return self.status == "ok"
 
+
 MISSING = object()
+
 
 def decode_evidence(data: Any, calls: tuple[str, ...] | list[str]) -> RunResult:
     """Build a RunResult from what the sandbox sent; anything malformed becomes status 'crashed'.
@@ -112,6 +118,7 @@ def decode_evidence(data: Any, calls: tuple[str, ...] | list[str]) -> RunResult:
     except (evidence.BadEvidence, TypeError, ValueError, AttributeError, RecursionError, MemoryError) as exc:
         return RunResult(status="crashed", detail=f"unreadable evidence: {str(exc)[:200]}")
 
+
 def error_from(data: Any) -> RunError:
     if type(data) is not dict:
         raise evidence.BadEvidence("error")
@@ -123,6 +130,7 @@ def error_from(data: Any) -> RunError:
         text=str(data.get("text", ""))[:200],
     )
 
+
 class Runner(Protocol):
     def run(self, job: Job) -> RunResult: ...
 
@@ -132,8 +140,10 @@ class Runner(Protocol):
 
     def close(self) -> None: ...
 
+
 class SandboxUnavailable(GradingError):
     """The process that was to start a sandbox is not there (the warm worker died): start another."""
+
 
 class SandboxNotReady(GradingError):
     """The sandbox ended before its learner process said "ready": none of the job's code ran."""

@@ -37,6 +37,7 @@ from .supervisor import MAX_EVIDENCE_BYTES, REPORT_FD_ENV, STARTUP_SECONDS
 
 _UNREAPED: list = []  # one-shot supervisors that have reported and are finishing their clean-up
 
+
 def _reap_finished() -> None:
     for child in list(_UNREAPED):
         if child.poll() is not None:
@@ -44,6 +45,7 @@ def _reap_finished() -> None:
                 _UNREAPED.remove(child)
             except ValueError:
                 pass
+
 
 @dataclass
 class Launch:
@@ -96,6 +98,7 @@ class Launch:
             os.close(self.reply_fd)
             self.reply_fd = -1
 
+
 @dataclass
 class Sandbox:
     """One sandbox seen from the grader: its scratch folder and the grader's ends of its pipes.
@@ -131,12 +134,19 @@ class Sandbox:
                     pass
                 setattr(self, name, -1)
 
+
 def _datasets_key(datasets_dir: Path | str | None) -> str | None:
     return str(Path(datasets_dir).resolve()) if datasets_dir is not None and Path(datasets_dir).is_dir() else None
 
+
 def sandbox_params(
-    scratch: Path, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int,
-    skip_walls: tuple[str, ...] = (), warm_after: float | None = None,
+    scratch: Path,
+    datasets_dir: Path | None,
+    needs: tuple[str, ...],
+    memory_bytes: int,
+    file_bytes: int,
+    skip_walls: tuple[str, ...] = (),
+    warm_after: float | None = None,
 ) -> dict:
     """The first message a sandbox supervisor reads: where and under which limits it will run,
     and which modules to load before its walls go up. Nothing of any job. ``warm_after``: how
@@ -155,13 +165,22 @@ def sandbox_params(
         "preload": list(needs),
     } | ({"warm_after": float(warm_after)} if warm_after is not None else {})
 
+
 def sandbox_job(job: Job) -> dict:
     """The second message: the job itself (the supervisor hands it to the learner's process)."""
     return job.as_message() | {"timeout": job.timeout}
 
+
 def start_sandbox(
-    launch, datasets_dir: Path | None, needs: tuple[str, ...], memory_bytes: int, file_bytes: int,
-    skip_walls: tuple[str, ...] = (), ahead: bool = False, loaded: tuple[str, ...] = (), warm_after: float | None = None,
+    launch,
+    datasets_dir: Path | None,
+    needs: tuple[str, ...],
+    memory_bytes: int,
+    file_bytes: int,
+    skip_walls: tuple[str, ...] = (),
+    ahead: bool = False,
+    loaded: tuple[str, ...] = (),
+    warm_after: float | None = None,
 ) -> Sandbox:
     """Start a sandbox supervisor through ``launch(job_r, report_w, output_w) -> Launch``.
 
@@ -193,10 +212,12 @@ def start_sandbox(
         raise
     return Sandbox(scratch, job_w, report_r, output_r, params["datasets"], frozenset(needs) | frozenset(loaded), launched, ahead)
 
+
 def _write_fully(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
 
 def run_in_sandbox(sandbox: Sandbox, job: Job, fresh=None, handed_over=None) -> RunResult:
     """Give ``job`` to a started sandbox and collect its report. The sandbox is used up: whatever
@@ -213,6 +234,7 @@ def run_in_sandbox(sandbox: Sandbox, job: Job, fresh=None, handed_over=None) -> 
         if not sandbox.ahead or fresh is None:
             raise
     return _finish(fresh(), job)
+
 
 def _finish(sandbox: Sandbox, job: Job, handed_over=None) -> RunResult:
     try:
@@ -249,6 +271,7 @@ def _finish(sandbox: Sandbox, job: Job, handed_over=None) -> RunResult:
         sandbox.close_fds()
         _remove(sandbox.scratch)
 
+
 def discard_sandbox(sandbox: Sandbox, wait: float = 2.0) -> None:
     """Take down a sandbox that will get no job; nothing of it is left when this returns.
 
@@ -274,6 +297,7 @@ def discard_sandbox(sandbox: Sandbox, wait: float = 2.0) -> None:
         sandbox.close_fds()
         _remove(sandbox.scratch)
 
+
 def _ended(fd: int, wait: float) -> bool:
     """Read (and drop) what is in a pipe until its writers are all gone; False if ``wait`` ran out."""
     import select
@@ -288,9 +312,11 @@ def _ended(fd: int, wait: float) -> bool:
     except OSError:
         return True
 
+
 def run_supervised(job: Job, launch, memory_bytes: int, file_bytes: int, skip_walls: tuple[str, ...] = ()) -> RunResult:
     """One run in a sandbox started for it through ``launch`` (see :func:`start_sandbox`)."""
     return run_in_sandbox(start_sandbox(launch, job.datasets_dir, job.needs, memory_bytes, file_bytes, skip_walls), job)
+
 
 def _collect(job_w: int, message: bytes, report_r: int, output_r: int, deadline: float) -> tuple[bytes, bytes, bool]:
     """Write the job, read the report and the raw output until the report closes or time runs out."""
@@ -361,6 +387,7 @@ def _collect(job_w: int, message: bytes, report_r: int, output_r: int, deadline:
                     pass
     return b"".join(report), b"".join(output), timed_out
 
+
 def _strict_json(data: bytes, max_nodes: int) -> Any:
     """JSON as plain data: no NaN or Infinity literals, nothing but str/int/float/bool/None/list/dict,
     and no more than ``max_nodes`` values (counted before any is built)."""
@@ -371,6 +398,7 @@ def _strict_json(data: bytes, max_nodes: int) -> Any:
     if evidence.json_nodes(data) > max_nodes:
         raise ValueError("more values than the run could have sent")
     return json.loads(data.decode("utf-8"), parse_constant=refuse)
+
 
 def _result_from_report(report: bytes, output: bytes, job: Job) -> RunResult:
     """The supervisor's report (trusted envelope) and the learner process's evidence (a claim)."""
@@ -430,11 +458,13 @@ def _result_from_report(report: bytes, output: bytes, job: Job) -> RunResult:
     run.walls = walls
     return run
 
+
 def _kill_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
 
 def _remove(scratch: Path) -> None:
     """Remove a run's scratch folder if it is still there, whatever the learner did to the
@@ -447,6 +477,7 @@ def _remove(scratch: Path) -> None:
     except OSError:
         pass
     _remove_tree(str(scratch))
+
 
 def _remove_tree(root: str) -> None:
     """``shutil.rmtree`` that makes folders inside ``root`` writable when it must, and nothing else."""
@@ -466,6 +497,7 @@ def _remove_tree(root: str) -> None:
 
     shutil.rmtree(root, onerror=retry)
 
+
 def sandbox_env() -> dict[str, str]:
     """The environment a sandbox supervisor starts with: nothing of the user's but PATH."""
     return {
@@ -480,6 +512,7 @@ def sandbox_env() -> dict[str, str]:
         "NUMEXPR_NUM_THREADS": "1",
         "MPLBACKEND": "Agg",
     }
+
 
 def discard_at_exit(owner: Any, sandbox: Sandbox) -> None:
     """Take ``sandbox`` down when the interpreter exits (or ``owner`` is collected), unless it

@@ -59,6 +59,7 @@ class InProcessRunner:
     def close(self) -> None:
         pass
 
+
 def default_runner(warm: bool | None = None, one_at_a_time: bool = False) -> Runner:
     """The runner for this platform.
 

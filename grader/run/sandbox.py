@@ -12,7 +12,8 @@ import io
 import os
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import evidence
 
@@ -22,8 +23,10 @@ SETUP_FILE = "<setup>"
 
 MAX_OUTPUT = 64_000  # characters of printed output kept
 
+
 class StepBudgetExceeded(BaseException):
     """Raised inside learner code (Pyodide) when it ran too many lines."""
+
 
 class _Capped(io.TextIOBase):
     """A stdout that keeps the first ``limit`` characters and counts the rest."""
@@ -50,6 +53,7 @@ class _Capped(io.TextIOBase):
     def getvalue(self) -> str:
         return "".join(self.parts)
 
+
 def describe_error(exc: BaseException, source: str, filename: str = LEARNER_FILE) -> dict:
     """An exception as plain data, pointing at the learner's own line."""
     line = None
@@ -68,6 +72,7 @@ def describe_error(exc: BaseException, source: str, filename: str = LEARNER_FILE
     except Exception:
         message = ""
     return {"type": type(exc).__name__, "message": message[:500], "line": line if type(line) is int else None, "text": text[:200]}
+
 
 def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[dict | None], None] | None = None) -> dict:
     """Run a job in this process and return its evidence (a JSON-ready dict).
@@ -121,6 +126,7 @@ def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[di
     finally:
         sys.stdout, sys.stderr = real_stdout, real_stderr
     return _finish(result, out, started)
+
 
 def _collect(job: dict, namespace: dict, source: str, result: dict, tracer, encode) -> None:
     for name in job.get("variables", []):
@@ -181,11 +187,13 @@ def _unstash(fd: int | None) -> list[str]:
         return []
     return calls if type(calls) is list and all(type(c) is str for c in calls) else []
 
+
 def _finish(result: dict, out: _Capped, started: float) -> dict:
     result["stdout"] = out.getvalue()
     result["stdout_dropped"] = out.dropped
     result["duration_ms"] = int((time.perf_counter() - started) * 1000)
     return result
+
 
 def step_tracer(budget: int):
     """A trace function that stops learner code after ``budget`` lines, and keeps stopping it

@@ -28,7 +28,8 @@ import signal
 import struct
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import evidence
 from .guard import REFUSED, install_guard
@@ -45,14 +46,17 @@ LEARNER_MODULES = ("qala.grader.plot",)
 
 FRAME = struct.Struct(">cI")  # kind, length: the learner process's messages to its supervisor
 
+
 def _frame(kind: bytes, payload: bytes) -> bytes:
     return FRAME.pack(kind, len(payload)) + payload
+
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
 
 def _learner_process(params: dict, job_fd: int, channel: int, output: int, isolated: bool, nobody: bool, walls) -> None:
     """The learner's process, from fork to exit: every wall first, then — once the job is
@@ -89,8 +93,15 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
         os.environ.clear()
         os.environ.update(
             {
-                "HOME": work, "TMPDIR": tmp, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
-                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg",
+                "HOME": work,
+                "TMPDIR": tmp,
+                "PATH": "/usr/bin:/bin",
+                "LANG": "C.UTF-8",
+                "PYTHONIOENCODING": "utf-8",
+                "OPENBLAS_NUM_THREADS": "1",
+                "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1",
+                "MPLBACKEND": "Agg",
             }
         )
         import tempfile
@@ -139,6 +150,7 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
         os._exit(3)
     os._exit(0)
 
+
 def _preload(modules: list[str]) -> None:
     for module in modules:
         if module not in sys.modules:
@@ -146,6 +158,7 @@ def _preload(modules: list[str]) -> None:
                 __import__(module)
             except Exception:
                 pass  # the learner's own import will say what is wrong
+
 
 def _await_job(fd: int, warm_after: float = WARM_UP_AFTER) -> dict | None:
     """The job, read from the supervisor up to end-of-file; None if it sends none."""
@@ -158,6 +171,7 @@ def _await_job(fd: int, warm_after: float = WARM_UP_AFTER) -> dict | None:
         chunks.append(chunk)
     os.close(fd)
     return json.loads(b"".join(chunks)) if chunks else None
+
 
 def _warm_while_waiting(fd: int, after: float = WARM_UP_AFTER) -> None:
     """Until the job arrives, run :func:`warm_up_steps` and a trivial job of Qala's own here.
@@ -191,6 +205,7 @@ def _warm_while_waiting(fd: int, after: float = WARM_UP_AFTER) -> None:
                 step()
             except Exception:  # a warm-up that fails costs speed, never a run
                 return
+
 
 def warm_up_steps(pandas: Any) -> list[Callable[[], Any]]:
     """Small pandas operations that most lessons use, on made-up data, in short steps (each a
@@ -238,7 +253,7 @@ def warm_up_steps(pandas: Any) -> list[Callable[[], Any]]:
 
     def count() -> None:
         made["frame"]["district"].value_counts()
-        pandas.to_datetime(made["frame"]["when"].astype(str)).dt.month
+        _ = pandas.to_datetime(made["frame"]["when"].astype(str)).dt.month  # warms the .dt accessor
 
     def merge() -> None:
         frame = made["frame"]
@@ -253,6 +268,7 @@ def warm_up_steps(pandas: Any) -> list[Callable[[], Any]]:
         made["frame"].describe()
 
     return [read, read_some, group, pick, show, encode, aggregate, by_year, clean, count, merge, pivot, summarise]
+
 
 def _forget_native() -> None:
     """Make native escapes a little harder to reach from learner code (seccomp holds regardless).
@@ -275,9 +291,10 @@ def _forget_native() -> None:
     internal = sys.modules.get("numpy._core._internal") or sys.modules.get("numpy.core._internal")
     if internal is not None and hasattr(internal, "ctypes"):
         try:
-            internal.ctypes = None
+            internal.ctypes = None  # type: ignore[attr-defined]  # numpy sets it when ctypes is there
         except Exception:
             pass
+
 
 def _open_fds() -> list[int]:
     try:
@@ -286,6 +303,7 @@ def _open_fds() -> list[int]:
         import resource
 
         return list(range(3, min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 4096)))
+
 
 def supervise(job_fd: int, report_fd: int, output_fd: int) -> None:
     """Put up a sandbox, wait for its job on ``job_fd``, run it under every wall this machine
@@ -337,6 +355,7 @@ def supervise(job_fd: int, report_fd: int, output_fd: int) -> None:
         _remove_scratch(run["scratch"])  # the grader removes it too; this covers a grader that was killed
     finally:
         os._exit(0)
+
 
 def _prepare_and_run(job_fd: int, report_fd: int, output_fd: int, walls, header: dict, run: dict) -> None:
     """The supervisor's work: the walls, the learner's process, the job handed over, the run watched."""
@@ -415,6 +434,7 @@ def _prepare_and_run(job_fd: int, report_fd: int, output_fd: int, walls, header:
         if pidfd is not None:
             os.close(pidfd)
 
+
 def _let_go_of_output(output_fd: int) -> None:
     """Point this process's stdout and stderr away from the run's output pipe and close it."""
     try:
@@ -426,6 +446,7 @@ def _let_go_of_output(output_fd: int) -> None:
             os.close(output_fd)
     except OSError:
         pass
+
 
 class _JobPipe:
     """The grader's job pipe, as the supervisor reads it: one line of the sandbox's parameters
@@ -477,6 +498,7 @@ class _JobPipe:
                 return None
         return bytes(self.buffer)
 
+
 def _remove_scratch(path: str | None) -> None:
     """Take the run's view down (in this private mount namespace) and remove its folder."""
     if not path or not os.path.isabs(path) or not os.path.basename(path).startswith("qala-run-"):
@@ -504,11 +526,13 @@ def _remove_scratch(path: str | None) -> None:
 
     shutil.rmtree(path, onerror=retry)
 
+
 def _nobody_fits(params: dict) -> bool:
     from . import confine
 
     needed = confine.View.python_paths() + ([params["datasets"]] if params.get("datasets") else [])
     return confine.nobody_can_use(needed)
+
 
 def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict, pidfd: int | None) -> bytes:
     """Read the learner process's frames, keep its clock, reap it. Returns the evidence bytes."""
@@ -553,7 +577,9 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict,
                 exited = (status, usage)
     if header.get("done"):
         os.close(channel)
-        return bytes(_take_frame(buffer)[1])
+        frame = _take_frame(buffer)
+        assert frame is not None  # "done" means a whole evidence frame is in the buffer (_whole_evidence)
+        return bytes(frame[1])
     if exited is None:
         os.kill(pid, signal.SIGKILL)
         exited = os.wait4(pid, 0)[1:]
@@ -594,12 +620,14 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict,
         return b""
     return bytes(body)
 
+
 def _whole_evidence(buffer: bytearray) -> bool:
     """Whether ``buffer`` holds exactly one whole E frame and nothing after it."""
     if len(buffer) < FRAME.size:
         return False
     kind, length = FRAME.unpack_from(buffer)
     return kind == b"E" and len(buffer) == FRAME.size + length
+
 
 def _take_early_frames(buffer: bytearray, frames: list, header: dict) -> bool:
     """Take the "ready" and "setup" frames — sent before any learner code ran — off the buffer.
@@ -628,6 +656,7 @@ def _take_early_frames(buffer: bytearray, frames: list, header: dict) -> bool:
             header["garbled"] = True
     return became_ready
 
+
 def _take_frame(buffer: bytearray) -> tuple[bytes, bytes] | None:
     if len(buffer) < FRAME.size:
         return None
@@ -638,11 +667,13 @@ def _take_frame(buffer: bytearray) -> tuple[bytes, bytes] | None:
     del buffer[: FRAME.size + length]
     return kind, body
 
+
 def main() -> int:
     """One-run entry (``python -I -m qala.grader.run.supervisor``): the job pipe on stdin, the report to a pipe."""
     report_fd = int(os.environ[REPORT_FD_ENV])
     supervise(0, report_fd, output_fd=1)
     return 0  # not reached
+
 
 if __name__ == "__main__":
     sys.exit(main())

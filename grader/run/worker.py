@@ -87,7 +87,7 @@ class WorkerRunner:
 
     def __post_init__(self) -> None:
         self._oneshot = ProcessRunner(self.memory_bytes, self.file_bytes, self.python, self.skip_walls)
-        self._finalizer = None
+        self._finalizer: weakref.finalize | None = None
 
     # -- lifecycle
 
@@ -166,7 +166,7 @@ class WorkerRunner:
                 if not chunk:
                     raise WorkerGone(f"the worker exited while starting (code {self._process.poll()})")
                 line += chunk
-        except (OSError, socket.timeout) as exc:
+        except (TimeoutError, OSError) as exc:
             raise WorkerGone(f"the worker did not start: {exc}") from exc
         finally:
             self._socket.settimeout(None)
@@ -215,8 +215,15 @@ class WorkerRunner:
                 return stale
         try:
             self._next = start_sandbox(
-                self._send, datasets_dir, needs, self.memory_bytes, self.file_bytes, self.skip_walls,
-                ahead=True, loaded=LOADED, warm_after=self.warm_after,
+                self._send,
+                datasets_dir,
+                needs,
+                self.memory_bytes,
+                self.file_bytes,
+                self.skip_walls,
+                ahead=True,
+                loaded=LOADED,
+                warm_after=self.warm_after,
             )
         except (OSError, WorkerGone):
             return stale

@@ -137,7 +137,7 @@ def read_export(path: Path, tr: Translator | None = None) -> ExportFile:
     if len(raw_attempts) > MAX_ATTEMPTS:
         raise ExportError(tr.t("it has {n} attempts; a report reads at most {limit} per learner", n=len(raw_attempts), limit=MAX_ATTEMPTS))
     attempts = [_attempt(number, raw, tr) for number, raw in enumerate(raw_attempts, start=1)]
-    progress = data.get("progress") if isinstance(data.get("progress"), dict) else {}
+    progress: dict[str, Any] = data["progress"] if isinstance(data.get("progress"), dict) else {}
     claimed_xp = progress.get("xp")
     if not _whole(claimed_xp):
         claimed_xp = sum(a.xp for a in attempts)
@@ -145,9 +145,9 @@ def read_export(path: Path, tr: Translator | None = None) -> ExportFile:
     for badge in progress.get("badges", []) if isinstance(progress.get("badges"), list) else []:
         if isinstance(badge, dict) and isinstance(badge.get("id"), str):
             badges.append(badge["id"][:100])
-    language = data.get("language") if isinstance(data.get("language"), str) else ""
-    exported_at = data.get("exported_at") if isinstance(data.get("exported_at"), str) else ""
-    return ExportFile(path, _clean_name(learner["name"]), course, language[:10], exported_at[:40], tuple(attempts), int(claimed_xp), tuple(badges))
+    language: str = data["language"] if isinstance(data.get("language"), str) else ""
+    exported_at: str = data["exported_at"] if isinstance(data.get("exported_at"), str) else ""
+    return ExportFile(path, _clean_name(learner["name"]), course, language[:10], exported_at[:40], tuple(attempts), int(claimed_xp or 0), tuple(badges))
 
 
 def _whole(value: Any) -> bool:
@@ -275,7 +275,7 @@ class ClassReport:
 
     @property
     def attempts(self) -> int:
-        return sum(l.attempts for l in self.learners)
+        return sum(learner.attempts for learner in self.learners)
 
     def struggles(self, limit: int = 10) -> list[ExerciseSummary]:
         hard = [e for e in self.exercises if e.failed_attempts]
@@ -296,7 +296,7 @@ class ClassReport:
                 "disagreements": len(self.disagreements),
                 "unreadable_files": len(self.problems),
             },
-            "learners": [l.as_json() for l in self.learners],
+            "learners": [learner.as_json() for learner in self.learners],
             "exercises": [e.as_json() for e in self.exercises],
             "struggles": [{"lesson": e.lesson, "exercise": e.exercise} for e in self.struggles()],
             "disagreements": [d.as_json() for d in self.disagreements],
@@ -312,7 +312,14 @@ class ClassReport:
 def _exercise(course: Course, lesson_id: str, exercise_id: str) -> tuple[Lesson, Exercise] | None:
     lesson = course.lesson(lesson_id)
     exercise = lesson.exercise(exercise_id) if lesson else None
-    return (lesson, exercise) if exercise else None
+    return (lesson, exercise) if lesson is not None and exercise is not None else None
+
+
+def _known_exercise(course: Course, lesson_id: str, exercise_id: str) -> tuple[Lesson, Exercise]:
+    """An exercise the regrade already knows is in the course (only those are regraded)."""
+    found = _exercise(course, lesson_id, exercise_id)
+    assert found is not None, (lesson_id, exercise_id)
+    return found
 
 
 def require_walls(grader: Grader, tr: Translator) -> None:
@@ -321,11 +328,16 @@ def require_walls(grader: Grader, tr: Translator) -> None:
     result = grader.runner.run(Job(source="x = 1", variables=("x",), timeout=30))
     held = set((result.walls or {}).get("held", ()))
     if not result.ok or any(wall not in held for wall in WALLS_FOR_OTHERS):
-        raise TooFewWalls(tr.t("This machine cannot wall off other people's code (no user namespaces here), so qala report does not run it: regrade on a machine that allows them (see docs/SECURITY.md)."))
+        raise TooFewWalls(
+            tr.t(
+                "This machine cannot wall off other people's code (no user namespaces here), so qala report does not run it: regrade on a machine that allows them (see docs/SECURITY.md)."
+            )
+        )
 
 
-def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translator, jobs: int | None = None,
-                 file_budget: float = FILE_BUDGET_SECONDS) -> ClassReport:
+def build_report(
+    course: Course, grader: Grader, paths: list[Path], tr: Translator, jobs: int | None = None, file_budget: float = FILE_BUDGET_SECONDS
+) -> ClassReport:
     """Read every file, regrade every attempt (in parallel), and summarise the class.
 
     Raises TooFewWalls, before running anything of anyone's, where the sandbox cannot hold it.
@@ -340,7 +352,12 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
             problems.append((str(path), str(exc)))
             continue
         if export.course != course.info.id:
-            problems.append((str(path), tr.t("exported from the course {theirs!r}, but this course is {ours!r}: use --course", theirs=export.course[:60], ours=course.info.id)))
+            problems.append(
+                (
+                    str(path),
+                    tr.t("exported from the course {theirs!r}, but this course is {ours!r}: use --course", theirs=export.course[:60], ours=course.info.id),
+                )
+            )
             continue
         files.append(export)
 
@@ -355,8 +372,15 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
     spent: dict[int, float] = {}  # seconds of runs per file (by its index)
     regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget)
     stopped = [
-        (str(files[i].path), tr.t("stopped: its programs used up the {seconds} seconds of run time a file may take; the attempts after that were not regraded", seconds=int(file_budget)))
-        for i in sorted(spent) if spent[i] >= file_budget
+        (
+            str(files[i].path),
+            tr.t(
+                "stopped: its programs used up the {seconds} seconds of run time a file may take; the attempts after that were not regraded",
+                seconds=int(file_budget),
+            ),
+        )
+        for i in sorted(spent)
+        if spent[i] >= file_budget
     ]
 
     learners, disagreements = [], []
@@ -373,13 +397,21 @@ def build_report(course: Course, grader: Grader, paths: list[Path], tr: Translat
         for exercise in lesson.exercises:
             stats = per_exercise.get((lesson.id, exercise.id), {})
             checks: Counter = stats.get("checks", Counter())
-            common, count = (checks.most_common(1)[0] if checks else ("", 0))
-            exercises.append(ExerciseSummary(
-                lesson.id, exercise.id, text.exercises[exercise.id].title,
-                len(stats.get("attempted", ())), len(stats.get("passed", ())),
-                stats.get("attempts", 0), stats.get("failed", 0), common, count,
-                stats.get("messages", {}).get(common, ""),
-            ))
+            common, count = checks.most_common(1)[0] if checks else ("", 0)
+            exercises.append(
+                ExerciseSummary(
+                    lesson.id,
+                    exercise.id,
+                    text.exercises[exercise.id].title,
+                    len(stats.get("attempted", ())),
+                    len(stats.get("passed", ())),
+                    stats.get("attempts", 0),
+                    stats.get("failed", 0),
+                    common,
+                    count,
+                    stats.get("messages", {}).get(common, ""),
+                )
+            )
     return ClassReport(
         course=course.info.id,
         course_title=pick(course.info.title, tr.language),
@@ -400,7 +432,7 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
     broken: dict[tuple[str, str], str] = {}
 
     def warm(key: tuple[str, str]) -> None:
-        lesson, exercise = _exercise(course, *key)
+        lesson, exercise = _known_exercise(course, *key)
         missing = grader.missing_modules(lesson)
         if missing:
             broken[key] = tr.t("{modules} is not installed here", modules=", ".join(missing))
@@ -412,7 +444,7 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
 
     # Reference runs first, one per exercise, so the attempts never race to compute them.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(warm, sorted({(l, e) for l, e, _ in owners})))
+        list(pool.map(warm, sorted({(lesson_id, e) for lesson_id, e, _ in owners})))
     slow: Counter = Counter()
     lock = threading.Lock()
 
@@ -425,7 +457,7 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
                 return key, Regrade(False, (), "", tr.t("skipped: this learner's programs kept hitting the time limit"))
             if all(spent.get(i, 0.0) >= budget for i in owners[key]):
                 return key, Regrade(False, (), "", tr.t("skipped: this file used up its time budget"))
-        lesson, exercise = _exercise(course, lesson_id, exercise_id)
+        lesson, exercise = _known_exercise(course, lesson_id, exercise_id)
         started = time.monotonic()
         try:
             grade = grader.grade(lesson, exercise, code, tr)
@@ -460,12 +492,23 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
     name, file = export.learner, str(export.path)
 
     def disagree(attempt: ClaimedAttempt, kind: str, regraded: bool | None, xp: int, regrade: Regrade | None = None) -> None:
-        found.append(Disagreement(
-            name, file, attempt.number, attempt.lesson, attempt.exercise, attempt.at, kind,
-            attempt.passed, regraded, attempt.xp, xp,
-            (regrade.failed[0] if regrade and regrade.failed else ""),
-            (regrade.error or regrade.message) if regrade else "",
-        ))
+        found.append(
+            Disagreement(
+                name,
+                file,
+                attempt.number,
+                attempt.lesson,
+                attempt.exercise,
+                attempt.at,
+                kind,
+                attempt.passed,
+                regraded,
+                attempt.xp,
+                xp,
+                (regrade.failed[0] if regrade and regrade.failed else ""),
+                (regrade.error or regrade.message) if regrade else "",
+            )
+        )
 
     for attempt in export.attempts:
         key = (attempt.lesson, attempt.exercise)
@@ -488,7 +531,9 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
         hints[key] = max(hints.get(key, 0), attempt.hints_used)
         base = rewards.exercise_xp(pair[1], rules)
         xp = rewards.award(rewards.Progress(progress.attempts, dict(hints)), *key, base, passed, rules)
-        progress = rewards.Progress(progress.attempts + (rewards.AttemptSummary(*key, passed, xp, attempt.hints_used, attempt.at, attempt.local_date),), dict(hints))
+        progress = rewards.Progress(
+            progress.attempts + (rewards.AttemptSummary(*key, passed, xp, attempt.hints_used, attempt.at, attempt.local_date),), dict(hints)
+        )
         if regrade.error:
             disagree(attempt, "not_regraded", None, xp, regrade)
         elif passed != attempt.passed:
@@ -500,7 +545,7 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
     for lesson in course.ordered_lessons():
         if rewards.lesson_done(lesson, passed_set):
             lessons[lesson.id] = "done"
-        elif any(l == lesson.id for l, _ in progress.attempted()):
+        elif any(attempted == lesson.id for attempted, _ in progress.attempted()):
             lessons[lesson.id] = "started"
     earned = [b.id for b in course.info.badges if rewards.badge_earned(b, course, progress)]
     confirmed = [b for b in earned if course_badge_rule(course, b) not in CLAIMED_RULES]
@@ -529,7 +574,9 @@ def course_badge_rule(course: Course, badge_id: str) -> str:
 
 
 def claims_note(tr: Translator) -> str:
-    return tr.t("Verdicts are regraded. Taken from the files as claimed, not confirmed: the dates of attempts (streaks), the hints used and the order of attempts (first-try bonus). XP and the badges computed from them rest on those claims.")
+    return tr.t(
+        "Verdicts are regraded. Taken from the files as claimed, not confirmed: the dates of attempts (streaks), the hints used and the order of attempts (first-try bonus). XP and the badges computed from them rest on those claims."
+    )
 
 
 def kind_text(kind: str, tr: Translator) -> str:
@@ -554,15 +601,28 @@ def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) 
     def escape(text: Any) -> str:
         return rich_escape(shown(text))
 
-    console.print(f"[bold]{escape(tr.t('Class report: {course}', course=report.course_title))}[/]  "
-                  + escape(", ".join((
-                      tr.nt("{n} learner", "{n} learners", len(report.learners)),
-                      tr.nt("{n} attempt", "{n} attempts", report.attempts),
-                      tr.nt("{n} program regraded", "{n} programs regraded", report.runs),
-                  ))))
+    console.print(
+        f"[bold]{escape(tr.t('Class report: {course}', course=report.course_title))}[/]  "
+        + escape(
+            ", ".join(
+                (
+                    tr.nt("{n} learner", "{n} learners", len(report.learners)),
+                    tr.nt("{n} attempt", "{n} attempts", report.attempts),
+                    tr.nt("{n} program regraded", "{n} programs regraded", report.runs),
+                )
+            )
+        )
+    )
     if report.learners:
         # One mark per lesson, in course order, keeps the table narrow enough for any terminal.
-        table = Table(title=tr.t("Who finished what"), title_justify="left", caption=escape(tr.t("Lessons in course order: {lessons}. ✔ done, ◐ started, · not yet.", lessons=", ".join(l for l, _ in report.lessons))), caption_justify="left")
+        table = Table(
+            title=tr.t("Who finished what"),
+            title_justify="left",
+            caption=escape(
+                tr.t("Lessons in course order: {lessons}. ✔ done, ◐ started, · not yet.", lessons=", ".join(lesson_id for lesson_id, _ in report.lessons))
+            ),
+            caption_justify="left",
+        )
         table.add_column(tr.t("learner"), overflow="fold")
         table.add_column(tr.t("passed"), justify="right")
         table.add_column(tr.t("lessons"), overflow="fold")
@@ -570,8 +630,10 @@ def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) 
         table.add_column(tr.t("claimed XP"), justify="right")
         table.add_column("⚠", justify="right")
         total = len(report.exercises)
-        for learner in sorted(report.learners, key=lambda l: (-l.passed, l.name.lower())):
-            marks = "".join({"done": "[green]✔[/]", "started": "[yellow]◐[/]"}.get(learner.lessons.get(l, ""), "[dim]·[/]") for l, _ in report.lessons)
+        for learner in sorted(report.learners, key=lambda learner: (-learner.passed, learner.name.lower())):
+            marks = "".join(
+                {"done": "[green]✔[/]", "started": "[yellow]◐[/]"}.get(learner.lessons.get(lesson_id, ""), "[dim]·[/]") for lesson_id, _ in report.lessons
+            )
             claimed = str(learner.claimed_xp) if learner.claimed_xp == learner.xp else f"[red]{learner.claimed_xp}[/]"
             flags = f"[red]{learner.disagreements}[/]" if learner.disagreements else "0"
             table.add_row(escape(learner.name), f"{learner.passed}/{total}", marks, str(learner.xp), claimed, flags)
@@ -601,7 +663,9 @@ def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) 
         console.print(escape(tr.t("Every regraded attempt agrees with what its file claims.")))
     on_claims = [(learner.name, learner.badges_on_claims) for learner in report.learners if learner.badges_on_claims]
     if on_claims:
-        console.print(escape(tr.t("Badges that rest on what the files claim: {list}", list="; ".join(f"{name}: {', '.join(badges)}" for name, badges in on_claims))))
+        console.print(
+            escape(tr.t("Badges that rest on what the files claim: {list}", list="; ".join(f"{name}: {', '.join(badges)}" for name, badges in on_claims)))
+        )
     console.print(f"[dim]{escape(claims_note(tr))}[/]")
     for file, reason in report.stopped:
         console.print(f"[red]{escape(file)}: {escape(reason)}[/]")
@@ -641,7 +705,9 @@ def _bar_chart(rows: list[tuple[str, float, float]], title: str, legend: tuple[s
         y = top + i * (bar_h + gap)
         shown = label if len(label) <= 34 else label[:33] + "…"
         parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{html.escape(shown)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{total * scale:.1f}" height="{bar_h}" fill="#9ec5fe"><title>{html.escape(label)}: {_fmt(part)} / {_fmt(total)}</title></rect>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{total * scale:.1f}" height="{bar_h}" fill="#9ec5fe"><title>{html.escape(label)}: {_fmt(part)} / {_fmt(total)}</title></rect>'
+        )
         parts.append(f'<rect x="{label_w}" y="{y}" width="{part * scale:.1f}" height="{bar_h}" fill="#0a58ca"/>')
         parts.append(f'<text x="{label_w + total * scale + 6:.1f}" y="{y + 12}">{_fmt(part)} / {_fmt(total)}</text>')
     parts.append("</svg>")
@@ -666,7 +732,9 @@ def _histogram(values: list[int], title: str, width: int = 760, height: int = 22
         h = (height - bottom - top) * count / tallest if tallest else 0
         x = left + i * bar_w
         start, end = low + i * step, low + (i + 1) * step - 1
-        parts.append(f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="#1a7f37"><title>{start}–{end} XP: {count}</title></rect>')
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="#1a7f37"><title>{start}–{end} XP: {count}</title></rect>'
+        )
         if count:
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom - h - 3:.1f}" text-anchor="middle">{count}</text>')
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 15}" text-anchor="middle">{start}–{end}</text>')
@@ -713,8 +781,10 @@ def render_html(report: ClassReport, tr: Translator) -> str:
         out.append("<table><thead><tr>")
         out.append(f"<th>{e(tr.t('learner'))}</th><th>{e(tr.t('exercises passed'))}</th>")
         out += [f'<th title="{e(title)}">{e(lesson)}</th>' for lesson, title in report.lessons]
-        out.append(f"<th>{e(tr.t('XP (regraded)'))}</th><th>{e(tr.t('XP claimed'))}</th><th>{e(tr.t('badges'))}</th><th>{e(tr.t('disagreements'))}</th></tr></thead><tbody>")
-        for learner in sorted(report.learners, key=lambda l: (-l.passed, l.name.lower())):
+        out.append(
+            f"<th>{e(tr.t('XP (regraded)'))}</th><th>{e(tr.t('XP claimed'))}</th><th>{e(tr.t('badges'))}</th><th>{e(tr.t('disagreements'))}</th></tr></thead><tbody>"
+        )
+        for learner in sorted(report.learners, key=lambda learner: (-learner.passed, learner.name.lower())):
             out.append(f'<tr><td title="{e(learner.file)}">{e(learner.name)}</td><td class="n">{learner.passed}/{total_ex}</td>')
             for lesson, _ in report.lessons:
                 state = learner.lessons.get(lesson, "")
@@ -722,7 +792,9 @@ def render_html(report: ClassReport, tr: Translator) -> str:
                 out.append(f'<td class="{state or "none"}">{label}</td>')
             claimed_class = "n" if learner.claimed_xp == learner.xp else "n bad"
             unearned = [b for b in learner.claimed_badges if b not in learner.badges]
-            badges = e(", ".join(learner.badges)) + (f' <span class="bad">{e(tr.t("claimed but not earned: {badges}", badges=", ".join(unearned)))}</span>' if unearned else "")
+            badges = e(", ".join(learner.badges)) + (
+                f' <span class="bad">{e(tr.t("claimed but not earned: {badges}", badges=", ".join(unearned)))}</span>' if unearned else ""
+            )
             if learner.badges_on_claims:
                 badges += f' <span class="muted">{e(tr.t("resting on claims: {badges}", badges=", ".join(learner.badges_on_claims)))}</span>'
             flag = f'<td class="n bad">{learner.disagreements}</td>' if learner.disagreements else '<td class="n">0</td>'
@@ -736,24 +808,38 @@ def render_html(report: ClassReport, tr: Translator) -> str:
     out.append(f"<h2>{e(tr.t('Where the class struggles'))}</h2>")
     struggles = report.struggles()
     if struggles:
-        out.append(_bar_chart([(f"{x.lesson}/{x.exercise}", float(x.attempts), float(x.failed_attempts)) for x in struggles], tr.t("Failed attempts"), (tr.t("attempts"), tr.t("failed attempts"))))
-        out.append(f"<table><thead><tr><th>{e(tr.t('exercise'))}</th><th>{e(tr.t('passed / tried'))}</th><th>{e(tr.t('failed attempts'))}</th><th>{e(tr.t('most common failing check'))}</th><th>{e(tr.t('what it says'))}</th></tr></thead><tbody>")
+        out.append(
+            _bar_chart(
+                [(f"{x.lesson}/{x.exercise}", float(x.attempts), float(x.failed_attempts)) for x in struggles],
+                tr.t("Failed attempts"),
+                (tr.t("attempts"), tr.t("failed attempts")),
+            )
+        )
+        out.append(
+            f"<table><thead><tr><th>{e(tr.t('exercise'))}</th><th>{e(tr.t('passed / tried'))}</th><th>{e(tr.t('failed attempts'))}</th><th>{e(tr.t('most common failing check'))}</th><th>{e(tr.t('what it says'))}</th></tr></thead><tbody>"
+        )
         for x in struggles:
-            out.append(f"<tr><td>{e(x.lesson)}/{e(x.exercise)}<br><span class=\"muted\">{e(x.title)}</span></td><td class=\"n\">{x.passed}/{x.attempted}</td><td class=\"n\">{x.failed_attempts}</td><td>{e(x.common_check)} ({x.common_count})</td><td>{e(x.common_message)}</td></tr>")
+            out.append(
+                f'<tr><td>{e(x.lesson)}/{e(x.exercise)}<br><span class="muted">{e(x.title)}</span></td><td class="n">{x.passed}/{x.attempted}</td><td class="n">{x.failed_attempts}</td><td>{e(x.common_check)} ({x.common_count})</td><td>{e(x.common_message)}</td></tr>'
+            )
         out.append("</tbody></table>")
     else:
         out.append(f"<p>{e(tr.t('No failed attempts.'))}</p>")
 
     out.append(f"<h2>{e(tr.t('XP in the class'))}</h2>")
-    out.append(_histogram([l.xp for l in report.learners], tr.t("XP in the class")))
+    out.append(_histogram([learner.xp for learner in report.learners], tr.t("XP in the class")))
 
     out.append(f"<h2>{e(tr.t('Attempts whose regrade disagrees with the file'))}</h2>")
     if report.disagreements:
-        out.append(f"<table><thead><tr><th>{e(tr.t('learner'))}</th><th>{e(tr.t('attempt'))}</th><th>{e(tr.t('claimed'))}</th><th>{e(tr.t('regraded'))}</th><th>{e(tr.t('why'))}</th></tr></thead><tbody>")
+        out.append(
+            f"<table><thead><tr><th>{e(tr.t('learner'))}</th><th>{e(tr.t('attempt'))}</th><th>{e(tr.t('claimed'))}</th><th>{e(tr.t('regraded'))}</th><th>{e(tr.t('why'))}</th></tr></thead><tbody>"
+        )
         for d in report.disagreements:
             regraded = f"{verdict_text(d.regraded_passed, tr)}, {d.regraded_xp} XP" if d.regraded_passed is not None else "—"
             why = kind_text(d.kind, tr) + (f" ({d.check}: {d.message})" if d.message else "")
-            out.append(f'<tr><td title="{e(d.file)}">{e(d.learner)}</td><td>#{d.attempt} {e(d.lesson)}/{e(d.exercise)}<br><span class="muted">{e(tr.t("claimed time: {at}", at=d.at))}</span></td><td>{e(verdict_text(d.claimed_passed, tr))}, {d.claimed_xp} XP</td><td class="bad">{e(regraded)}</td><td>{e(why)}</td></tr>')
+            out.append(
+                f'<tr><td title="{e(d.file)}">{e(d.learner)}</td><td>#{d.attempt} {e(d.lesson)}/{e(d.exercise)}<br><span class="muted">{e(tr.t("claimed time: {at}", at=d.at))}</span></td><td>{e(verdict_text(d.claimed_passed, tr))}, {d.claimed_xp} XP</td><td class="bad">{e(regraded)}</td><td>{e(why)}</td></tr>'
+            )
         out.append("</tbody></table>")
     else:
         out.append(f'<p class="ok">{e(tr.t("Every regraded attempt agrees with what its file claims."))}</p>')

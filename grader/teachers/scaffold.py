@@ -213,7 +213,8 @@ def _edited(text: str, track: str, lesson_id: str) -> str | None:
         return text[: at + last] + f", {quoted}" + text[at + last :]
     # One item per line: ours goes on a new line after the last item (and its comment), same indent.
     line_start = inside.rfind("\n", 0, last) + 1
-    indent = re.match(r"^[ \t]*", inside[line_start:]).group(0)
+    last_line = inside[line_start:]
+    indent = last_line[: len(last_line) - len(last_line.lstrip(" \t"))]
     line_end = inside.find("\n", last)
     line_end = len(inside) if line_end < 0 else line_end
     if inside[line_end - 1 : line_end] == "\r":

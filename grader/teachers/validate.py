@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..content.datasets import load_datasets
 from ..content.glossary import load_glossary
 from ..content.lesson_file import _toml_line, _toml_message
 from ..content.model import Course, Exercise, Lesson
-from ..errors import ContentError, GradingError, t
+from ..errors import ContentError, GradingError, UsageError, t
 from ..i18n import Translator
 from ..judge.checks import placeholder_starter
 from ..judge.grading import Grader
@@ -169,7 +170,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
             if graded.passed:
                 problem(t("case {case!r} should fail but passes every check"), where, case.line, case=case.name)
             elif case.failing:
-                result = next((f for f in graded.feedback if f.check == case.failing), None)
+                failing_result = next((f for f in graded.feedback if f.check == case.failing), None)
                 check = next((c for c in exercise.checks if c.id == case.failing), None)
                 if case.feedback and case.code.split() == exercise.starter.split() and check is not None and placeholder_starter(exercise.starter, check):
                     problem(
@@ -179,7 +180,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
                         case=case.name,
                     )
                     continue
-                if result is None or result.passed:
+                if failing_result is None or failing_result.passed:
                     problem(
                         t("case {case!r} should fail check {check!r}, but the failing checks are: {failing}"),
                         where,
@@ -188,7 +189,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
                         check=case.failing,
                         failing=", ".join(graded.failed_checks()),
                     )
-                elif case.feedback and case.feedback.lower() not in result.message.lower():
+                elif case.feedback and case.feedback.lower() not in failing_result.message.lower():
                     # The case's words are looked for in the English feedback, so that is the one quoted.
                     problem(
                         t("case {case!r}: the feedback of {check!r} should mention {words!r} but says: {feedback}"),
@@ -197,7 +198,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
                         case=case.name,
                         check=case.failing,
                         words=case.feedback,
-                        feedback=result.message,
+                        feedback=failing_result.message,
                     )
     return problems
 
@@ -209,8 +210,10 @@ def validate(
     cache_dir: Path | None = None,
     jobs: int | None = None,
     language: str = "en",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Validate a course, or only the lessons at ``only`` (files or folders inside it).
+    ``on_progress(done, total)`` hears of each exercise self-tested (a progress bar).
 
     The problems keep their message keys and are written in any language when shown
     (``problem.render(tr)``); ``language`` is the one the report will be read in, for the
@@ -287,11 +290,20 @@ def validate(
         ]
 
     workers = jobs or max(1, os.cpu_count() or 1)
+    done = [0]
+
+    def counted(item):
+        found = self_test(item)
+        done[0] += 1  # one thread at a time reaches here per item; the count is only shown
+        if on_progress is not None:
+            on_progress(done[0], len(work))
+        return found
+
     if workers == 1 or sys.platform == "emscripten":  # Pyodide cannot start threads
-        results = [self_test(item) for item in work]
+        results = [counted(item) for item in work]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(self_test, work))
+            results = list(pool.map(counted, work))
     for found in results:
         report.problems.extend(found)
     report.lessons += len([f for f in broken_files if f and (only is None or any(_inside(Path(f), Path(p)) for p in only))])
@@ -383,6 +395,8 @@ def validate_file_outside(path: Path, course_root: Path, **options) -> Report:
 
     path = Path(path)
     track = lesson_track(path)
+    if track is None:  # the command line says so before it gets here
+        raise UsageError(f"{path} has no track in its front matter")
     with tempfile.TemporaryDirectory(prefix="qala-validate-") as scratch:
         root = Path(scratch)
         (root / "course").mkdir()

@@ -8,6 +8,7 @@ import ast
 import re
 import shutil
 import sys
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ...content.lesson_file import ID
@@ -464,7 +465,7 @@ def _local_images(markdown: str) -> list[str]:
     return sorted({f for f in found if not re.match(r"^(https?:|data:)", f)})
 
 
-def _third_party(code: str, local_modules: set[str] = frozenset()) -> set[str]:
+def _third_party(code: str, local_modules: AbstractSet[str] = frozenset()) -> set[str]:
     """The modules beyond the standard library the code imports, without the notebook's own helper
     files and test-only modules. A submodule stays dotted (`matplotlib.pyplot`, `statsmodels.api`):
     the sandbox loads what `needs` names before its walls go up, and some submodules (scipy's,
@@ -801,7 +802,7 @@ def _verify_all(exercises: list[ExerciseDraft], runner, datasets_dir: Path, need
                     draft.fallback.why = why
                     retry.setdefault(id(exercise), []).append(draft.fallback)
                 else:
-                    why = getattr(draft, "why", "") or why
+                    why = draft.why or why
                     notes.append(
                         Note(
                             draft.cell,

@@ -44,7 +44,9 @@ def nbgrader_versions(source: str) -> tuple[str, str, str]:
             if inside:
                 problem = "BEGIN SOLUTION inside another solution region"
             inside = True
-            indent = re.match(r"^[ \t]*", line).group(0)
+            leading = re.match(r"^[ \t]*", line)
+            assert leading is not None  # a pattern of only `*` matches every string
+            indent = leading.group(0)
             student += [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError()"]
             continue
         if NB_END.match(line):
@@ -105,7 +107,7 @@ def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
         pending_cells.clear()
 
     for cell in cells:
-        nb = cell.meta.get("nbgrader") if isinstance(cell.meta.get("nbgrader"), dict) else {}
+        nb = cell.meta["nbgrader"] if isinstance(cell.meta.get("nbgrader"), dict) else {}
         grade, solution, task = bool(nb.get("grade")), bool(nb.get("solution")), bool(nb.get("task"))
         if cell.kind == "raw":
             items.append(Kept([cell.number], "a raw cell (not Markdown, not code)", cell.source, tr.t("a raw cell (not Markdown, not code)")))
@@ -131,9 +133,9 @@ def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
         # code cells
         if (solution and not grade) or (not nb and NB_BEGIN.search(cell.source)):
             if not seen_question:
-                before, prompt = _split_first_prompt(pending)
+                before, first_prompt = _split_first_prompt(pending)
                 intro.extend(before)
-                pending[:] = prompt
+                pending[:] = first_prompt
             seen_question = True
             source = _clean_code(cell, notes)
             reference, student, problem = nbgrader_versions(source)
@@ -205,6 +207,6 @@ def parse_nbgrader(cells: list[Cell], notes: Notes) -> Model:
     elif pending:
         items.append(("prose", "\n\n".join(pending)))
     for question in (i for i in items if isinstance(i, Question)):
-        points = [t.points for t in question.tests if t.points is not None]
-        question.points = sum(points) if points else None
+        test_points = [t.points for t in question.tests if t.points is not None]
+        question.points = sum(test_points) if test_points else None
     return Model("nbgrader", intro, items, notes)

@@ -122,8 +122,8 @@ def read_notebook(path: Path, tr: Translator | None = None) -> list[Cell]:
             source = "".join(source)
         if not isinstance(source, str):
             raise UsageError(tr.t("{path}: cell {number} has no readable source", path=path, number=number))
-        meta = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
-        outputs = raw.get("outputs") if isinstance(raw.get("outputs"), list) else []
+        meta = raw["metadata"] if isinstance(raw.get("metadata"), dict) else {}
+        outputs = raw["outputs"] if isinstance(raw.get("outputs"), list) else []
         kind, source = raw["cell_type"], source.replace("\r\n", "\n")
         fenced = OTTER_FENCE.match(source) if kind == "markdown" else None
         if fenced:  # otter's markers may be written as a Markdown cell fenced ```otter
@@ -205,7 +205,8 @@ MAGIC = re.compile(r"^[ \t]*([%!]|\?\??[A-Za-z_]|[A-Za-z_][\w.]*(\(\))?\?\??[ \t
 
 def _clean_code(cell: Cell, notes: Notes) -> str:
     """Code without IPython magics (%matplotlib, !pip), which plain Python cannot run."""
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for line in cell.source.split("\n"):
         (dropped if MAGIC.match(line) else kept).append(line)
     if dropped:

@@ -70,7 +70,9 @@ def otter_versions(source: str) -> tuple[str, str, bool]:
         if begin:
             region = "noprompt" if begin.group("noprompt") else "solution"
             if region == "solution":
-                student.append(re.match(r"^[ \t]*", line).group(0) + "...")
+                leading = re.match(r"^[ \t]*", line)
+                assert leading is not None  # a pattern of only `*` matches every string
+                student.append(leading.group(0) + "...")
             continue
         if OT_END.match(line):
             region = None
@@ -93,7 +95,9 @@ def otter_versions(source: str) -> tuple[str, str, bool]:
             if assignment:
                 student.append(assignment.group("target") + " ...")
             else:
-                student.append(re.match(r"^[ \t]*", code).group(0) + "...")
+                leading = re.match(r"^[ \t]*", code)
+                assert leading is not None  # a pattern of only `*` matches every string
+                student.append(leading.group(0) + "...")
             continue
         reference.append(line)
         student.append(line)
@@ -325,8 +329,8 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
     items[:] = merged
     for question in (i for i in items if isinstance(i, Question)):
         if question.points is None:
-            points = [t.points for t in question.tests if t.points is not None]
-            question.points = sum(points) if points else None
+            test_points = [t.points for t in question.tests if t.points is not None]
+            question.points = sum(test_points) if test_points else None
     return Model("otter", intro, items, notes)
 
 

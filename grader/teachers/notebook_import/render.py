@@ -134,6 +134,7 @@ def _render_exercise(exercise: ExerciseDraft, per_exercise: int) -> list[str]:
     cells = ", ".join(map(str, exercise.question.cells))
     out.append(f"# Imported from notebook cells {cells}.")
     if exercise.xp is not None:
+        assert exercise.points is not None  # build.py sets xp only from the question's points
         out.append(
             f"# {_number(exercise.points)} point{'s' if exercise.points != 1 else ''} in the notebook × {per_exercise} XP per point (course.toml [xp] per_exercise)."
         )

@@ -112,7 +112,7 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
-def _normalise_call_assert(statement: ast.AST) -> ast.AST | None:
+def _normalise_call_assert(statement: ast.AST) -> ast.stmt | None:
     """`assert_equal(a, b)`, `npt.assert_allclose(a, b, rtol=...)`, `assert_raises(E, f, x)`...:
     the plain `assert` (or `try/except`) that means the same, or None."""
     if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):

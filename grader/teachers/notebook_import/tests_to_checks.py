@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ class CheckDraft:
     resolve: Any = None  # otter expression tests: value from the solution -> the real draft
     reveal: bool = True  # False for a hidden test: a failing check shows no expected values
     helper: str = ""  # code the check needs in the hidden setup (a whole test run as a function)
+    why: str = ""  # build.py: why the draft this is the fallback of disagreed with the solution
 
 
 @dataclass
@@ -56,7 +58,9 @@ class Names:
 
 
 def names_defined(code: str) -> Names:
-    data, functions, modules = set(), set(), set()
+    data: set[str] = set()
+    functions: set[str] = set()
+    modules: set[str] = set()
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -67,9 +71,9 @@ def names_defined(code: str) -> Names:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 modules.add((alias.asname or alias.name).split(".")[0])
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            data.add(node.id)
+    for sub in ast.walk(tree):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            data.add(sub.id)
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
             for target in node.targets:
@@ -169,7 +173,7 @@ def _call_of(node: ast.AST, functions: set[str]) -> str | None:
 ISCLOSE = {("np", "isclose"), ("numpy", "isclose"), ("math", "isclose"), (None, "isclose"), ("np", "allclose"), ("numpy", "allclose")}
 
 
-def _approx(test: ast.AST) -> tuple[ast.AST, ast.AST, dict] | None:
+def _approx(test: ast.AST) -> tuple[ast.expr, ast.expr, dict] | None:
     """`abs(a - b) < t`, `np.isclose(a, b)`, `math.isclose(a, b)`: (a, b, tolerance options)."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Lt, ast.LtE)):
         left = test.left
@@ -238,8 +242,10 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
         return [], [test.source], ""
     body = list(tree.body)
     docstring = ""
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-        docstring = " ".join(body.pop(0).value.value.split())
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        body.pop(0)
+        docstring = " ".join(first.value.value.split())
     cell_message = test.message or docstring
     drafts: list[CheckDraft] = []
     functions_seen: dict[tuple, CheckDraft] = {}
@@ -300,7 +306,7 @@ def convert_test(test: TestCell, names: Names, tool: str, notes: Notes) -> tuple
     if flattened is not None:
         body = flattened[0]
     kept_nodes: list[ast.stmt] = []
-    imports: list[ast.stmt] = []
+    imports: list[ast.Import | ast.ImportFrom] = []
     helpers: set[str] = set()
     for index, statement in enumerate(body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
@@ -357,12 +363,12 @@ def _tests_nothing(test: TestCell, notes: Notes) -> None:
     )
 
 
-def _test_only(statement: ast.stmt) -> bool:
+def _test_only(statement: ast.Import | ast.ImportFrom) -> bool:
     modules = [a.name for a in statement.names] if isinstance(statement, ast.Import) else [statement.module or ""]
     return all(m.split(".")[0] in TEST_MODULES or m in TEST_MODULES for m in modules)
 
 
-def _main_name(code: str, names: Names, local: set[str] = frozenset()) -> str | None:
+def _main_name(code: str, names: Names, local: AbstractSet[str] = frozenset()) -> str | None:
     """The learner's name an expression is about: a function of the solution it calls, else its data."""
     try:
         tree = ast.parse(code, mode="eval")
@@ -391,7 +397,7 @@ def _with_assert_messages(statement: ast.stmt, source: str | None) -> ast.stmt:
     return ast.fix_missing_locations(Messages().visit(copy.deepcopy(statement)))
 
 
-def _helper(test: TestCell, source: str, statements: list[ast.stmt], names: Names, autotests: list[str]) -> CheckDraft:
+def _helper(test: TestCell, source: str | None, statements: list[ast.stmt], names: Names, autotests: list[str]) -> CheckDraft | None:
     """A test that cannot be split into checks runs whole: its code becomes a function of the
     exercise's hidden setup, and the check calls it (the solution's answer is True)."""
     name = f"_notebook_test_{test.cell.number}"
@@ -457,7 +463,7 @@ def _is_call_to_print(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("print", "display")
 
 
-def _expression_test(expr: ast.AST, source: str, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str) -> CheckDraft | None:
+def _expression_test(expr: ast.expr, source: str, test: TestCell, names: Names, helpers: set[str], local: set[str], message: str) -> CheckDraft | None:
     """otter: a test cell's last expression is compared with its recorded output (a doctest)."""
     text = _segment(source, expr)
     if _names_in(expr) & local:
@@ -675,7 +681,7 @@ def _expression_check(text: str, names: Names, message: str, test: TestCell) -> 
     )
 
 
-def _raises_check(statement: ast.AST, source: str, test: TestCell, names: Names, local: set[str], message: str) -> CheckDraft | None:
+def _raises_check(statement: ast.AST, source: str | None, test: TestCell, names: Names, local: set[str], message: str) -> CheckDraft | None:
     """`try: f(x) / except E: pass / else: raise AssertionError` and `with pytest.raises(E): f(x)`:
     the learner's f must stop with the same error as the reference's."""
     call_node, error = None, None

@@ -16,12 +16,12 @@ import tracemalloc
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
 from qala.grader.content.course_file import load_course
 from qala.grader.i18n import Translator
 from qala.grader.judge.checks import Evidence, judge
 from qala.grader.run.jobs import Job, decode_evidence
 from qala.grader.run.launch import _result_from_report
-
 from tests.conftest import exercise_text, lesson_text, make_course
 
 # Bytes the grader may allocate reading and judging one run's evidence: a little, plus a few
@@ -77,7 +77,13 @@ REFERENCE = {
     "status": "ok",
     "values": {
         "answer": 42.5,
-        "table": {"$": "frame", "columns": ["district", "pm25"], "dtypes": ["object", "float64"], "data": [["Almaly", "Medeu"], [40.5, 44.5]], "index": {"default": 2}},
+        "table": {
+            "$": "frame",
+            "columns": ["district", "pm25"],
+            "dtypes": ["object", "float64"],
+            "data": [["Almaly", "Medeu"], [40.5, 44.5]],
+            "index": {"default": 2},
+        },
     },
     "calls": [{"call": "f(1)", "ok": 2}, {"call": "f(2)", "ok": 4}],
     "stdout": "42.5\n",
@@ -133,7 +139,15 @@ special_numbers = st.one_of(
     st.sampled_from([0, -1, 2**63, -(2**63), P, -P, 1e308, -1e308, 5e-324]),
 )
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=50)
-leaves = st.one_of(st.none(), st.booleans(), special_numbers, texts, st.sampled_from([{"$": "date", "v": "2024-13-40"}, {"$": "datetime", "v": "2024-01-01T00:00:00"}, {"$": "timedelta", "v": 1e300}, {"$": "nope"}, {"$": 5}, {}]))
+leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    special_numbers,
+    texts,
+    st.sampled_from(
+        [{"$": "date", "v": "2024-13-40"}, {"$": "datetime", "v": "2024-01-01T00:00:00"}, {"$": "timedelta", "v": 1e300}, {"$": "nope"}, {"$": 5}, {}]
+    ),
+)
 
 
 def _frames(children):
@@ -146,10 +160,21 @@ def _frames(children):
             "data": [[1.5] * rows for _ in columns],
             "index": {"default": rows} if index_rows is None else {"names": [None] * names, "levels": [list(range(index_rows))] * levels},
         },
-        st.lists(st.one_of(texts, special_numbers), max_size=4), lengths, st.one_of(st.none(), lengths), st.integers(0, 3), st.integers(0, 3),
+        st.lists(st.one_of(texts, special_numbers), max_size=4),
+        lengths,
+        st.one_of(st.none(), lengths),
+        st.integers(0, 3),
+        st.integers(0, 3),
     ) | st.builds(
-        lambda values, index_rows: {"$": "series", "name": None, "dtype": "float64", "values": values, "index": {"default": 0} if index_rows is None else {"names": [None], "levels": [list(range(index_rows))]}},
-        st.lists(children, max_size=4), st.one_of(st.none(), lengths),
+        lambda values, index_rows: {
+            "$": "series",
+            "name": None,
+            "dtype": "float64",
+            "values": values,
+            "index": {"default": 0} if index_rows is None else {"names": [None], "levels": [list(range(index_rows))]},
+        },
+        st.lists(children, max_size=4),
+        st.one_of(st.none(), lengths),
     )
 
 
@@ -161,7 +186,11 @@ values = st.recursive(
         st.builds(lambda items: {"$": "set", "items": items}, st.lists(children, max_size=5)),
         st.builds(lambda pairs: {"$": "dict", "items": pairs}, st.lists(st.tuples(children, children).map(list), max_size=5)),
         st.builds(lambda n: {"$": "dict", "items": [[k * P, 0] for k in range(1, n)]}, st.integers(0, 40)),
-        st.builds(lambda shape, items: {"$": "array", "shape": shape, "dtype": "float64", "values": items}, st.lists(st.integers(-3, 10**6), max_size=3), st.lists(children, max_size=4)),
+        st.builds(
+            lambda shape, items: {"$": "array", "shape": shape, "dtype": "float64", "values": items},
+            st.lists(st.integers(-3, 10**6), max_size=3),
+            st.lists(children, max_size=4),
+        ),
         _frames(children),
         st.dictionaries(texts, children, max_size=3),  # an untagged object
     ),
@@ -179,7 +208,14 @@ def nested(depth: int, kind: str):
 calls = st.one_of(
     st.just(REFERENCE["calls"]),
     st.lists(st.fixed_dictionaries({"call": st.sampled_from(["f(1)", "f(2)", "f(3)", ""]), "ok": values}), max_size=4),
-    st.lists(st.one_of(st.fixed_dictionaries({"ok": values}), st.fixed_dictionaries({"call": st.just("f(1)"), "error": st.one_of(st.none(), st.dictionaries(texts, leaves, max_size=3))}), leaves), max_size=4),
+    st.lists(
+        st.one_of(
+            st.fixed_dictionaries({"ok": values}),
+            st.fixed_dictionaries({"call": st.just("f(1)"), "error": st.one_of(st.none(), st.dictionaries(texts, leaves, max_size=3))}),
+            leaves,
+        ),
+        max_size=4,
+    ),
     leaves,
 )
 
@@ -198,7 +234,17 @@ evidence = st.fixed_dictionaries(
 @given(data=evidence)
 @example(data={"status": "ok", "values": {"answer": 10**400, "table": 1}, "calls": [], "stdout": ""})
 @example(data={"status": "ok", "values": {"answer": nested(45, "list"), "table": nested(60, "tuple")}, "calls": REFERENCE["calls"], "stdout": "42.5"})
-@example(data={"status": "ok", "values": {"answer": 42.5, "table": {"$": "frame", "columns": ["a", "b"], "dtypes": [], "data": [[1, 2], [3, 4]], "index": {"names": [None], "levels": [[0]]}}}, "calls": REFERENCE["calls"], "stdout": "42.5"})
+@example(
+    data={
+        "status": "ok",
+        "values": {
+            "answer": 42.5,
+            "table": {"$": "frame", "columns": ["a", "b"], "dtypes": [], "data": [[1, 2], [3, 4]], "index": {"names": [None], "levels": [[0]]}},
+        },
+        "calls": REFERENCE["calls"],
+        "stdout": "42.5",
+    }
+)
 @example(data={"status": "ok", "values": {"answer": 42.5, "table": REFERENCE["values"]["table"]}, "calls": REFERENCE["calls"][::-1], "stdout": "42.5"})
 @example(data={"status": "ok", "values": {"answer": 42.5, "table": REFERENCE["values"]["table"]}, "calls": REFERENCE["calls"][:1], "stdout": "42.5"})
 def test_any_evidence_ends_in_a_verdict_with_a_sentence_for_every_check(exercise, data):
@@ -220,13 +266,15 @@ def test_a_forged_pass_of_every_check_is_only_a_claim_of_the_right_values(exerci
     assert all(r.passed for r in results), results
 
 
-@given(source=st.one_of(
-    st.integers(1, 3000).map(lambda n: "answer = " + "+".join(["1"] * n)),
-    st.integers(1, 3000).map(lambda n: "answer = " + "-" * n + "42.5"),
-    st.integers(1, 300).map(lambda n: "answer = " + "(" * n + "42.5" + ")" * n),
-    st.integers(1, 6000).map(lambda n: "answer = 4" + "2" * n + ".5"),
-    st.text(max_size=200),
-))
+@given(
+    source=st.one_of(
+        st.integers(1, 3000).map(lambda n: "answer = " + "+".join(["1"] * n)),
+        st.integers(1, 3000).map(lambda n: "answer = " + "-" * n + "42.5"),
+        st.integers(1, 300).map(lambda n: "answer = " + "(" * n + "42.5" + ")" * n),
+        st.integers(1, 6000).map(lambda n: "answer = 4" + "2" * n + ".5"),
+        st.text(max_size=200),
+    )
+)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_any_source_ends_in_a_verdict_for_the_structure_checks(exercise, source):
     results, _, peak = verdict(exercise, json.dumps(REFERENCE).encode(), source=source)
@@ -237,10 +285,21 @@ def test_any_source_ends_in_a_verdict_for_the_structure_checks(exercise, source)
     "body, refused",
     [
         # 32 MiB of nested empty lists: ten million lists, over a gigabyte once built.
-        (b'{"status": "ok", "values": {"answer": [' + b"[]," * (11 * 1024 * 1024) + b'[]]}, "calls": [], "stdout": ""}', "more values than the run could have sent"),
+        (
+            b'{"status": "ok", "values": {"answer": [' + b"[]," * (11 * 1024 * 1024) + b'[]]}, "calls": [], "stdout": ""}',
+            "more values than the run could have sent",
+        ),
         # 200,000 keys sharing one hash: a dict of them costs 200,000² comparisons.
-        (json.dumps({"status": "ok", "values": {"answer": {"$": "dict", "items": [[k * P, 0] for k in range(1, 200_001)]}}, "calls": [], "stdout": ""}).encode(), "keys forged to share one hash"),
-        (json.dumps({"status": "ok", "values": {"answer": {"$": "set", "items": [k * P for k in range(1, 200_001)]}}, "calls": [], "stdout": ""}).encode(), "keys forged to share one hash"),
+        (
+            json.dumps(
+                {"status": "ok", "values": {"answer": {"$": "dict", "items": [[k * P, 0] for k in range(1, 200_001)]}}, "calls": [], "stdout": ""}
+            ).encode(),
+            "keys forged to share one hash",
+        ),
+        (
+            json.dumps({"status": "ok", "values": {"answer": {"$": "set", "items": [k * P for k in range(1, 200_001)]}}, "calls": [], "stdout": ""}).encode(),
+            "keys forged to share one hash",
+        ),
         (b'{"status": "ok", "values": {"answer": ' + b"[" * 5000 + b"1" + b"]" * 5000 + b'}, "calls": [], "stdout": ""}', "not plain JSON"),
     ],
     ids=["32 MiB of nested lists", "colliding dict keys", "colliding set items", "nested 5000 deep"],

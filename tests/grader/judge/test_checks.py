@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qala.grader.content.course_file import load_course
-from qala.grader.judge.grading import Grader
 from qala.grader.i18n import Translator
+from qala.grader.judge.grading import Grader
 from qala.grader.run.launch import ProcessRunner
 from tests.conftest import exercise_text, lesson_text, make_course
 
@@ -94,7 +94,7 @@ def test_function_check_calls_hidden_inputs(tmp_path):
 
 def test_output_check_modes(tmp_path):
     solution = "print('Mean:', round(23.75, 1))\nprint('done')"
-    lines = '[[check]]\noutput = true'
+    lines = "[[check]]\noutput = true"
     numbers = '[[check]]\noutput = true\nmatch = "numbers"'
     assert grade(tmp_path, "print('Mean: 23.8')\nprint('done')", solution=solution, starter="", checks=lines).passed
     result = grade(tmp_path, "print('Mean: 23.7')\nprint('done')", solution=solution, starter="", checks=lines)
@@ -167,7 +167,13 @@ def test_a_crash_that_a_typical_mistake_also_makes_is_named(tmp_path):
         "[[check.mistake]]\ncode = '''\nnumbers = [1, 2, 3]\nlast = numbers[len(numbers)]\n'''\n"
         'message = "Positions end one before the length: the last item is numbers[len(numbers) - 1]."'
     )
-    result = grade(tmp_path, "numbers = [1, 2, 3]\nlast = numbers[3]", checks=checks, starter="numbers = [1, 2, 3]\nlast = 0", solution="numbers = [1, 2, 3]\nlast = numbers[-1]")
+    result = grade(
+        tmp_path,
+        "numbers = [1, 2, 3]\nlast = numbers[3]",
+        checks=checks,
+        starter="numbers = [1, 2, 3]\nlast = 0",
+        solution="numbers = [1, 2, 3]\nlast = numbers[-1]",
+    )
     runs = feedback(result, "runs")
     assert runs.startswith("Line 2: `last = numbers[3]` IndexError: list index out of range.")
     assert runs.endswith("the last item is numbers[len(numbers) - 1].")
@@ -204,7 +210,9 @@ def test_arithmetic_on_typed_numbers_is_still_a_typed_answer(tmp_path):
 def test_an_if_inside_a_comprehension_counts_as_using_if(tmp_path):
     checks = '[[check]]\nvalue = "big"\n\n[[check]]\nuses = ["if"]'
     solution = "numbers = [1, 5, 9]\nbig = []\nfor n in numbers:\n    if n > 4:\n        big.append(n)"
-    result = grade(tmp_path, "numbers = [1, 5, 9]\nbig = [n for n in numbers if n > 4]", solution=solution, starter="numbers = [1, 5, 9]\nbig = []", checks=checks)
+    result = grade(
+        tmp_path, "numbers = [1, 5, 9]\nbig = [n for n in numbers if n > 4]", solution=solution, starter="numbers = [1, 5, 9]\nbig = []", checks=checks
+    )
     assert result.passed, result.feedback
 
 
@@ -239,7 +247,7 @@ def test_a_check_with_reveal_false_never_shows_what_was_expected(tmp_path):
     assert feedback(crash, "double").startswith("`double` stopped with ZeroDivisionError on one of the hidden inputs.")
     assert grade(tmp_path, "double = lambda x: x + x", solution=solution, starter=starter, checks=checks).passed
 
-    output = grade(tmp_path, "print('Mean: 23.7')", solution="print('Mean: 23.8')", starter="", checks='[[check]]\noutput = true\nreveal = false')
+    output = grade(tmp_path, "print('Mean: 23.7')", solution="print('Mean: 23.8')", starter="", checks="[[check]]\noutput = true\nreveal = false")
     assert feedback(output, "output") == "What your code prints is not right yet."
 
     asserted = '[[check]]\nassert = "total == 6"\nreveal = false\nmessage = "Keep all three numbers."'

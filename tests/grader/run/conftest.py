@@ -86,7 +86,9 @@ def course(tmp_path_factory) -> Path:
         checks=CHECKS,
         hints="1. air['pm25'].mean()",
     )
-    band = exercise_text(ex_id="band", starter="def band(pm25):\n    return None", solution=BAND_SOLUTION.strip(), checks=BAND_CHECKS, hints="1. if pm25 <= 12:")
+    band = exercise_text(
+        ex_id="band", starter="def band(pm25):\n    return None", solution=BAND_SOLUTION.strip(), checks=BAND_CHECKS, hints="1. if pm25 <= 12:"
+    )
     make_course(root, {"city-air": lesson_text("city-air", exercise + "\n" + band, front='needs = ["pandas"]\n')}, datasets={"air.csv": _air_csv()})
     return root
 

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from qala.grader.run import evidence
 from qala.grader.judge.compare import Tolerance, compare
+from qala.grader.run import evidence
 
 
 def trip(value):

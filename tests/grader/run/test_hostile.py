@@ -11,7 +11,6 @@ answer happens to come out right.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys

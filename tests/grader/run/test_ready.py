@@ -114,7 +114,7 @@ def test_a_ready_sandbox_runs_one_job_then_a_new_one_is_ready(course, runner):
         seen: dict[str, set] = {}
         folders, worker_children = scratch_folders(), set(children(runner.pid))
 
-        def look() -> None:
+        def look(seen: dict[str, set] = seen, worker_children: set = worker_children) -> None:
             time.sleep(0.2)
             seen["during"] = scratch_folders()
             seen["forked"] = set(children(runner.pid)) - worker_children
@@ -145,7 +145,12 @@ def test_a_ready_sandbox_is_not_used_for_a_job_it_does_not_fit(course, runner, t
     (other / "air.csv").write_text("pm25\n1.0\n3.0\n")
     supervisor = settle(runner, course)
     for job in (
-        Job(source="import pandas as pd\nmean_pm25 = float(pd.read_csv('datasets/air.csv')['pm25'].mean())", variables=("mean_pm25",), datasets_dir=other, needs=("pandas",)),
+        Job(
+            source="import pandas as pd\nmean_pm25 = float(pd.read_csv('datasets/air.csv')['pm25'].mean())",
+            variables=("mean_pm25",),
+            datasets_dir=other,
+            needs=("pandas",),
+        ),
         Job(source="import decimal\nmean_pm25 = float(decimal.Decimal('2.5'))", variables=("mean_pm25",), needs=("decimal",)),  # a module it did not load
     ):
         result = runner.run(job)

@@ -29,8 +29,16 @@ from tests.conftest import run_qala
 from tests.grader.run.conftest import SOLUTION, alive, descendants, left_behind, settled_descendants
 
 FULL_WALLS = {
-    "namespaces", "filesystem-view", "chroot", "rlimits", "no-capabilities", "no-new-privileges",
-    "not-dumpable", "dies-with-supervisor", "seccomp", "audit-hook",
+    "namespaces",
+    "filesystem-view",
+    "chroot",
+    "rlimits",
+    "no-capabilities",
+    "no-new-privileges",
+    "not-dumpable",
+    "dies-with-supervisor",
+    "seccomp",
+    "audit-hook",
 }
 linux_x86 = pytest.mark.skipif(not (sys.platform.startswith("linux") and platform.machine() == "x86_64"), reason="the kernel walls are built for x86-64 Linux")
 
@@ -153,7 +161,7 @@ def test_a_user_without_root_gets_the_walls_from_a_user_namespace(course, open_t
         from qala.grader.run.launch import ProcessRunner
         from qala.grader.run.worker import WorkerRunner
         job = Job(source={job.source!r}, variables=("outcome",), datasets_dir=Path({str(job.datasets_dir)!r}), timeout=5)
-        for runner in (ProcessRunner(python={str(venv / 'bin' / 'python')!r}), WorkerRunner(python={str(venv / 'bin' / 'python')!r}, cold_runs=0)):
+        for runner in (ProcessRunner(python={str(venv / "bin" / "python")!r}), WorkerRunner(python={str(venv / "bin" / "python")!r}, cold_runs=0)):
             result = runner.run(job)
             runner.close()
             print(json.dumps({{"status": result.status, "walls": result.walls, "outcome": result.values.get("outcome"), "detail": result.detail}}))
@@ -161,7 +169,10 @@ def test_a_user_without_root_gets_the_walls_from_a_user_namespace(course, open_t
     )
     ran = subprocess.run(
         ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(venv / "bin" / "python"), "-I", "-c", script],
-        capture_output=True, text=True, timeout=120, cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
     )
     assert ran.returncode == 0, ran.stderr[-2000:]
     for line in ran.stdout.splitlines():
@@ -314,7 +325,7 @@ def test_learner_output_never_mixes_into_the_json_of_qala_check(course, open_tmp
     verdict = json.loads(result.stdout)  # one object, nothing else on stdout
     assert verdict["passed"] is True and verdict["lesson"] == "city-air"
     assert "FAKE" not in result.stdout and "FAKE" not in result.stderr
-    code.write_text('import os\nos.write(1, b\'{"passed": true}\\n\')\nmean_pm25 = 0\n')
+    code.write_text("import os\nos.write(1, b'{\"passed\": true}\\n')\nmean_pm25 = 0\n")
     result = run_qala("check", "city-air", "mean", str(code), "--json", "--course", str(course), home=home)
     assert result.returncode == 1
     assert json.loads(result.stdout)["passed"] is False
@@ -521,7 +532,9 @@ def test_the_filesystem_view_alone_keeps_the_teachers_files_out(course, open_tmp
             report.append("WORKED: the teacher's folders are in sight")
         """
     )
-    result = ProcessRunner(skip_walls=("audit-hook", "seccomp")).run(Job(source=source, variables=("report",), datasets_dir=course / "lessons" / "datasets", timeout=10))
+    result = ProcessRunner(skip_walls=("audit-hook", "seccomp")).run(
+        Job(source=source, variables=("report",), datasets_dir=course / "lessons" / "datasets", timeout=10)
+    )
     assert result.ok, (result.status, result.error, result.detail)
     assert "filesystem-view" in result.walls["held"] and "audit-hook" not in result.walls["held"], result.walls
     assert not [line for line in result.values["report"] if line.startswith("WORKED")], result.values["report"]

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from qala.grader.engine import Engine
 
+from qala.grader.engine import Engine
 from tests.conftest import REPO, exercise_text, lesson_text, run_qala
 
 COURSE_TOML = """
@@ -54,7 +54,8 @@ CODE = {
     ("monthly-air", "yearly-mean", "right"): PM + "mean_pm25 = sum(pm25) / len(pm25)\nprint(round(mean_pm25, 1))",
     ("monthly-air", "yearly-mean", "wrong"): PM + "mean_pm25 = sum(pm25)\nprint(mean_pm25)",
     ("monthly-air", "smoky-months", "right"): PM + "smoky_months = 0\nfor value in pm25:\n    if value > 15:\n        smoky_months += 1",
-    ("monthly-air", "season-mean", "right"): PM + "def season_mean(values, months):\n    return sum(values[m - 1] for m in months) / len(months)\n\nwinter = season_mean(pm25, [12, 1, 2])\nsummer = season_mean(pm25, [6, 7, 8])",
+    ("monthly-air", "season-mean", "right"): PM
+    + "def season_mean(values, months):\n    return sum(values[m - 1] for m in months) / len(months)\n\nwinter = season_mean(pm25, [12, 1, 2])\nsummer = season_mean(pm25, [6, 7, 8])",
     ("sums", "total", "right"): "numbers = [1, 2, 3]\ntotal = sum(numbers)",
     ("sums", "total", "wrong"): "numbers = [1, 2, 3]\ntotal = len(numbers)",
 }
@@ -174,7 +175,26 @@ def tampered(classroom) -> dict:
         "not an object": b"[1, 2, 3]",
         "another format": json.dumps({"format": "something-else"}).encode(),
         "newer version": json.dumps({"format": "qala-export", "version": 99}).encode(),
-        "code not text": json.dumps({"format": "qala-export", "version": 1, "course": "class-7b", "learner": {"name": "X"}, "attempts": [{"lesson": "sums", "exercise": "total", "code": 5, "passed": True, "xp": 1, "hints_used": 0, "at": "2025-01-01T00:00:00+00:00", "local_date": "2025-01-01"}]}).encode(),
+        "code not text": json.dumps(
+            {
+                "format": "qala-export",
+                "version": 1,
+                "course": "class-7b",
+                "learner": {"name": "X"},
+                "attempts": [
+                    {
+                        "lesson": "sums",
+                        "exercise": "total",
+                        "code": 5,
+                        "passed": True,
+                        "xp": 1,
+                        "hints_used": 0,
+                        "at": "2025-01-01T00:00:00+00:00",
+                        "local_date": "2025-01-01",
+                    }
+                ],
+            }
+        ).encode(),
         "nested too deep": b"[" * 200_000,
         "binary": bytes(range(256)),
         "huge number": b'{"format": "qala-export", "version": ' + b"9" * 5000 + b"}",
@@ -197,10 +217,10 @@ def report(classroom, tampered, tmp_path_factory) -> dict:
 
 def test_the_whole_class_is_regraded_and_honest_files_agree_with_their_regrade(report):
     data = report["json"]
-    names = {l["name"] for l in data["learners"]}
+    names = {learner["name"] for learner in data["learners"]}
     assert len(data["learners"]) == len(report["honest"]) + 5 >= 30
     assert "Айгерим Сапарова" in names and "Daniyar <script>alert(1)</script>" in names
-    honest = [l for l in data["learners"] if not l["name"].startswith(("Tampered", "Other", "Loops"))]
+    honest = [learner for learner in data["learners"] if not learner["name"].startswith(("Tampered", "Other", "Loops"))]
     for learner in honest:
         assert learner["disagreements"] == 0, learner
         assert learner["xp"] == learner["claimed_xp"], learner
@@ -209,7 +229,7 @@ def test_the_whole_class_is_regraded_and_honest_files_agree_with_their_regrade(r
 
 
 def test_who_finished_what_follows_each_learners_work(report):
-    by_name = {l["name"]: l for l in report["json"]["learners"]}
+    by_name = {learner["name"]: learner for learner in report["json"]["learners"]}
     for i in range(6, LEARNERS):
         learner = by_name[f"Learner {i:02d}"]
         done_air = i % 7 != 0 and i % 5 != 0 and i % 4 != 3
@@ -241,7 +261,7 @@ def test_tampered_claims_are_caught_by_the_regrade(report):
     assert code["kind"] == "verdict" and code["check"] == "total" and code["lesson"] == "sums"
     [xp] = found["Tampered: XP"]
     assert xp["kind"] == "xp" and xp["claimed_xp"] == 100 and xp["regraded_passed"] is True
-    by_name = {l["name"]: l for l in report["json"]["learners"]}
+    by_name = {learner["name"]: learner for learner in report["json"]["learners"]}
     assert by_name["Tampered: XP"]["claimed_xp"] == 999 != by_name["Tampered: XP"]["xp"]
     [version] = found["Other version"]
     assert version["kind"] == "unknown" and version["lesson"] == "old-lesson"
@@ -328,7 +348,11 @@ def test_dates_hints_and_order_are_shown_as_claimed_and_earn_no_badge_silently(c
     course_root = tmp_path / "course"
     shutil.copytree(classroom["course"], course_root)
     toml = course_root / "course" / "course.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + '\n[[badge]]\nid = "three-days"\ntitle = { en = "Three days" }\ndescription = { en = "Three days in a row." }\nrule = { kind = "streak", days = 3 }\n', encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + '\n[[badge]]\nid = "three-days"\ntitle = { en = "Three days" }\ndescription = { en = "Three days in a row." }\nrule = { kind = "streak", days = 3 }\n',
+        encoding="utf-8",
+    )
 
     def forged_dates(data):  # every attempt on its own day, three days in a row: a streak nobody can check
         for n, attempt in enumerate(a for a in data["attempts"] if a["passed"]):
