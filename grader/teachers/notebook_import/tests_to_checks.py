@@ -40,7 +40,7 @@ class CheckDraft:
     resolve: Any = None  # otter expression tests: value from the solution -> the real draft
     reveal: bool = True  # False for a hidden test: a failing check shows no expected values
     helper: str = ""  # code the check needs in the hidden setup (a whole test run as a function)
-    why: str = ""  # build.py: why the draft this is the fallback of disagreed with the solution
+    why: str = ""  # set by build.py on a fallback: why the draft it replaces disagreed with the solution
 
 
 @dataclass
