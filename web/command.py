@@ -87,8 +87,11 @@ def run_build(args: argparse.Namespace) -> int:
     pyodide = args.pyodide
     if pyodide and not pyodide.startswith(("http://", "https://")) and not Path(pyodide).is_dir():
         raise UsageError(f"--pyodide {pyodide}: no such folder (give a Pyodide distribution's folder or an http(s) URL)")
+    from qala.grader.cli.output import progress_bar  # the command line's own bar, as `qala report` shows it
+
     try:
-        site = build_course_site(args.out, course_root=course, pyodide=pyodide, default_language=getattr(args, "lang", None))
+        with progress_bar(_translator(args), _translator(args).t("Building the site (every lesson as a notebook, in every language)")):
+            site = build_course_site(args.out, course_root=course, pyodide=pyodide, default_language=getattr(args, "lang", None))
     except vendor.ToolMissing as error:
         tr = _translator(args)
         raise UsageError(

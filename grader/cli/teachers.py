@@ -217,7 +217,8 @@ def cmd_import(args) -> int:
     tr = Translator(resolve_language(args.lang))
     try:
         root = _teacher_course(args, near=args.out.parent if args.out else None)
-        result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
+        with progress_bar(tr, tr.t("Importing the notebook (its solutions run to prove each check)"), quiet=args.json):
+            result = import_notebook(args.notebook, root, args.track, args.out, tr=tr)
     except UsageError as refusal:
         if args.json:  # a program reading --json gets JSON, refusal included
             print_json({"error": str(refusal), "notebook": str(args.notebook)})
@@ -226,7 +227,12 @@ def cmd_import(args) -> int:
         raise
     in_course = result.path.resolve().parent == (root / "lessons" / args.track).resolve()
     listing = add_lesson_to_track(root / "course" / "course.toml", args.track, result.lesson_id) if in_course else None
-    report = validate(root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language) if in_course else None
+    report = None
+    if in_course:
+        with progress_bar(tr, tr.t("Self-testing the new lesson"), quiet=args.json) as on_progress:
+            report = validate(
+                root, [result.path], cache_dir=Path(args.home or default_home()) / "cache" / "reference", language=tr.language, on_progress=on_progress
+            )
     errors = report.errors if report else []
     if args.json:
         data = result.as_json() | {
@@ -297,7 +303,8 @@ def cmd_report(args) -> int:
     runner = default_runner()
     try:
         grader = Grader(course, runner, Path(args.home or default_home()) / "cache" / "reference")
-        report = build_report(course, grader, list(args.files), tr, jobs=args.jobs)
+        with progress_bar(tr, tr.t("Regrading the class's work"), quiet=args.json) as on_progress:
+            report = build_report(course, grader, list(args.files), tr, jobs=args.jobs, on_progress=on_progress)
     finally:
         runner.close()
     if not report.learners and report.problems:

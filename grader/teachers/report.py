@@ -22,6 +22,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -336,13 +337,19 @@ def require_walls(grader: Grader, tr: Translator) -> None:
 
 
 def build_report(
-    course: Course, grader: Grader, paths: list[Path], tr: Translator, jobs: int | None = None, file_budget: float = FILE_BUDGET_SECONDS
+    course: Course,
+    grader: Grader,
+    paths: list[Path],
+    tr: Translator,
+    jobs: int | None = None,
+    file_budget: float = FILE_BUDGET_SECONDS,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ClassReport:
     """Read every file, regrade every attempt (in parallel), and summarise the class.
 
     Raises TooFewWalls, before running anything of anyone's, where the sandbox cannot hold it.
     ``file_budget``: seconds of runs one file may take; the rest of its attempts are skipped and
-    the file is named in ``stopped``."""
+    the file is named in ``stopped``. ``on_progress(done, total)`` hears of each program regraded."""
     files: list[ExportFile] = []
     problems: list[tuple[str, str]] = []
     for path in paths:
@@ -370,7 +377,7 @@ def build_report(
     if owners:
         require_walls(grader, tr)
     spent: dict[int, float] = {}  # seconds of runs per file (by its index)
-    regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget)
+    regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget, on_progress)
     stopped = [
         (
             str(files[i].path),
@@ -427,7 +434,16 @@ def build_report(
     )
 
 
-def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, jobs: int | None, spent: dict[int, float], budget: float) -> dict:
+def _regrade_all(
+    course: Course,
+    grader: Grader,
+    owners: dict,
+    tr: Translator,
+    jobs: int | None,
+    spent: dict[int, float],
+    budget: float,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict:
     workers = max(1, jobs or os.cpu_count() or 1)
     broken: dict[tuple[str, str], str] = {}
 
@@ -480,8 +496,17 @@ def _regrade_all(course: Course, grader: Grader, owners: dict, tr: Translator, j
         message = next((f.message for f in grade.feedback if not f.passed), "")
         return key, Regrade(grade.passed, failed, message, "", is_slow)
 
+    done = [0]
+
+    def counted(key: tuple[str, str, str]) -> tuple[tuple[str, str, str], Regrade]:
+        found = regrade(key)
+        done[0] += 1  # only shown: a count a thread races to is still a count of finished runs
+        if on_progress is not None:
+            on_progress(done[0], len(owners))
+        return found
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(regrade, list(owners)))
+        return dict(pool.map(counted, list(owners)))
 
 
 def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: dict) -> tuple[LearnerSummary, list[Disagreement]]:
