@@ -63,6 +63,8 @@ def problem_line(problem: ContentError, tr: Translator) -> str:
 
 
 def file_slug(name: str) -> str:
+    """A learner's name made safe for a file name, in any alphabet (Айгерім stays Айгерім); ids of
+    lessons and exercises are ASCII instead (notebook_import.prose.id_slug)."""
     return "".join(ch if ch.isalnum() else "-" for ch in name.strip().lower()).strip("-") or "learner"
 
 

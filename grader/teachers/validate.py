@@ -19,7 +19,7 @@ from pathlib import Path
 from ..content.course_file import load_course
 from ..content.datasets import load_datasets
 from ..content.glossary import load_glossary
-from ..content.lesson_file import _toml_line, _toml_message
+from ..content.lesson_file import Problems, _toml_line, _toml_message, read_front_matter
 from ..content.model import Course, Exercise, Lesson
 from ..errors import ContentError, GradingError, UsageError, t
 from ..i18n import Translator
@@ -377,13 +377,10 @@ def outside_lessons(path: Path, course_root: Path | None) -> bool:
 
 def lesson_track(path: Path) -> str | None:
     """The track a lesson file's front matter names (None: it has none, or no front matter)."""
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    parts = text.split("+++")
-    try:
-        front = tomllib.loads(parts[1]) if text.lstrip().startswith("+++") and len(parts) >= 3 else {}
-    except tomllib.TOMLDecodeError:
-        return None
-    return front.get("track") if isinstance(front.get("track"), str) and front.get("track") else None
+    problems = Problems(Path(path))
+    front, _, _ = read_front_matter(Path(path).read_text(encoding="utf-8", errors="replace"), problems)
+    track = front.get("track")
+    return track if isinstance(track, str) and track and not problems.items else None
 
 
 def validate_file_outside(path: Path, course_root: Path, **options) -> Report:

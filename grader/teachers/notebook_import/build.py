@@ -29,7 +29,7 @@ from .notebook import (
     read_notebook,
 )
 from .otter import parse_otter
-from .prose import _demote, _slug, _title_and_task, _unique
+from .prose import _demote, id_slug, _title_and_task, _unique
 from .render import ExerciseDraft, render_lesson
 from .tests_to_checks import (
     TEST_MODULES,
@@ -103,11 +103,11 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
         if path.suffix != ".md" or path.name.count(".") > 1:
             raise UsageError(tr.t("--out {path}: a lesson file is ID.md (ID.ru.md and the like are translation files)", path=path))
         lesson_id = path.name.split(".")[0]
-        if not ID.match(lesson_id) and _slug(lesson_id) and ID.match(_slug(lesson_id)):
-            lesson_id = _slug(lesson_id)  # the name the import would give it itself (ps1_problem1 -> ps1-problem1)
+        if not ID.match(lesson_id) and id_slug(lesson_id) and ID.match(id_slug(lesson_id)):
+            lesson_id = id_slug(lesson_id)  # the name the import would give it itself (ps1_problem1 -> ps1-problem1)
             path = path.with_name(f"{lesson_id}.md")
     else:
-        lesson_id = _slug(notebook.stem) or "imported"
+        lesson_id = id_slug(notebook.stem) or "imported"
         path = course_root / "lessons" / track / f"{lesson_id}.md"
     if not ID.match(lesson_id):
         raise UsageError(
@@ -176,7 +176,7 @@ def _import_notebook(notebook: Path, course_root: Path, track: str, out: Path | 
             between[:] = [b for b in between if b.lstrip().startswith("```")]
         title, task = _title_and_task(question.prompt, f"Question {question.name}")
         name = question.name if not RANDOM_NAME.match(question.name) else (title if title != f"Question {question.name}" else "")
-        exercise_id = _unique(_slug(name), taken, f"exercise-{number}")
+        exercise_id = _unique(id_slug(name), taken, f"exercise-{number}")
         after = "\n\n".join(a.strip() for a in question.after if a.strip())
         if after:
             task = (task + "\n\n" + _demote(after)).strip()

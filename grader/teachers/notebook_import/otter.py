@@ -22,7 +22,7 @@ from .notebook import (
     _points,
     _points_text,
 )
-from .prose import _slug
+from .prose import id_slug
 
 OT_LINE = re.compile(r"^(?P<code>.*?)[ \t]*#[ \t]*SOLUTION(?P<noprompt>[ \t]+NO PROMPT)?[ \t]*$")
 
@@ -273,7 +273,7 @@ def parse_otter(cells: list[Cell], notes: Notes) -> Model:
                 TestCell(
                     cell,
                     test_source,
-                    f"{_slug(current.name)}-{'hidden' if hidden else 'test'}-{test_count}",
+                    f"{id_slug(current.name)}-{'hidden' if hidden else 'test'}-{test_count}",
                     _points(config.get("points")),
                     hidden,
                     str(config.get("failure_message") or ""),

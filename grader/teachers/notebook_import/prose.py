@@ -8,7 +8,9 @@ import re
 from ...content.lesson_file import ID
 
 
-def _slug(text: str) -> str:
+def id_slug(text: str) -> str:
+    """An id for a lesson or exercise: lower-case ASCII letters, digits and '-' (the course's ids).
+    Not cli.output.file_slug, which names a learner's export file and keeps any alphabet."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug
 

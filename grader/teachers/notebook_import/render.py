@@ -10,7 +10,7 @@ from typing import Any
 
 from ..scaffold import toml_string
 from .notebook import TODO_HINT, Kept, Model, Question, _number
-from .prose import _sections, _slug
+from .prose import _sections, id_slug
 from .tests_to_checks import CheckDraft, names_defined
 
 
@@ -167,7 +167,7 @@ def _render_check(draft: CheckDraft, ids: set[str], exercise_id: str) -> list[st
     if draft.generated_message:
         out.append(f"# TODO: a message for exercise {exercise_id}: this one was generated; say what to look at next.")
     out.append("[[check]]")
-    base = _slug(draft.test_name) or draft.kind
+    base = id_slug(draft.test_name) or draft.kind
     default_id = draft.target if draft.kind in ("value", "function") else "assert"
     check_id, n = base, 2
     while check_id in ids:
