@@ -29,7 +29,7 @@ from .notebook import (
     read_notebook,
 )
 from .otter import parse_otter
-from .prose import _demote, id_slug, _title_and_task, _unique
+from .prose import _demote, _title_and_task, _unique, id_slug
 from .render import ExerciseDraft, render_lesson
 from .tests_to_checks import (
     TEST_MODULES,
