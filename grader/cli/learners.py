@@ -99,7 +99,9 @@ def cmd_show(args) -> int:
     console = rich_console()
     console.print(Markdown(lesson_markdown(lesson, engine.tr)))
     ids = ", ".join(e.id for e in lesson.exercises)
-    console.print(f"\n[dim]{engine.tr.t('Exercises: {ids}. Check one with: qala check {lesson} EXERCISE FILE', ids=ids, lesson=lesson.id)}[/]")
+    # The whole command, with the options this one was given, so it works as it is copied.
+    command = f"qala check {lesson.id} EXERCISE FILE" + (f" --course {args.course}" if args.course else "") + (f" --home {args.home}" if args.home else "")
+    console.print(f"\n[dim]{escape_markup(engine.tr.t('Exercises: {ids}. Check one with: {command}', ids=ids, command=command))}[/]")
     return 0
 
 

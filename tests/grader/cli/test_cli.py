@@ -123,3 +123,16 @@ def test_home_option_and_environment_choose_where_progress_lives(tmp_path, home)
     assert run_qala("check", lesson, exercise, str(tmp_path / "s.py"), "--home", str(other), home=home).returncode == 0
     assert (other / "progress.sqlite").exists()
     assert not (home / "progress.sqlite").exists() or json.loads(run_qala("progress", "--json", home=home).stdout)["xp"] == 0
+
+
+def test_show_suggests_the_whole_check_command_it_would_need(tmp_path, home):
+    """A teacher working on their own course copies the footer's command: it names that course."""
+    from tests.conftest import exercise_text, lesson_text, make_course
+
+    course = make_course(tmp_path / "course", {"sums": lesson_text(exercises=exercise_text("total"))})
+    shown = run_qala("show", "sums", "--course", str(course), home=home)
+    assert shown.returncode == 0, shown.stderr
+    footer = " ".join(shown.stdout.split())
+    assert f"qala check sums EXERCISE FILE --course {course}" in footer
+    bundled = run_qala("show", "monthly-air", home=home)
+    assert "qala check monthly-air EXERCISE FILE" in " ".join(bundled.stdout.split()) and "--course" not in bundled.stdout
