@@ -293,7 +293,8 @@ def cmd_report(args) -> int:
     from ..engine import default_home
     from ..judge.grading import Grader
     from ..run.runners import default_runner
-    from ..teachers.report import build_report, print_report, render_html, shown
+    from ..teachers.report import build_report, print_report, shown
+    from ..teachers.report_page import render_html
 
     tr = Translator(resolve_language(args.lang))
     root = _teacher_course(args)
