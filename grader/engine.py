@@ -209,7 +209,7 @@ class Engine:
         """Run code as the exercise would, on the learner's own data where they chose some:
         what it prints (charts included), nothing graded, no attempt kept, no XP."""
         from .content import own_data
-        from .judge.checks import run_message
+        from .judge.messages import run_message
         from .run.jobs import Job
 
         lesson = self.lesson(lesson_id)

@@ -104,7 +104,7 @@ def cmd_translated(args) -> int:
     """Write the English text's fingerprint into the lesson's translation files, so that validate
     can tell when the English changes after them."""
     from ..content.course_file import load_course
-    from ..content.lesson_file import english_fingerprint, mark_translated
+    from ..content.translation_file import english_fingerprint, mark_translated
 
     tr = Translator(resolve_language(args.lang))
     course, _ = load_course(_teacher_course(args))

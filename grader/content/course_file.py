@@ -13,8 +13,9 @@ from typing import Any
 
 from ..errors import ContentError, t
 from ..i18n import LANGUAGES
-from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, english_fingerprint, parse_lesson, parse_translation, read_front_matter
+from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, parse_lesson, read_front_matter
 from .model import Badge, Course, CourseInfo, Level, Track, XpRules
+from .translation_file import english_fingerprint, parse_translation
 
 BADGE_RULES = {
     "exercises_passed": {"count"},

@@ -27,7 +27,7 @@ KINDS = [
 # qala.grader.judge.compare: what a dictionary or set lacks, in "does not have the right {what}"
 WHAT = [t("items"), t("keys")]
 
-# qala.grader.judge.checks.ERROR_ADVICE: what to do about each kind of Python error
+# qala.grader.judge.messages.ERROR_ADVICE: what to do about each kind of Python error
 ERROR_ADVICE = [
     t("Check the spelling (names are case-sensitive) and that the name is created before this line."),
     t("Python could not read this line: look for a missing bracket, quote, colon or comma."),

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..scaffold import toml_string
+from .names import names_defined
 from .notebook import TODO_HINT, Kept, Model, Question, _number
 from .prose import _sections, id_slug
-from .tests_to_checks import CheckDraft, names_defined
+from .tests_to_checks import CheckDraft
 
 
 def _comment(text: str, indent: str = "    ") -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import textual as textual_package
 
-from qala.grader.judge.checks import ERROR_ADVICE
+from qala.grader.judge.messages import ERROR_ADVICE
 from tests.grader.i18n.catalogs import LOCALE, POT, REPO, TRANSLATED, extract, fields, load, msgids, po_path
 
 PLURAL_FORMS = {

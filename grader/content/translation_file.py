@@ -1,0 +1,229 @@
+"""A lesson's translation (ID.ru.md, ID.kk.md): its words read beside the English lesson, section
+by section and exercise by exercise, and the fingerprint of the English words it follows
+(`qala translated` writes it; validate warns when the English changed after it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import t
+from .lesson_file import (
+    BULLET,
+    EXERCISE_HEADING,
+    LIST_ITEM,
+    Problems,
+    _block_text,
+    _intro_text,
+    _list_items,
+    _meta_line,
+    _numbered_prose,
+    _read_head,
+    _section_title,
+    _split_subsections,
+    _text,
+    split_sections,
+)
+from .model import ExerciseText, Lesson, LessonText, Section
+
+TRANSLATION_KEYS = ("title", "summary", "translated_from")
+
+TRANSLATED_FROM = re.compile(r"^translated_from\s*=")
+
+
+def english_fingerprint(lesson: Lesson) -> str:
+    """Twelve hex digits that change whenever the English words a translation carries change
+    (titles, summary, prose, tasks, hints, feedback); code, checks and line numbers do not count."""
+    english = lesson.texts["en"]
+    words = {
+        "title": english.title,
+        "summary": english.summary,
+        "intro": english.intro,
+        "sections": [[section.title, section.body] for section in english.sections],
+        "exercises": {ex_id: [text.title, text.task, list(text.hints), dict(text.feedback)] for ex_id, text in english.exercises.items()},
+    }
+    data = json.dumps(words, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _check_translated_from(value: Any, line: int, lesson: Lesson, language: str, problems: Problems, fingerprint: str | None = None) -> None:
+    """Warn when a translation does not say which English it follows, or follows an older one."""
+    if value is None:
+        problems.warn(
+            1,
+            t("{language}: the translation does not say which English text it follows: once it is up to date, run `qala translated {lesson} {language}`"),
+            language=language,
+            lesson=lesson.id,
+        )
+    elif not isinstance(value, str):
+        problems.error(line, t('translated_from must be the text `qala translated` writes, e.g. translated_from = "3f2a91c0b7d4"'))
+    elif value != (fingerprint or english_fingerprint(lesson)):
+        problems.warn(
+            line,
+            t(
+                "{language}: the English of the lesson changed after this translation was made: bring it up to date, then run `qala translated {lesson} {language}`"
+            ),
+            language=language,
+            lesson=lesson.id,
+        )
+
+
+def mark_translated(path: Path, fingerprint: str) -> bool:
+    """Write ``translated_from = "FINGERPRINT"`` into a translation file's front matter (replacing
+    the one there, or as its last line); the rest of the file stays byte for byte. Returns whether
+    the file changed. Raises ValueError if the file has no front matter between '+++' lines."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "+++":
+        raise ValueError("no front matter")
+    end = next((n for n in range(1, len(lines)) if lines[n].strip() == "+++"), None)
+    if end is None:
+        raise ValueError("front matter is not closed")
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    stamp = f'translated_from = "{fingerprint}"{newline}'
+    at = next((n for n in range(1, end) if TRANSLATED_FROM.match(lines[n])), None)
+    if at is not None:
+        if lines[at] == stamp:
+            return False
+        lines[at] = stamp
+    else:
+        lines.insert(end, stamp)
+    path.write_text("".join(lines), encoding="utf-8", newline="")
+    return True
+
+
+def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: str | None = None) -> tuple[LessonText | None, Problems]:
+    """Parse ``LESSON.LANG.md`` against its lesson; report what is missing or does not match.
+    ``fingerprint``: the lesson's :func:`english_fingerprint`, if already known (one per lesson)."""
+    problems = Problems(path)
+    head = _read_head(path, None, problems)
+    if head is None:
+        return None, problems
+    text, meta, body, first = head
+    for key in meta:
+        if key not in TRANSLATION_KEYS:
+            problems.error(_meta_line(text, key), t("a translation's front matter has only 'title', 'summary' and 'translated_from', not {key!r}"), key=key)
+    _check_translated_from(meta.get("translated_from"), _meta_line(text, "translated_from"), lesson, language, problems, fingerprint)
+    english = lesson.texts["en"]
+    title = meta.get("title", "") if isinstance(meta.get("title"), str) else ""
+    summary = meta.get("summary", "") if isinstance(meta.get("summary"), str) else ""
+    if not title:
+        problems.warn(1, t("{language}: the title is not translated"), language=language)
+    if english.summary and not summary:
+        problems.warn(1, t("{language}: the summary is not translated"), language=language)
+    sections = split_sections(body, first, problems)
+    intro = _intro_text(sections[0])
+    if english.intro and not intro:
+        problems.warn(first, t("{language}: the introduction is not translated"), language=language)
+    prose: list[Section] = []
+    exercises: dict[str, ExerciseText] = {}
+    # Prose sections are matched in order between the same exercises: a missing one is named,
+    # instead of shifting the next one's words under the wrong heading.
+    slots: dict[str | None, list[int]] = {}
+    after: str | None = None
+    for part, ref in lesson.outline:
+        if part == "section":
+            slots.setdefault(after, []).append(int(ref))
+        else:
+            after = str(ref)
+    placed: dict[int, Section] = {}
+    seen_in_slot: dict[str | None, int] = {}
+    slot: str | None = None
+    for raw in sections[1:]:
+        for block in raw.blocks:
+            if block.role is not None:
+                problems.error(block.line, t("code blocks belong in the lesson file only, not in a translation ('{role}')"), role=block.role)
+        heading = EXERCISE_HEADING.match(raw.heading or "")
+        if heading is None:
+            prose_text = _block_text(raw)
+            position, expected = seen_in_slot.get(slot, 0), slots.get(slot, [])
+            seen_in_slot[slot] = position + 1
+            index = expected[position] if position < len(expected) else None
+            en_section = english.sections[index] if index is not None and index < len(english.sections) else None
+            if en_section is None or index is None:
+                where = t("after exercise {exercise!r}").format(exercise=slot) if slot else t("before the first exercise")
+                problems.error(
+                    raw.line,
+                    t("{language}: the section {section!r} ({where}) has no section of the lesson to translate there"),
+                    language=language,
+                    section=_section_title(raw),
+                    where=where,
+                )
+                continue
+            if not prose_text and en_section.body:
+                problems.warn(raw.line, t("{language}: the section {section!r} is not translated"), language=language, section=en_section.title)
+                prose_text = en_section.body  # shown in English rather than empty
+            placed[index] = Section(_section_title(raw), prose_text, raw.line)
+            continue
+        ex_id, ex_title = heading.group(1), heading.group(2)
+        slot = ex_id
+        en_ex = english.exercises.get(ex_id)
+        if en_ex is None:
+            problems.error(raw.line, t("exercise {exercise!r} is not in the lesson {lesson!r}"), exercise=ex_id, lesson=lesson.id)
+            continue
+        task_lines, special = _split_subsections(_numbered_prose(raw))
+        hints = [h for _, h in _list_items(special.get("hints", []), LIST_ITEM)]
+        feedback: dict[str, str] = {}
+        for number, item in _list_items(special.get("feedback", []), BULLET):
+            key, sep, message = item.partition(":")
+            key = key.strip().strip("`")
+            if not sep or key not in en_ex.feedback:
+                if en_ex.feedback:
+                    problems.error(
+                        number,
+                        t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message (known: {known})"),
+                        exercise=ex_id,
+                        known=", ".join(sorted(en_ex.feedback)),
+                    )
+                else:
+                    problems.error(
+                        number,
+                        t("feedback item must be '- check-id: message' with a check id of {exercise!r} that has a message, but none of its checks has one"),
+                        exercise=ex_id,
+                    )
+                continue
+            if not message.strip():  # reported below as not translated; English is shown
+                continue
+            feedback[key] = message.strip()
+        if not ex_title:
+            problems.warn(raw.line, t("{language}: the title of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
+        if any(not hint.strip() for hint in hints):
+            problems.warn(raw.line, t("{language}: exercise {exercise!r} has an empty hint"), language=language, exercise=ex_id)
+        if len(hints) != len(en_ex.hints):
+            problems.warn(
+                raw.line,
+                t("{language}: exercise {exercise!r} has {hints} hints, the lesson has {expected}"),
+                language=language,
+                exercise=ex_id,
+                hints=len(hints),
+                expected=len(en_ex.hints),
+            )
+        for key in en_ex.feedback:
+            if key not in feedback:
+                problems.warn(
+                    raw.line, t("{language}: feedback {key!r} of exercise {exercise!r} is not translated"), language=language, key=key, exercise=ex_id
+                )
+        if not _text(task_lines) and en_ex.task:
+            problems.warn(raw.line, t("{language}: the task of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
+        exercises[ex_id] = ExerciseText(ex_title, _text(task_lines), tuple(hints), feedback, raw.line)
+    for ex_id in english.exercises:
+        if ex_id not in exercises:
+            problems.warn(first, t("{language}: exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
+    for index, en_section in enumerate(english.sections):
+        if index not in placed:
+            problems.error(
+                first,
+                t(
+                    "{language}: the section {section!r} is missing: add its '## ' heading in the same place (prose sections are matched in order between exercises)"
+                ),
+                language=language,
+                section=en_section.title,
+            )
+    prose = [placed[i] for i in sorted(placed)]
+    if problems.items:
+        return None, problems
+    return LessonText(language, title, summary, intro, tuple(prose), exercises, path), problems
