@@ -5,6 +5,7 @@ plain cells then read it as the dataset; `%%check` grading keeps the course's da
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def opened(tmp_path, monkeypatch):
     session = Session(course_root=COURSE, storage=FolderStorage(tmp_path / "idb"), work_home=tmp_path / "work")
     notebook.use_session(session)
     session.begin("second-look", "ru")
-    asyncio.run(session.open())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own loop: a browser test may hold this thread's
+        pool.submit(asyncio.run, session.open()).result()
     runner = InProcessRunner()
     session.engine.runner = session.engine.grader.runner = runner  # the browser's runner, in this interpreter
     yield session
