@@ -422,39 +422,37 @@ def _assert_check(
         return None  # a name neither the notebook nor the test defines
     if not (used & (names.data | names.functions)):
         return None  # it tests nothing of the learner's
+
+    def compared(side: ast.expr, literal: object, options: dict) -> CheckDraft | None:
+        """The check for `side` compared with `literal`: a value check for a variable of the
+        notebook's, a function check for a call of one of its functions."""
+        if isinstance(side, ast.Name) and side.id in names.data:
+            probe, kind, target, calls = side.id, "value", side.id, []
+        else:
+            probe = _segment(source, side)
+            main = _main_name(probe, names)
+            if main is None:
+                return None
+            kind, target, calls = "function", main, [probe]
+        return CheckDraft(
+            kind,
+            target,
+            options,
+            message,
+            cell,
+            test.name,
+            [f"assert {text}"],
+            [Probe(probe, "equals", literal)],
+            fallback=_expression_check(text, names, message, test),
+            calls=calls,
+        )
+
     # 1. `expr == literal`: the learner's variable (or the value of an expression over it) against the reference's.
     if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], ast.Eq):
         for side, other in ((expr.left, expr.comparators[0]), (expr.comparators[0], expr.left)):
             ok, literal = _literal(other)
-            if not ok:
-                continue
-            if isinstance(side, ast.Name) and side.id in names.data:
-                return CheckDraft(
-                    "value",
-                    side.id,
-                    {},
-                    message,
-                    cell,
-                    test.name,
-                    [f"assert {text}"],
-                    [Probe(side.id, "equals", literal)],
-                    fallback=_expression_check(text, names, message, test),
-                )
-            call = _segment(source, side)
-            target = _main_name(call, names)
-            if target is not None:
-                return CheckDraft(
-                    "function",
-                    target,
-                    {},
-                    message,
-                    cell,
-                    test.name,
-                    [f"assert {text}"],
-                    [Probe(call, "equals", literal)],
-                    fallback=_expression_check(text, names, message, test),
-                    calls=[call],
-                )
+            if ok and (draft := compared(side, literal, {})) is not None:
+                return draft
     # 2. approximately equal: a value or function check with the same tolerance.
     approx = _approx(expr)
     if approx is not None:
@@ -463,33 +461,8 @@ def _assert_check(
             ok, literal = _literal(other)
             if not ok or isinstance(literal, (bool, str)) or not _numbers(literal):
                 continue
-            if isinstance(side, ast.Name) and side.id in names.data:
-                return CheckDraft(
-                    "value",
-                    side.id,
-                    options,
-                    message,
-                    cell,
-                    test.name,
-                    [f"assert {text}"],
-                    [Probe(side.id, "equals", literal)],
-                    fallback=_expression_check(text, names, message, test),
-                )
-            call = _segment(source, side)
-            target = _main_name(call, names)
-            if target is not None:
-                return CheckDraft(
-                    "function",
-                    target,
-                    options,
-                    message,
-                    cell,
-                    test.name,
-                    [f"assert {text}"],
-                    [Probe(call, "equals", literal)],
-                    calls=[call],
-                    fallback=_expression_check(text, names, message, test),
-                )
+            if (draft := compared(side, literal, options)) is not None:
+                return draft
     # 3. `type(x) == pd.Series`, `isinstance(x, int)`: the type's name, which a learner can read.
     typed = _type_test(expr)
     if typed is not None:
