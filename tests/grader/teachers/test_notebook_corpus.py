@@ -25,10 +25,10 @@ from qala.grader.i18n import Translator
 from qala.grader.judge.grading import Grader
 from qala.grader.run.runners import default_runner
 from qala.grader.teachers.notebook_import import import_notebook
+from qala.grader.teachers.notebook_import.names import names_defined
 from qala.grader.teachers.notebook_import.nbgrader import parse_nbgrader
 from qala.grader.teachers.notebook_import.notebook import Notes, Question, detect_tool, read_notebook
 from qala.grader.teachers.notebook_import.otter import parse_otter
-from qala.grader.teachers.notebook_import.names import names_defined
 from qala.grader.teachers.validate import validate
 from tests.conftest import make_course
 
