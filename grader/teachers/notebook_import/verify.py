@@ -113,6 +113,21 @@ def _agrees(draft: CheckDraft, outcomes: list[_Outcome]) -> tuple[bool, str]:
     return True, ""
 
 
+def _does_not_run(notes: Notes, exercise: ExerciseDraft, reason: str) -> None:
+    """The teacher is told that an exercise's solution cannot run here, so none of its tests became a check."""
+    notes.append(
+        Note(
+            exercise.question.cells[0],
+            "kept",
+            notes.tr.t(
+                "the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check",
+                exercise=exercise.id,
+                reason=reason,
+            ),
+        )
+    )
+
+
 def _verify_all(exercises: list[ExerciseDraft], runner, datasets_dir: Path, needs: tuple[str, ...], notes: Notes) -> None:
     """Keep only the checks that pass on the notebook's own solution (each dropped one is reported
     with its cell and the reason); a check that disagrees gives way to its plainer fallback when
@@ -128,31 +143,11 @@ def _verify_all(exercises: list[ExerciseDraft], runner, datasets_dir: Path, need
         retry: dict[int, list[CheckDraft]] = {}
         for index, (exercise, drafts) in enumerate(items):
             if outcomes is None:
-                notes.append(
-                    Note(
-                        exercise.question.cells[0],
-                        "kept",
-                        notes.tr.t(
-                            "the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check",
-                            exercise=exercise.id,
-                            reason=failure,
-                        ),
-                    )
-                )
+                _does_not_run(notes, exercise, failure)
                 continue
             mine = outcomes[index]
             if mine and all(o.setup for o in mine):
-                notes.append(
-                    Note(
-                        exercise.question.cells[0],
-                        "kept",
-                        notes.tr.t(
-                            "the notebook's solution of exercise {exercise} does not run in Qala ({reason}): its tests could not be tried on it, so none became a check",
-                            exercise=exercise.id,
-                            reason=f"{mine[0].error}: {mine[0].message}",
-                        ),
-                    )
-                )
+                _does_not_run(notes, exercise, f"{mine[0].error}: {mine[0].message}")
                 continue
             offset = 0
             for draft in drafts:
