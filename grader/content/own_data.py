@@ -123,11 +123,14 @@ def _key(text: str) -> str:
 
 
 def _split_unit(header: str) -> tuple[str, str]:
-    """'PM2.5, мкг/м³' -> ('PM2.5', 'мкг/м³'); 'pm10 (ug/m3)' -> ('pm10', 'ug/m3')."""
+    """'PM2.5, мкг/м³' -> ('PM2.5', 'мкг/м³'); 'pm10 (ug/m3)' -> ('pm10', 'ug/m3'); 'PM10 мкг/м3' -> ('PM10', 'мкг/м3')."""
     match = re.match(r"^(.*?)\s*[\(\[]([^\)\]]*)[\)\]]\s*$", header)
     if match:
         return match.group(1), match.group(2)
-    match = re.match(r"^(.*\S)\s*,\s*([^,]*[/°%³][^,]*)$", header)
+    match = re.match(r"^(.*\S)\s*,(?!\d)\s*([^,]*[/°%³][^,]*)$", header)  # a comma before a digit is a decimal comma (PM2,5)
+    if match:
+        return match.group(1), match.group(2)
+    match = re.match(r"^(.*\S)\s+(\S*[/°%³]\S*)$", header)  # 'PM2,5 мкг/м3': the unit after a space
     if match:
         return match.group(1), match.group(2)
     return header, ""

@@ -346,3 +346,15 @@ def test_columns_are_found_by_their_kazakh_description_and_by_unit_alone(tmp_pat
     assert report.rows == [["2024-01-05", "AQ01", "40.5", "-7.5"]]
     said = report.lines(Translator("kk"))
     assert any(Translator("kk").t("by its unit only: check it") in line for line in said)
+
+
+def test_a_unit_after_a_space_and_a_decimal_comma_in_the_name_are_read_as_portals_write_them():
+    """'PM2,5 мкг/м3' is PM2.5 in µg/m³: the comma is a decimal comma, the unit follows a space
+    (found on a real Russian-language file: it was matched to the wrong column)."""
+    from qala.grader.content.own_data import _split_unit
+
+    assert _split_unit("PM2,5 мкг/м3") == ("PM2,5", "мкг/м3")
+    assert _split_unit("PM2,5, мкг/м³") == ("PM2,5", "мкг/м³")
+    assert _split_unit("PM10 мкг/м3") == ("PM10", "мкг/м3")
+    assert _split_unit("Температура, °C") == ("Температура", "°C")
+    assert _split_unit("Станция") == ("Станция", "")
