@@ -1204,6 +1204,9 @@ PARKING_ZONES = {  # district: (zones, spaces, first zone number)
     "Nauryzbay": (2, 420, 8001),
 }
 PARKING_TARIFF, GREEN_BAZAAR_TARIFF = 100, 150
+# The Green Bazaar's zone sits at the bazaar itself (Zhibek Zholy Ave at Pushkin St, Medeu district;
+# its coordinates on OpenStreetMap), not at a random point of its district: 9 km away, it was wrong.
+GREEN_BAZAAR_AT = (43.2624, 76.9533)
 PAID_FROM, PAID_UNTIL = 8, 19
 PARKING_WEEK = (D(2025, 10, 13), D(2025, 10, 19))
 SESSIONS_PER_SPACE = (0.22, 0.22, 0.22, 0.22, 0.23, 0.16, 0.10)  # by weekday (assumption)
@@ -1233,7 +1236,9 @@ def parking_zone_list() -> list[tuple[str, str, str, int, int, float, float]]:
         sizes = apportion(spaces, [rng.lognormvariate(0, 0.5) for _ in range(count)])
         for k, (name, size) in enumerate(zip(names, sizes)):
             tariff = GREEN_BAZAAR_TARIFF if name.startswith("Green Bazaar") else PARKING_TARIFF
-            lat, lon = place_near(rng, district, 0.01)
+            lat, lon = place_near(rng, district, 0.01)  # drawn for every zone, so the others stay where they were
+            if name.startswith("Green Bazaar"):
+                lat, lon = GREEN_BAZAAR_AT
             zones.append((str(first + k), name, district, size, tariff, lat, lon))
     return zones
 
