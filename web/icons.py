@@ -46,6 +46,7 @@ DRAWINGS: dict[str, str] = {
     "bus": '<rect x="4.5" y="3" width="15" height="15" rx="2.5"/><path d="M4.5 11.5h15M7 18v2.5M17 18v2.5"/><circle class="F" cx="8" cy="14.8" r="1.2"/><circle class="F" cx="16" cy="14.8" r="1.2"/>',
     "antenna": '<path d="M12 11l-4 10M12 11l4 10M9.5 17h5M8.5 7.5a5 5 0 0 1 7 0M6 5a8.5 8.5 0 0 1 12 0"/><circle class="F" cx="12" cy="10.5" r="1.6"/>',
     "building": '<path d="M3 9.5L12 4l9 5.5zM5 11v7M9.5 11v7M14.5 11v7M19 11v7M3 20.5h18"/>',
+    "magnifier": '<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5l5 5" stroke-width="3"/>',
     "chart": '<path d="M3.5 3.5v17h17"/><path class="F" d="M7 13h3v6H7zM12 8h3v11h-3zM17 11h3v8h-3z"/>',
 }
 
@@ -84,6 +85,8 @@ EMOJI: dict[str, str] = {
     "📡": "antenna",
     "🏛": "building",
     "📊": "chart",
+    "🔎": "magnifier",
+    "🔍": "magnifier",
 }
 FALLBACK = "medal"
 

@@ -16,16 +16,19 @@ def test_killing_a_writer_at_random_moments_never_leaves_a_half_kept_attempt(tmp
     acknowledged = 0
     for round_ in range(25):
         child = start_recorder(path, f"r{round_}", 1000, pause=0.02)
+        # Every other round lets the writer commit once before the random wait, so the run keeps
+        # attempts to check even on a loaded machine; the others may kill it while it starts.
+        first = child.stdout.readline() if round_ % 2 else ""
         time.sleep(rng.uniform(0.05, 0.4))
         child.send_signal(signal.SIGKILL)
         out, err = child.communicate()
         assert child.returncode == -signal.SIGKILL, err
-        acknowledged += len(out.splitlines())
+        acknowledged += len((first + out).splitlines())
         rows = assert_consistent(path)
         # Everything the writer saw committed is there; at most the one it was writing is extra.
         assert acknowledged <= len(rows) <= acknowledged + 1
         acknowledged = len(rows)
-    assert acknowledged > 25
+    assert acknowledged >= 12  # at least one from each round that waited for it
     store = SQLiteStore(path)  # and the app opens it as usual
     assert len(store.attempts("c")) == acknowledged
     store.close()
