@@ -274,13 +274,15 @@ def _code_table(raw: Any, text: str, lesson: Lesson, language: str, problems: Pr
             problems.warn(line_of(key), t("{language}: [code] {key!r} is not translated"), language=language, key=key)
         else:
             table[key] = value
+    broken: set[str] = set()
     for exercise_id, code, python in pieces:
         localized = localize_code(code, table)
-        if localized == code:
+        if localized == code or exercise_id in broken:
             continue
         try:
             compile(localized, "<code>", "exec" if python else "eval", dont_inherit=True)
         except SyntaxError as exc:
+            broken.add(exercise_id)
             problems.error(
                 header, t("[code]: the code of exercise {exercise!r} is no longer Python with these translations: {error}"), exercise=exercise_id, error=exc.msg
             )
