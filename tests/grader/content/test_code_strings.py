@@ -111,3 +111,13 @@ def _is_code(comment: str) -> bool:
     except SyntaxError:
         return False
     return True
+
+
+def test_validate_proves_the_exercise_in_each_language_with_code_strings(tmp_path):
+    from qala.grader.teachers.validate import validate
+
+    fine = validate(course(tmp_path / "fine"))
+    assert [p.message for p in fine.errors] == []
+    # A translation that keeps the code Python but breaks it when it runs: only the Russian run can see it.
+    broken = validate(course(tmp_path / "broken", RU_CODE + '"sum([2, 4])" = "summa([2, 4])"\n'))
+    assert [p.message for p in broken.errors] == ["the reference solution of mean/mean does not run on line 2: NameError: name 'summa' is not defined"]
