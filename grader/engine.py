@@ -18,7 +18,7 @@ from .content.course_file import bundled_course_root, load_course
 from .content.datasets import Dataset, load_datasets
 from .content.glossary import Glossary, Term, load_glossary
 from .content.markdown import exercise_markdown
-from .content.model import Badge, Course, Exercise, Lesson, Level, Track
+from .content.model import Badge, Course, Exercise, LearningPath, Lesson, Level, Track
 from .content.own_data import ExploreOutcome, OwnDataReport
 from .errors import ContentError, UsageError
 from .i18n import Translator, resolve_language
@@ -59,6 +59,7 @@ __all__ = [
     "Badge",
     "Level",
     "Track",
+    "LearningPath",
     "CheckOutcome",
     "HintOutcome",
     "ProgressView",
@@ -74,6 +75,7 @@ class Setting(StrEnum):
     LANGUAGE = "language"
     THEME = "theme"
     LEARNER_NAME = "learner_name"
+    PATH = "path"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Settings:
     language: str | None = None
     theme: str | None = None
     learner_name: str | None = None
+    path: str | None = None  # the learning path chosen (course.toml [[path]] id)
 
 
 def default_home() -> Path:
@@ -154,6 +157,27 @@ class Engine:
         for name, value in changes.items():
             self.store.set_setting(Setting(name), value)
         return current
+
+    # -- learning paths
+
+    @property
+    def path(self) -> LearningPath | None:
+        """The learning path the learner chose (None: not chosen yet, or the course has no such path)."""
+        return self.course.path(self.store.setting(Setting.PATH))
+
+    def choose_path(self, path_id: str) -> LearningPath:
+        """Follow the path ``path_id`` from now on (remembered with the progress)."""
+        chosen = self.course.path(path_id)
+        if chosen is None:
+            known = ", ".join(p.id for p in self.course.paths) or "-"
+            raise UsageError(self.tr.t("there is no learning path {path!r} (paths: {known})", path=path_id, known=known))
+        self.store.set_setting(Setting.PATH, chosen.id)
+        return chosen
+
+    def path_lessons(self) -> list[Lesson]:
+        """The lessons to follow, in order: the chosen path's, else the whole course by track."""
+        chosen = self.path
+        return self.course.path_lessons(chosen.id if chosen else None)
 
     # -- what the course holds besides lessons
 
@@ -238,15 +262,14 @@ class Engine:
     # -- finding things
 
     def lesson(self, lesson_id: str) -> Lesson:
+        """A lesson as this learner sees and is graded on it: its code in their language ([code])."""
         lesson = self.course.lesson(lesson_id)
-        if lesson is None:
-            broken = [p for p in self.course.problems if p.file and Path(p.file).stem == lesson_id]
-            if broken:
-                raise UsageError(
-                    self.tr.t("lesson {lesson} cannot be opened because its file has a mistake: {problem}", lesson=lesson_id, problem=str(broken[0]))
-                )
-            raise UsageError(self.tr.t("there is no lesson {lesson!r}; `qala lessons` lists them", lesson=lesson_id))
-        return lesson
+        if lesson is not None:
+            return lesson.in_language(self.language)
+        broken = [p for p in self.course.problems if p.file and Path(p.file).stem == lesson_id]
+        if broken:
+            raise UsageError(self.tr.t("lesson {lesson} cannot be opened because its file has a mistake: {problem}", lesson=lesson_id, problem=str(broken[0])))
+        raise UsageError(self.tr.t("there is no lesson {lesson!r}; `qala lessons` lists them", lesson=lesson_id))
 
     def exercise(self, lesson: Lesson, exercise_id: str) -> Exercise:
         exercise = lesson.exercise(exercise_id)
@@ -266,11 +289,13 @@ class Engine:
     def progress_data(self) -> rewards.Progress:
         return self.store.progress(self.course.info.id)
 
-    def course_map(self) -> tuple[TrackView, ...]:
+    def course_map(self, whole: bool = False) -> tuple[TrackView, ...]:
+        """Tracks and their lessons; on a chosen path (unless ``whole``), the path's lessons in its
+        order, under the track of each run of them (a track can come back later in a path)."""
         progress = self.progress_data()
         passed = progress.passed()
         views = []
-        for track in self.course.tracks:
+        for track in self.course.tracks if whole else self._map_tracks():
             lessons = []
             for lesson_id in track.lessons:
                 lesson = self.course.lesson(lesson_id)
@@ -280,6 +305,20 @@ class Engine:
                 lessons.append(LessonView(lesson, rewards.lesson_status(self.course, lesson, progress), done, len(lesson.exercises)))
             views.append(TrackView(track, tuple(lessons)))
         return tuple(views)
+
+    def _map_tracks(self) -> list[Track]:
+        chosen = self.path
+        if chosen is None:
+            return list(self.course.tracks)
+        runs: list[Track] = []
+        for lesson in self.course.path_lessons(chosen.id):
+            if runs and runs[-1].id == lesson.track:
+                runs[-1] = replace(runs[-1], lessons=(*runs[-1].lessons, lesson.id))
+                continue
+            track = self.course.track(lesson.track)
+            if track is not None:
+                runs.append(replace(track, lessons=(lesson.id,)))
+        return runs
 
     def exercise_passed(self, lesson_id: str, exercise_id: str) -> bool:
         return (lesson_id, exercise_id) in self.progress_data().passed()
@@ -295,7 +334,7 @@ class Engine:
             for exercise in lesson.exercises:
                 if (lesson.id, exercise.id) not in passed:
                     return lesson, exercise
-        for lesson in self.course.ordered_lessons():
+        for lesson in self.path_lessons():
             if rewards.lesson_status(self.course, lesson, progress) == "locked":
                 continue
             for exercise in lesson.exercises:

@@ -26,6 +26,7 @@ from .screens.data import DataScreen
 from .screens.glossary import GlossaryScreen
 from .screens.lesson import LessonScreen
 from .screens.map import MapScreen
+from .screens.path_choice import PathChoiceScreen
 from .screens.profile import ProfileScreen
 from .screens.settings import SettingsScreen
 
@@ -119,6 +120,8 @@ class QalaApp(TranslatedBindings, App[int]):
         self.switch_mode("course")
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
+        elif self.engine.course.paths and self.engine.path is None:  # the first start: which path?
+            self.push_screen(PathChoiceScreen(), callback=self._path_chosen)
         # Start the grader's warm worker now, in the background, so the first check is quick too.
         self.run_worker(self.engine.warm_up, thread=True, exclusive=False, group="warm-up", exit_on_error=False)
         problems = self.engine.course.problems
@@ -196,6 +199,23 @@ class QalaApp(TranslatedBindings, App[int]):
             self.notify(str(exc), severity="error")
             return
         self.push_screen(LessonScreen(lesson_id, exercise_id))
+
+    # -- the learning path
+
+    def _path_chosen(self, path_id: str | None) -> None:
+        if path_id:
+            self.set_path(path_id)
+
+    def set_path(self, path_id: str) -> None:
+        """Follow another learning path: remembered, and the course map shows it at once."""
+
+        def choose() -> None:
+            self.engine.choose_path(path_id)
+            refresh = getattr(self.screen, "refresh_content", None)
+            if refresh:
+                refresh()
+
+        self.write_when_free(choose)
 
     # -- language and theme
 

@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
     engine = Engine(course_root=getattr(args, "course", None), home=getattr(args, "home", None), language=getattr(args, "lang", None))
     try:
+        if getattr(args, "path", None):  # --path: follow that learning path (no question at the start)
+            engine.choose_path(args.path)
         lesson = getattr(args, "lesson", None)
         if lesson:
             engine.lesson(lesson)  # a wrong id is a usage error (exit 2), before the screen opens

@@ -112,6 +112,7 @@ def needs_banner(tr: Translator, modules: list[str]) -> str:
 def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
     """A lesson as a notebook in one language: prose as Markdown, each exercise a `%%check` cell."""
     tr = Translator(language)
+    lesson = lesson.in_language(language)  # starters with the language's code strings ([code])
     text = lesson.text(language)
     head = [f"# {text.title}"]
     if text.summary:
@@ -169,6 +170,10 @@ def ui_strings(tr: Translator) -> dict[str, str]:
             'Your progress is kept in this browser. To hand in your work, run export("Your Name") in any lesson and send the file it makes to your teacher.'
         ),
         "all_files": tr.t("All files and datasets (JupyterLab)"),
+        "choose_path": tr.t("Your path"),
+        "path_lessons": tr.t("Lessons: {n}"),
+        "whole_course": tr.t("The whole course"),
+        "whole_course_about": tr.t("Every lesson, track by track."),
         "run_by_keys": tr.t("In a lesson, click a code cell and press Shift+Enter to run it; a cell that starts with %%check is checked when it runs."),
         "run_by_touch": tr.t(
             "In a lesson, tap a code cell, then the ▶ button at the top of the notebook to run it; a cell that starts with %%check is checked when it runs."
@@ -201,6 +206,7 @@ def landing_data(
             "title": {lang: lesson.text(lang).title for lang in languages},
             "summary": {lang: lesson.text(lang).summary for lang in languages},
             "minutes": lesson.minutes,
+            "track": lesson.track,
             "exercises": len(lesson.exercises),
             "requires": list(lesson.requires),
             "missing": unavailable.get(lesson.id, []),
@@ -222,6 +228,17 @@ def landing_data(
                 "lessons": [lesson_id for lesson_id in t.lessons if lesson_id in lessons],
             }
             for t in info.tracks
+        ],
+        # Learning paths, those meant for the browser first (the school's): the page lists the chosen one's lessons.
+        "paths": [
+            {
+                "id": p.id,
+                "title": {lang: pick(p.title, lang) for lang in languages},
+                "description": {lang: pick(p.description, lang) for lang in languages},
+                "front_end": p.front_end,
+                "lessons": [lesson_id for lesson_id in p.lessons if lesson_id in lessons],
+            }
+            for p in sorted(info.paths, key=lambda p: p.front_end != "browser")
         ],
         "lessons": lessons,
         "levels": [{"number": level.number, "xp": level.xp, "title": {lang: pick(level.title, lang) for lang in languages}} for level in info.levels],

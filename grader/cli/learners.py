@@ -32,8 +32,8 @@ def cmd_lessons(args) -> int:
     engine = engine_from(args)
     lang = engine.language
     tr = engine.tr
-    views = engine.course_map()
     passed = engine.progress_data().passed()
+    views = engine.course_map(whole=args.json)
     if args.json:
         tracks = []
         for view in views:
@@ -61,16 +61,30 @@ def cmd_lessons(args) -> int:
                         "minutes": lv.lesson.minutes,
                         "datasets": list(lv.lesson.datasets),
                         "needs": list(lv.lesson.needs),
+                        "requires": list(lv.lesson.requires),
+                        "systems": list(lv.lesson.systems),
                         "exercises": exercises,
                     }
                 )
             tracks.append({"id": view.track.id, "title": view.track.title_in(lang), "description": pick(view.track.description, lang), "lessons": lessons})
-        print_json({"course": engine.course.info.id, "language": lang, "tracks": tracks})
+        paths = [
+            {
+                "id": path.id,
+                "title": path.title_in(lang),
+                "description": pick(path.description, lang),
+                "front_end": path.front_end,
+                "lessons": [lesson.id for lesson in engine.course.path_lessons(path.id)],
+            }
+            for path in engine.course.paths
+        ]
+        chosen = engine.path.id if engine.path else None
+        print_json({"course": engine.course.info.id, "language": lang, "path": chosen, "paths": paths, "tracks": tracks})
         return 0
     from rich.tree import Tree
 
     console = rich_console()
-    tree = Tree(f"[bold]{pick(engine.course.info.title, lang)}[/]")
+    chosen = engine.path
+    tree = Tree(f"[bold]{pick(engine.course.info.title, lang)}[/]" + (f" · {escape_markup(chosen.title_in(lang))} [dim]({chosen.id})[/]" if chosen else ""))
     for view in views:
         branch = tree.add(f"[bold cyan]{view.track.title_in(lang)}[/] [dim]({view.track.id})[/]  {view.done}/{view.total}")
         for lv in view.lessons:

@@ -31,7 +31,10 @@ def engine_from(args: argparse.Namespace):
     """The engine for these options (imported late: `qala --help` stays instant)."""
     from ..engine import Engine
 
-    return Engine(course_root=args.course, home=args.home, language=args.lang)
+    engine = Engine(course_root=args.course, home=args.home, language=args.lang)
+    if getattr(args, "path", None):  # --path: follow that learning path from now on
+        engine.choose_path(args.path)
+    return engine
 
 
 def rich_console():

@@ -101,6 +101,12 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool, tr: Transla
     parser.add_argument("--home", type=Path, default=default, metavar=tr.t("HOME"), help=tr.t("folder for progress and caches (env QALA_HOME)"))
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=tr.t("language: en, ru or kk (env QALA_LANG)"))
     parser.add_argument("--course", type=Path, default=default, metavar=tr.t("COURSE"), help=tr.t("a course folder other than the bundled one"))
+    parser.add_argument(
+        "--path",
+        default=default,
+        metavar=tr.t("LEARNING-PATH"),
+        help=tr.t("follow a learning path from now on: school or staff (`qala lessons --json` lists them)"),
+    )
 
 
 def language_in(argv: Sequence[str]) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import ContentError, t
 from ..i18n import LANGUAGES
 from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, parse_lesson, read_front_matter
-from .model import Badge, Course, CourseInfo, Level, Track, XpRules
+from .model import FRONT_ENDS, Badge, Course, CourseInfo, LearningPath, Level, Track, XpRules
 from .translation_file import english_fingerprint, parse_translation
 
 BADGE_RULES = {
@@ -103,6 +103,8 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
     if cycle:
         problems.error(_line_of(tracks, cycle[0]), t("tracks require each other in a circle: {cycle}"), cycle=" → ".join(cycle))
 
+    paths = _read_paths(data.get("path", []), lines, table_lines("path"), problems)
+
     xp_raw = data.get("xp", {})
     xp = XpRules(
         per_exercise=int(xp_raw.get("per_exercise", 10)),
@@ -142,9 +144,86 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
         if rule["kind"] == "track_completed" and rule["track"] not in {track.id for track in tracks}:
             problems.error(badge.line, t("badge {badge!r} names an unknown track {track!r}"), badge=badge.id, track=rule["track"])
 
-    info = CourseInfo(course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path)
+    info = CourseInfo(course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path, tuple(paths))
     _warn_untranslated(info, problems, _meta_line(text, "title"), table_lines("level"))
     return info, problems
+
+
+def _read_paths(raw_paths: Any, lines: list[str], path_lines: list[int], problems: Problems) -> list[LearningPath]:
+    """The ``[[path]]`` tables: learning paths, each an ordered list of lesson ids."""
+    paths: list[LearningPath] = []
+    if not isinstance(raw_paths, list):
+        problems.error(1, t("paths must be written as [[path]] tables"))
+        return paths
+    for index, raw in enumerate(raw_paths):
+        line = path_lines[index] if index < len(path_lines) else 1
+        path_id = raw.get("id", "")
+        if not isinstance(path_id, str) or not ID.match(path_id):
+            problems.error(line, t("path id {path!r} must be lower-case letters, digits and '-'"), path=path_id)
+            continue
+        if any(other.id == path_id for other in paths):
+            problems.error(line, t("duplicate path id {path!r}"), path=path_id)
+            continue
+        _need_english(raw.get("title"), "title", line, problems)
+        front_end = raw.get("front_end", "terminal")
+        if front_end not in FRONT_ENDS:
+            problems.error(line, t("path {path!r}: front_end must be one of {known}"), path=path_id, known=", ".join(FRONT_ENDS))
+        lessons = raw.get("lessons", [])
+        if not isinstance(lessons, list) or not all(isinstance(name, str) for name in lessons):
+            problems.error(line, t("path {path!r}: lessons must be a list of lesson ids"), path=path_id)
+            lessons = []
+        seen: set[str] = set()
+        for lesson_id in lessons:
+            if lesson_id in seen:
+                problems.error(_lesson_line(lines, line, lesson_id), t("path {path!r} lists lesson {lesson!r} twice"), path=path_id, lesson=lesson_id)
+            seen.add(lesson_id)
+        paths.append(LearningPath(path_id, _localized(raw.get("title")), _localized(raw.get("description")), str(front_end), tuple(lessons), line))
+    return paths
+
+
+def _lesson_line(lines: list[str], table_line: int, lesson_id: str) -> int:
+    """The line of ``"lesson-id"`` in the lessons list of the table that starts at ``table_line``."""
+    quoted = f'"{lesson_id}"'
+    for number in range(table_line, len(lines) + 1):
+        if number > table_line and lines[number - 1].strip().startswith("[["):
+            break
+        if quoted in lines[number - 1]:
+            return number
+    return table_line
+
+
+def check_paths(course: Course) -> list[ContentError]:
+    """What is wrong with the course's paths once its lessons are read: unknown lessons, a browser
+    path (the offline build) with a lesson that needs more than the standard library, and a lesson
+    whose required lessons do not come before it in the path."""
+    problems: list[ContentError] = []
+    info = course.info
+    lines = info.path.read_text(encoding="utf-8").splitlines() if info.path.is_file() else []
+
+    def error(message: str, path: LearningPath, lesson_id: str, **params: object) -> None:
+        problems.append(ContentError(message, info.path, _lesson_line(lines, path.line, lesson_id), params={"path": path.id, "lesson": lesson_id, **params}))
+
+    for path in info.paths:
+        position = {lesson_id: n for n, lesson_id in enumerate(path.lessons)}
+        for n, lesson_id in enumerate(path.lessons):
+            lesson = course.lesson(lesson_id)
+            if lesson is None:
+                if not any(p.file and Path(p.file).stem == lesson_id for p in course.problems):
+                    error(t("path {path!r} lists a lesson {lesson!r} that does not exist"), path, lesson_id)
+                continue
+            if path.front_end == "browser" and lesson.needs:
+                error(
+                    t("path {path!r} is for the browser, where only the standard library is sure to be there, but lesson {lesson!r} needs {needs}"),
+                    path,
+                    lesson_id,
+                    needs=", ".join(lesson.needs),
+                )
+            for required in lesson.requires:
+                if position.get(required, len(path.lessons)) > n:
+                    error(
+                        t("path {path!r}: lesson {lesson!r} requires {required!r}, which must come before it in the path"), path, lesson_id, required=required
+                    )
+    return problems
 
 
 def _warn_untranslated(info: CourseInfo, problems: Problems, title_line: int, level_lines: list[int]) -> None:
@@ -163,6 +242,11 @@ def _warn_untranslated(info: CourseInfo, problems: Problems, title_line: int, le
                 problems.warn(track.line, t("{language}: the title of track {track!r} is not translated"), language=language, track=track.id)
             if missing(track.description):
                 problems.warn(track.line, t("{language}: the description of track {track!r} is not translated"), language=language, track=track.id)
+        for learning_path in info.paths:
+            if missing(learning_path.title):
+                problems.warn(learning_path.line, t("{language}: the title of path {path!r} is not translated"), language=language, path=learning_path.id)
+            if missing(learning_path.description):
+                problems.warn(learning_path.line, t("{language}: the description of path {path!r} is not translated"), language=language, path=learning_path.id)
         for level, line in zip(info.levels, level_lines):  # no [[level]] at all: the built-in "Level 1"
             if missing(level.title):
                 problems.warn(line, t("{language}: the title of level {level} is not translated"), language=language, level=level.number)
@@ -305,6 +389,7 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
     if cycle:
         first = course.lessons[cycle[0]]
         problems.append(ContentError(t("lessons require each other in a circle: {cycle}"), first.path, 1, params={"cycle": " → ".join(cycle)}))
+    problems.extend(check_paths(course))
     return course, problems + warnings
 
 

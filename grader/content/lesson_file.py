@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, t
-from .model import CHECK_KINDS, CHECK_SPECS, Check, CheckKind, Exercise, ExerciseText, Lesson, LessonText, Mistake, Section
+from .model import CHECK_KINDS, CHECK_SPECS, SYSTEMS, Check, CheckKind, Exercise, ExerciseText, Lesson, LessonText, Mistake, Section
 
 EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$")
 
@@ -238,7 +238,11 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
     datasets = _meta_list(meta, "datasets", problems, text)
     needs = _meta_list(meta, "needs", problems, text)
     requires = _meta_list(meta, "requires", problems, text)
-    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires"}
+    systems = _meta_list(meta, "systems", problems, text)
+    for system in systems:
+        if system not in SYSTEMS:
+            problems.error(_meta_line(text, "systems"), t("unknown system {system!r} (known: {known})"), system=system, known=", ".join(SYSTEMS))
+    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires", "systems"}
     for key in meta:
         if key not in known:
             problems.error(_meta_line(text, key), t("unknown front-matter key {key!r} (known: {known})"), key=key, known=", ".join(sorted(known)))
@@ -288,6 +292,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
         exercises=tuple(exercises),
         texts={"en": english},
         outline=tuple(outline),
+        systems=tuple(systems),
     )
     return lesson, problems
 

@@ -6,8 +6,9 @@ A lesson's code (starter, solution, checks) exists once; its words exist per lan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,12 @@ from typing import Any
 from ..i18n import DEFAULT_LANGUAGE, pick
 
 Localized = Mapping[str, str]
+
+# The city systems a lesson can be about (front matter ``systems = ["air", ...]``).
+SYSTEMS = ("air", "waste", "energy", "traffic", "transit", "bike", "parking", "cameras", "housing", "appeals", "budget", "open-data", "sensors")
+
+# Where a learning path is meant to be followed first.
+FRONT_ENDS = ("browser", "terminal")
 
 
 class CheckKind(StrEnum):
@@ -144,6 +151,7 @@ class LessonText:
     sections: tuple[Section, ...]
     exercises: Mapping[str, ExerciseText]
     path: Path | None = None
+    code: Mapping[str, str] = field(default_factory=dict)  # English string in the code -> its translation ([code] table)
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,7 @@ class Lesson:
     exercises: tuple[Exercise, ...]
     texts: Mapping[str, LessonText]  # "en" always present
     outline: tuple[tuple[str, int | str], ...] = ()  # ("section", index) and ("exercise", id) in file order
+    systems: tuple[str, ...] = ()  # city systems (SYSTEMS) the lesson is about
 
     def text(self, language: str) -> LessonText:
         """The lesson in ``language``, English wherever the translation is missing."""
@@ -190,10 +199,72 @@ class Lesson:
             sections=sections,
             exercises=exercises,
             path=other.path,
+            code=other.code,
         )
+
+    def code_strings(self, language: str) -> Mapping[str, str]:
+        """The ``[code]`` table of ``language``'s translation (empty for English or none)."""
+        other = self.texts.get(language)
+        return other.code if other is not None and language != DEFAULT_LANGUAGE else {}
+
+    def localize(self, code: str, language: str) -> str:
+        """``code`` with ``language``'s code strings put in (comments, printed sentences)."""
+        return localize_code(code, self.code_strings(language))
+
+    def in_language(self, language: str) -> Lesson:
+        """The lesson as learners of ``language`` see it and are graded: every code block (starter,
+        solution, setup, mistakes, asserts and calls) with that language's code strings."""
+        table = self.code_strings(language)
+        if not table:
+            return self
+        return replace(self, exercises=tuple(_localized_exercise(exercise, table) for exercise in self.exercises))
 
     def exercise(self, exercise_id: str) -> Exercise | None:
         return next((e for e in self.exercises if e.id == exercise_id), None)
+
+
+def localize_code(code: str, table: Mapping[str, str]) -> str:
+    """Replace every English string of ``table`` in ``code`` by its translation, in one pass (a
+    translation is never replaced again); longer strings first, so a sentence wins over its part."""
+    if not table or not code:
+        return code
+    keys = sorted((key for key in table if key), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(key) for key in keys))
+    return pattern.sub(lambda found: table[found.group(0)], code)
+
+
+def _localized_exercise(exercise: Exercise, table: Mapping[str, str]) -> Exercise:
+    def check(one: Check) -> Check:
+        target = localize_code(one.target, table) if one.kind is CheckKind.ASSERT else one.target
+        options = dict(one.options)
+        if isinstance(options.get("calls"), list):
+            options["calls"] = [localize_code(call, table) for call in options["calls"]]
+        mistakes = tuple(replace(m, code=localize_code(m.code, table)) for m in one.mistakes)
+        return replace(one, target=target, options=options, mistakes=mistakes)
+
+    return replace(
+        exercise,
+        starter=localize_code(exercise.starter, table),
+        solution=localize_code(exercise.solution, table),
+        setup=localize_code(exercise.setup, table),
+        hidden_setup=localize_code(exercise.hidden_setup, table),
+        checks=tuple(check(c) for c in exercise.checks),
+    )
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    """An ordered list of lessons for one kind of learner (course.toml ``[[path]]``)."""
+
+    id: str
+    title: Localized
+    description: Localized
+    front_end: str  # browser | terminal: where it is meant to be followed first
+    lessons: tuple[str, ...]
+    line: int
+
+    def title_in(self, language: str) -> str:
+        return pick(self.title, language)
 
 
 @dataclass(frozen=True)
@@ -246,6 +317,7 @@ class CourseInfo:
     levels: tuple[Level, ...]
     badges: tuple[Badge, ...]
     path: Path
+    paths: tuple[LearningPath, ...] = ()
 
 
 @dataclass
@@ -278,3 +350,17 @@ class Course:
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)
+
+    @property
+    def paths(self) -> tuple[LearningPath, ...]:
+        return self.info.paths
+
+    def path(self, path_id: str | None) -> LearningPath | None:
+        return next((p for p in self.info.paths if p.id == path_id), None)
+
+    def path_lessons(self, path_id: str | None) -> list[Lesson]:
+        """A path's lessons in its order (those that loaded); the whole course by track for no path."""
+        found = self.path(path_id)
+        if found is None:
+            return self.ordered_lessons()
+        return [self.lessons[lesson_id] for lesson_id in found.lessons if lesson_id in self.lessons]

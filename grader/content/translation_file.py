@@ -28,9 +28,9 @@ from .lesson_file import (
     _text,
     split_sections,
 )
-from .model import ExerciseText, Lesson, LessonText, Section
+from .model import CheckKind, ExerciseText, Lesson, LessonText, Section, localize_code
 
-TRANSLATION_KEYS = ("title", "summary", "translated_from")
+TRANSLATION_KEYS = ("title", "summary", "translated_from", "code")
 
 TRANSLATED_FROM = re.compile(r"^translated_from\s*=")
 
@@ -91,7 +91,9 @@ def mark_translated(path: Path, fingerprint: str) -> bool:
             return False
         lines[at] = stamp
     else:
-        lines.insert(end, stamp)
+        # Above the first table (a [code] table ends the plain keys), else as the last line.
+        table = next((n for n in range(1, end) if lines[n].lstrip().startswith("[")), end)
+        lines.insert(table, stamp)
     path.write_text("".join(lines), encoding="utf-8", newline="")
     return True
 
@@ -106,8 +108,11 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
     text, meta, body, first = head
     for key in meta:
         if key not in TRANSLATION_KEYS:
-            problems.error(_meta_line(text, key), t("a translation's front matter has only 'title', 'summary' and 'translated_from', not {key!r}"), key=key)
+            problems.error(
+                _meta_line(text, key), t("a translation's front matter has only 'title', 'summary', 'translated_from' and a [code] table, not {key!r}"), key=key
+            )
     _check_translated_from(meta.get("translated_from"), _meta_line(text, "translated_from"), lesson, language, problems, fingerprint)
+    code = _code_table(meta.get("code"), text, lesson, language, problems)
     english = lesson.texts["en"]
     title = meta.get("title", "") if isinstance(meta.get("title"), str) else ""
     summary = meta.get("summary", "") if isinstance(meta.get("summary"), str) else ""
@@ -226,4 +231,87 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
     prose = [placed[i] for i in sorted(placed)]
     if problems.items:
         return None, problems
-    return LessonText(language, title, summary, intro, tuple(prose), exercises, path), problems
+    return LessonText(language, title, summary, intro, tuple(prose), exercises, path, code), problems
+
+
+def lesson_code(lesson: Lesson) -> list[tuple[str, str, bool]]:
+    """Every piece of a lesson's code as (exercise id, code, is Python to compile): starters,
+    solutions, setups, mistakes, asserts and hidden calls."""
+    pieces: list[tuple[str, str, bool]] = []
+    for exercise in lesson.exercises:
+        pieces += [(exercise.id, code, True) for code in (exercise.starter, exercise.solution, exercise.setup) if code]
+        for check in exercise.checks:
+            pieces += [(exercise.id, mistake.code, True) for mistake in check.mistakes]
+            if check.kind is CheckKind.ASSERT:
+                pieces.append((exercise.id, str(check.target), False))
+            pieces += [(exercise.id, str(call), False) for call in check.options.get("calls", []) or []]
+    return pieces
+
+
+def _code_table(raw: Any, text: str, lesson: Lesson, language: str, problems: Problems) -> dict[str, str]:
+    """A translation's ``[code]`` table: each English string must occur in the lesson's code, and
+    the code must still be Python once the translations are put in."""
+    if raw is None:
+        return {}
+    lines = text.splitlines()
+    header = next((n for n, line in enumerate(lines, start=1) if line.strip() == "[code]"), _meta_line(text, "code"))
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        problems.error(header, t('[code] must map English strings of the code to their translations, e.g. "# The mean" = "# Среднее"'))
+        return {}
+    pieces = lesson_code(lesson)
+
+    def line_of(key: str) -> int:
+        quoted = json.dumps(key, ensure_ascii=False)
+        return next((n for n, line in enumerate(lines, start=1) if n > header and (line.lstrip().startswith(quoted) or key in line)), header)
+
+    table: dict[str, str] = {}
+    for key, value in raw.items():
+        if not key.strip():
+            problems.error(header, t("[code]: an empty string cannot be translated"))
+        elif not any(key in code for _, code, _ in pieces):
+            problems.error(line_of(key), t("[code]: {key!r} does not occur in the code of the lesson"), key=key)
+        elif not value.strip():
+            problems.warn(line_of(key), t("{language}: [code] {key!r} is not translated"), language=language, key=key)
+        else:
+            table[key] = value
+    broken: set[str] = set()
+    for exercise_id, code, python in pieces:
+        localized = localize_code(code, table)
+        if localized == code or exercise_id in broken:
+            continue
+        try:
+            compile(localized, "<code>", "exec" if python else "eval", dont_inherit=True)
+        except SyntaxError as exc:
+            broken.add(exercise_id)
+            problems.error(
+                header, t("[code]: the code of exercise {exercise!r} is no longer Python with these translations: {error}"), exercise=exercise_id, error=exc.msg
+            )
+    if table:
+        for exercise in lesson.exercises:
+            for comment in _english_comments(localize_code(exercise.starter, table)):
+                problems.warn(
+                    header,
+                    t("{language}: a comment of the starter of exercise {exercise!r} is not in [code]: {comment}"),
+                    language=language,
+                    exercise=exercise.id,
+                    comment=comment,
+                )
+    return table
+
+
+def _english_comments(code: str) -> list[str]:
+    """Comment lines of ``code`` that are words (not commented-out code) and that [code] left in English."""
+    found = []
+    for line in code.splitlines():
+        comment = line.strip()
+        if not comment.startswith("#"):
+            continue
+        words = comment.lstrip("#").strip()
+        if not re.search(r"[A-Za-z]{3,}", words) or re.search(r"[\u0400-\u04ff]", words):
+            continue  # no English word, or already in Cyrillic
+        try:
+            compile(words, "<comment>", "exec", dont_inherit=True)
+            continue  # commented-out code
+        except SyntaxError:
+            found.append(comment)
+    return found

@@ -13,7 +13,7 @@ import sys
 import tomllib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..content.course_file import load_course
@@ -272,6 +272,14 @@ def validate(
         for exercise in lesson.exercises:
             report.exercises += 1
             work.append((lesson, exercise, [c for c in cases if c.exercise == exercise.id]))
+        # In a language with code strings ([code]) the exercise is graded on translated code: prove it there too.
+        for language in course.info.languages:
+            localized = lesson.in_language(language)
+            if localized is lesson:
+                continue
+            for exercise in localized.exercises:
+                own = [replace(c, name=f"{c.name} ({language})", code=lesson.localize(c.code, language)) for c in cases if c.exercise == exercise.id]
+                work.append((localized, exercise, own))
 
     def self_test(item):
         lesson, exercise = item[0], item[1]

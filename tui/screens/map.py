@@ -75,6 +75,8 @@ class MapScreen(QalaScreen):
         stats.append(f"  {app.icon('🔥')} " + app.nt("Streak: {n} day", "Streak: {n} days", view.streak))
         earned = sum(1 for b in view.badges if b.earned_at)
         stats.append(f"  {app.icon('🏅')} " + app.t("{earned}/{total} badges", earned=earned, total=len(view.badges)))
+        if engine.path is not None:
+            stats.append("  · " + app.pick(engine.path.title), style="dim")
         self.query_one("#stats", Static).update(stats)
 
         button = self.query_one("#continue", Button)

@@ -25,6 +25,11 @@ class SettingsScreen(QalaScreen):
             with RadioSet(id="language"):
                 for code, name in LANGUAGE_NAMES.items():
                     yield RadioButton(name, id=f"lang-{code}")
+            if self.qala.engine.course.paths:
+                yield Static(id="path-label", classes="setting-label")
+                with RadioSet(id="path"):
+                    for path in self.qala.engine.course.paths:
+                        yield RadioButton(path.id, id=f"path-{path.id}")
             yield Static(id="theme-label", classes="setting-label")
             with RadioSet(id="theme"):
                 yield RadioButton("Dark", id="theme-dark")
@@ -51,6 +56,12 @@ class SettingsScreen(QalaScreen):
         self.query_one("#icons-label", Static).update(Text(app.t("Icons"), style="bold"))
         self.query_one("#icons-emoji", RadioButton).label = app.t("Emoji (🔥 ⭐ 🔒)")
         self.query_one("#icons-plain", RadioButton).label = app.t("Plain symbols, for terminals that show emoji as empty boxes (* + #)")
+        if app.engine.course.paths:
+            self.query_one("#path-label", Static).update(Text(app.t("Learning path"), style="bold"))
+            for path in app.engine.course.paths:
+                self.query_one(f"#path-{path.id}", RadioButton).label = app.pick(path.title)
+            if app.engine.path is not None:
+                self._select(f"path-{app.engine.path.id}")
         self._select(f"lang-{app.language}")
         self._select(f"theme-{app.theme_choice}")
         self._select(f"icons-{app.icon_choice}")
@@ -76,6 +87,13 @@ class SettingsScreen(QalaScreen):
         code = (event.pressed.id or "").removeprefix("lang-")
         if code and code != self.qala.language:
             self.qala.set_language(code)
+
+    @on(RadioSet.Changed, "#path")
+    def _path(self, event: RadioSet.Changed) -> None:
+        choice = (event.pressed.id or "").removeprefix("path-")
+        chosen = self.qala.engine.path
+        if choice and (chosen is None or choice != chosen.id):
+            self.qala.set_path(choice)
 
     @on(RadioSet.Changed, "#theme")
     def _theme(self, event: RadioSet.Changed) -> None:

@@ -8,10 +8,13 @@
   var data = JSON.parse(document.getElementById("qala-data").textContent);
   var storage = data.storage;
   var LANGUAGE_KEY = "qala.language";
+  var PATH_KEY = "qala.path";
+  var WHOLE = "all";  // the path choice that shows every track
   var MARKS = { done: "check", in_progress: "half", available: "circle", locked: "lock" };
   var summary = data.initial;
   var storageWorks = true;
   var language = chooseLanguage();
+  var path = choosePath();
 
   function remembered() {
     try { return window.localStorage.getItem(LANGUAGE_KEY); } catch (e) { return null; }
@@ -31,6 +34,39 @@
     language = code;
     try { window.localStorage.setItem(LANGUAGE_KEY, code); } catch (e) { /* not remembered, still shown */ }
     render();
+  }
+
+  // The learning path whose lessons are listed: the one chosen here before, else the first (the
+  // school's: paths for the browser come first), else the whole course.
+  function choosePath() {
+    var saved = null;
+    try { saved = window.localStorage.getItem(PATH_KEY); } catch (e) { /* not remembered */ }
+    if (saved === WHOLE || (data.paths || []).some(function (p) { return p.id === saved; })) return saved;
+    return data.paths && data.paths.length ? data.paths[0].id : WHOLE;
+  }
+
+  function setPath(id) {
+    path = id;
+    try { window.localStorage.setItem(PATH_KEY, id); } catch (e) { /* not remembered, still shown */ }
+    render();
+  }
+
+  // What the map lists: the tracks, or the chosen path's lessons in its order under the track of
+  // each run of them (a track may come back later in a path).
+  function shownTracks() {
+    var chosen = (data.paths || []).filter(function (p) { return p.id === path; })[0];
+    if (!chosen) return data.tracks;
+    var byId = {};
+    data.tracks.forEach(function (track) { byId[track.id] = track; });
+    var runs = [];
+    chosen.lessons.forEach(function (id) {
+      var trackId = data.lessons[id].track;
+      var last = runs[runs.length - 1];
+      if (last && last.id === trackId) { last.lessons.push(id); return; }
+      var track = byId[trackId] || { id: trackId, title: {}, description: {} };
+      runs.push({ id: trackId, title: track.title, description: track.description, lessons: [id] });
+    });
+    return runs;
   }
 
   function t(key, params) {
@@ -134,7 +170,7 @@
     var box = document.getElementById("next");
     box.textContent = "";
     var ids = [];
-    data.tracks.forEach(function (track) { ids = ids.concat(track.lessons); });
+    shownTracks().forEach(function (track) { ids = ids.concat(track.lessons); });
     var next = ids.filter(function (id) { return lessonState(id).status === "in_progress"; })[0]
       || ids.filter(function (id) { return lessonState(id).status === "available" && !data.lessons[id].missing.length; })[0];
     if (next) {
@@ -166,10 +202,32 @@
     }
   }
 
+  function renderPaths() {
+    var nav = document.getElementById("paths");
+    nav.textContent = "";
+    if (!data.paths || !data.paths.length) { nav.hidden = true; return; }
+    nav.setAttribute("aria-label", t("choose_path"));
+    nav.appendChild(el("h2", { text: t("choose_path") }));
+    var choices = data.paths.map(function (p) {
+      return { id: p.id, title: local(p.title), about: local(p.description), count: t("path_lessons", { n: p.lessons.length }) };
+    });
+    choices.push({ id: WHOLE, title: t("whole_course"), about: t("whole_course_about"), count: "" });
+    choices.forEach(function (choice) {
+      var button = el("button", { type: "button", class: "path", "data-path": choice.id, "aria-pressed": String(choice.id === path) }, [
+        el("span", { class: "title", text: choice.title }),
+        el("span", { class: "muted", text: choice.about }),
+        choice.count ? el("span", { class: "muted", text: choice.count }) : null,
+      ]);
+      button.addEventListener("click", function () { setPath(choice.id); });
+      nav.appendChild(button);
+    });
+  }
+
   function renderTracks() {
     var box = document.getElementById("tracks");
     box.textContent = "";
-    data.tracks.forEach(function (track) {
+    box.setAttribute("data-path", path);
+    shownTracks().forEach(function (track) {
       var card = el("section", { class: "track", "data-track": track.id }, [
         el("h2", { text: local(track.title) }),
         el("p", { class: "muted", text: local(track.description) }),
@@ -209,6 +267,7 @@
     renderStats();
     renderNext();
     renderBadges();
+    renderPaths();
     renderTracks();
     var allFiles = document.getElementById("all-files");
     allFiles.textContent = "";
