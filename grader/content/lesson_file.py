@@ -238,7 +238,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
     datasets = _meta_list(meta, "datasets", problems, text)
     needs = _meta_list(meta, "needs", problems, text)
     requires = _meta_list(meta, "requires", problems, text)
-    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires"}
+    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires", "systems"}
     for key in meta:
         if key not in known:
             problems.error(_meta_line(text, key), t("unknown front-matter key {key!r} (known: {known})"), key=key, known=", ".join(sorted(known)))

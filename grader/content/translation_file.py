@@ -30,7 +30,7 @@ from .lesson_file import (
 )
 from .model import ExerciseText, Lesson, LessonText, Section
 
-TRANSLATION_KEYS = ("title", "summary", "translated_from")
+TRANSLATION_KEYS = ("title", "summary", "translated_from", "code")
 
 TRANSLATED_FROM = re.compile(r"^translated_from\s*=")
 
