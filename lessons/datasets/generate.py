@@ -2117,6 +2117,99 @@ def portal_catalogue() -> Table:
 
 
 # ----------------------------------------------------------------------------------------------------------
+# Traffic detectors (ITS) and NO2 by the hour
+# ----------------------------------------------------------------------------------------------------------
+
+# No published per-detector counts for Almaty exist that we may bundle: every number here is an assumption,
+# shaped like loop-detector counts on a main avenue (two peaks on weekdays, a late flat hump at weekends, a
+# night floor about a tenth of the peak). Two weeks of December 2025, Monday 8 to Sunday 21.
+TRAFFIC_FIRST = D(2025, 12, 8)
+TRAFFIC_LAST = D(2025, 12, 21)
+# detector id, street (where it counts), scale: vehicles per 15 minutes at the weekday evening peak
+TRAFFIC_DETECTORS = (
+    ("TD-01", "Al-Farabi Ave", 520),
+    ("TD-02", "Abay Ave", 430),
+    ("TD-03", "Rayimbek Ave", 380),
+    ("TD-04", "Sain St", 300),
+)
+# Share of the evening peak, hour by hour (assumption).
+TRAFFIC_WEEKDAY = (
+    0.10, 0.07, 0.05, 0.05, 0.06, 0.12, 0.30, 0.68, 0.92, 0.85, 0.70, 0.66,
+    0.68, 0.70, 0.68, 0.72, 0.82, 0.95, 1.00, 0.86, 0.62, 0.44, 0.30, 0.18,
+)  # fmt: skip
+TRAFFIC_WEEKEND = (
+    0.14, 0.10, 0.07, 0.06, 0.05, 0.06, 0.10, 0.18, 0.30, 0.42, 0.52, 0.58,
+    0.62, 0.64, 0.64, 0.63, 0.62, 0.60, 0.58, 0.52, 0.44, 0.36, 0.27, 0.19,
+)  # fmt: skip
+# CITY-FACTS / the law on holidays: 16 December, Independence Day, a day off (a Tuesday in 2025). Here it
+# looks like a quiet Sunday (assumption: 0.8 of a weekend day).
+TRAFFIC_HOLIDAY = D(2025, 12, 16)
+# Flaw: a detector that stopped counting and kept sending its last value (stuck), on Wednesday morning.
+STUCK_DETECTOR = "TD-03"
+STUCK_FROM = dt.datetime(2025, 12, 10, 9, 0)
+STUCK_INTERVALS = 24  # six hours of 15-minute intervals
+# Flaw: the NO2 analyser missed a few hours (blank cells).
+NO2_GAP_HOURS = (
+    dt.datetime(2025, 12, 12, 3),
+    dt.datetime(2025, 12, 12, 4),
+    dt.datetime(2025, 12, 18, 14),
+    dt.datetime(2025, 12, 20, 9),
+    dt.datetime(2025, 12, 20, 10),
+)
+SEED_TRAFFIC = 2025_1216
+
+
+def traffic_shape(d: dt.date) -> tuple[float, ...]:
+    if d == TRAFFIC_HOLIDAY:
+        return tuple(0.8 * x for x in TRAFFIC_WEEKEND)
+    return TRAFFIC_WEEKEND if d.weekday() >= 5 else TRAFFIC_WEEKDAY
+
+
+def traffic_counts() -> Table:
+    """Vehicles per 15 minutes at four road detectors, two weeks of December 2025."""
+    rng = random.Random(SEED_TRAFFIC)
+    rows = []
+    for d in date_range(TRAFFIC_FIRST, TRAFFIC_LAST):
+        shape = traffic_shape(d)
+        day_noise = {det: lognormal(rng, 0.05) for det, _street, _scale in TRAFFIC_DETECTORS}
+        for quarter in range(96):
+            t = dt.datetime(d.year, d.month, d.day, quarter // 4, 15 * (quarter % 4))
+            level = shape[quarter // 4]
+            for det, street, scale in TRAFFIC_DETECTORS:
+                rows.append([t.isoformat(timespec="minutes"), det, street, poisson(rng, scale * level * day_noise[det])])
+    by_key = {(r[0], r[1]): r for r in rows}
+    stuck_value = by_key[(STUCK_FROM.isoformat(timespec="minutes"), STUCK_DETECTOR)][3]
+    for k in range(STUCK_INTERVALS):
+        t = STUCK_FROM + dt.timedelta(minutes=15 * k)
+        by_key[(t.isoformat(timespec="minutes"), STUCK_DETECTOR)][3] = stuck_value
+    return Table(["time", "detector", "street", "vehicles"], rows)
+
+
+def traffic_no2() -> Table:
+    """Hourly NO2 at a roadside station near the detectors, the same two weeks."""
+    rng = random.Random(SEED_TRAFFIC + 1)
+    mean_weekday = statistics.fmean(TRAFFIC_WEEKDAY)
+
+    def mix(shape: tuple[float, ...], hour: int) -> float:
+        return 0.5 * NO2_HOURLY_PROFILE[hour] + 0.5 * (0.35 + 0.65 * shape[(hour - 1) % 24] / mean_weekday)
+
+    typical = statistics.fmean(mix(TRAFFIC_WEEKDAY, h) for h in range(24))
+    days = list(date_range(TRAFFIC_FIRST, TRAFFIC_LAST))
+    spells = ar1(rng, len(days), 0.6)  # calm and windy spells, centred so the fortnight keeps the month's level
+    weather = [math.exp(0.22 * (x - statistics.fmean(spells))) for x in spells]
+    rows = []
+    for d, calm in zip(days, weather, strict=True):
+        shape = traffic_shape(d)
+        for hour in range(24):
+            t = dt.datetime(d.year, d.month, d.day, hour)
+            # CITY-FACTS: NO2 in December about 56 µg/m³; in winter it peaks late in the evening (1.09 at 22 h,
+            # no morning bump), when the air is still: part traffic, part weather.
+            no2 = NO2_MONTHLY[11] * calm * mix(shape, hour) / typical * lognormal(rng, 0.10)
+            rows.append([t.isoformat(timespec="minutes"), "" if t in NO2_GAP_HOURS else fmt(no2)])
+    return Table(["hour", "no2"], rows)
+
+
+# ----------------------------------------------------------------------------------------------------------
 # Writing and checking the files
 # ----------------------------------------------------------------------------------------------------------
 
@@ -2143,6 +2236,8 @@ DATASETS = {  # file name -> the function that makes it
     "heating_daily.csv": heating_daily,
     "energy_tariffs.csv": energy_tariffs,
     "portal_catalogue.csv.gz": portal_catalogue,
+    "traffic_counts.csv": traffic_counts,
+    "traffic_no2.csv": traffic_no2,
 }
 GZIP_LEVEL = 9
 

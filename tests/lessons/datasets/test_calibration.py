@@ -783,3 +783,44 @@ def test_every_calibration_test_is_named_by_a_datasheet():
     here = {n for n, f in globals().items() if n.startswith("test_") and callable(f)}
     unlisted = sorted(here - named_checks() - {"test_every_datasheet_check_exists", "test_every_calibration_test_is_named_by_a_datasheet"})
     assert not unlisted, f"tests that no datasheet lists as a [[calibration]].check: {unlisted}"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Traffic detectors and NO2 (synthetic: the traffic levels are assumptions; NO2 follows CITY-FACTS' December
+# mean, 56 µg/m³).
+# ----------------------------------------------------------------------------------------------------------
+
+
+def traffic_by_hour(weekdays: bool) -> dict[int, float]:
+    """Mean vehicles per 15 minutes at TD-01, by hour of day, on working days or on days off."""
+    per_hour = defaultdict(list)
+    for r in rows("traffic_counts.csv"):
+        d = day(r["time"][:10])
+        working = d.weekday() < 5 and d != dt.date(2025, 12, 16)
+        if r["detector"] == "TD-01" and working == weekdays:
+            per_hour[int(r["time"][11:13])].append(int(r["vehicles"]))
+    return {h: statistics.fmean(v) for h, v in per_hour.items()}
+
+
+def test_traffic_rush_hours():
+    weekday = traffic_by_hour(True)
+    peak = max(weekday.values())
+    assert max(weekday, key=weekday.get) in (17, 18)
+    assert max(range(6, 12), key=weekday.get) in (8, 9)
+    assert min(weekday.values()) < 0.12 * peak
+    weekend = traffic_by_hour(False)
+    assert weekend[8] < 0.5 * weekday[8]  # no morning rush at weekends
+
+
+def test_traffic_holiday():
+    daily = Counter()
+    for r in rows("traffic_counts.csv"):
+        daily[r["time"][:10]] += int(r["vehicles"])
+    assert min(daily, key=daily.get) == "2025-12-16"
+    assert 0.4 < daily["2025-12-16"] / daily["2025-12-09"] < 0.65
+
+
+def test_traffic_no2_level():
+    values = [float(r["no2"]) for r in rows("traffic_no2.csv") if r["no2"]]
+    assert close(statistics.fmean(values), 56, 0.05)
+    assert len(values) == 336 - 5
