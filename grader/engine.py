@@ -228,9 +228,9 @@ class Engine:
     def glossary(self) -> Glossary:
         return load_glossary(self.course_root)
 
-    def exercise_text(self, lesson: Lesson, exercise: Exercise) -> str:
-        """An exercise's task as Markdown, in the learner's language."""
-        return exercise_markdown(lesson, exercise, self.tr)
+    def exercise_text(self, lesson: Lesson, exercise: Exercise, options: bool = True) -> str:
+        """An exercise's task as Markdown, in the learner's language (``options``: with a choice's options)."""
+        return exercise_markdown(lesson, exercise, self.tr, options=options)
 
     def choice_options(self, lesson: Lesson, exercise: Exercise) -> list[tuple[str, str]]:
         """A choice exercise's options as (id, text in the learner's language), in the lesson's order."""

@@ -6,9 +6,13 @@ from ..i18n import Translator
 from .model import Exercise, Lesson
 
 
-def exercise_markdown(lesson: Lesson, exercise: Exercise, tr: Translator, heading: str = "##") -> str:
+def exercise_markdown(lesson: Lesson, exercise: Exercise, tr: Translator, heading: str = "##", options: bool = True) -> str:
+    """An exercise's title and task (with a choice's options, unless ``options`` is false: a
+    front end that shows them in a widget of its own)."""
     text = lesson.text(tr.language).exercises[exercise.id]
     parts = [f"{heading} {text.title}", text.task]
+    if options and text.options:  # a choice exercise's options, under its question
+        parts.append("\n".join(f"- **{option})** {words}" for option, words in text.options.items()))
     if exercise.shown_setup:
         parts.append(tr.t("This code runs before yours:") + f"\n\n```python\n{exercise.shown_setup}\n```")
     return "\n\n".join(p for p in parts if p)
