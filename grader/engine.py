@@ -56,6 +56,7 @@ __all__ = [
     "fill_program",
     "fill_values",
     "blank_count",
+    "given_lines",
     "Dataset",
     "OwnDataReport",
     "ExploreOutcome",
