@@ -181,3 +181,12 @@ def test_every_kind_is_documented_with_an_example():
         assert f"`{kind.value}`" in reference
         if kind is not ExerciseKind.CODE:
             assert f'kind = "{kind.value}"' in reference and f'kind = "{kind.value}"' in guide
+
+
+def test_the_lesson_as_markdown_shows_each_kinds_own_code(engine):
+    from qala.grader.content.markdown import lesson_markdown
+
+    text = lesson_markdown(engine.lesson("kinds"), engine.tr)
+    assert 'print(len(pm25), "months")' in text  # the program to predict
+    assert "- **c)** the total itself" in text  # a choice's options
+    assert "total = value" in text and "```python\n\n```" not in text  # the given lines; no empty starter
