@@ -130,3 +130,21 @@ async def test_fill_blanks_are_inputs_reached_with_tab(make_app, kinds_course, w
     assert xp(app) == 10
     # the answer is kept as the draft, and comes back in its widget
     assert app.engine.code_for("kinds", "fill-mean").endswith("sum(pm25) / len(pm25)")
+
+
+async def test_the_widgets_speak_the_learners_language(make_app, kinds_course, wait_for_check, screen_text):
+    app = make_app(language="ru", lesson="kinds", course_root=kinds_course)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_exercise(app, pilot, "denominator")
+        assert "a) на 12, число месяцев в году" in screen_text(app)
+        await pilot.press("enter", "f5")
+        await wait_for_check(pilot)
+        assert "в знаменателе их быть не должно" in shown(screen_text, app)
+        await pilot.press("f8")
+        await pilot.pause()
+        words = shown(screen_text, app)
+        assert "Строки, которые можно взять" in words and "Ваша программа" in words
+        app.engine.set_language("en")
+        app.screen.refresh_content()  # as the settings screen does on a change of language
+        await pilot.pause()
+        assert "Lines to use" in shown(screen_text, app)

@@ -96,6 +96,7 @@ class LessonScreen(ExploreScreen):
         self._feedback: Text | None = None
         self._state: ExerciseState | None = None
         self._kind: KindAnswer | None = None  # the widget of an exercise that is not code
+        self._kind_language = ""
 
     # -- layout
 
@@ -153,6 +154,7 @@ class LessonScreen(ExploreScreen):
         box = self.query_one("#answer", VerticalScroll)
         box.remove_children()
         widget = self._kind = kind_widget(self.qala.engine, self.lesson, self.exercise, answer)
+        self._kind_language = self.qala.language
         self.editor.display = widget is None
         box.display = widget is not None
         if widget is not None:
@@ -174,6 +176,8 @@ class LessonScreen(ExploreScreen):
         except QalaError:
             return
         self.sub_title = lesson.text(self.qala.language).title
+        if self._kind is not None and self._kind_language != self.qala.language:
+            self._show_kind(self.editor.text)  # its options and labels, in the new language
         self.query_one("#text", Markdown).update(self._markdown(lesson))
         self._read_state()
         self._update_bar()
