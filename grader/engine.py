@@ -17,8 +17,9 @@ from . import __version__
 from .content.course_file import bundled_course_root, load_course
 from .content.datasets import Dataset, load_datasets
 from .content.glossary import Glossary, Term, load_glossary
+from .content.kinds import blank_count, fill_program, fill_values, given_lines
 from .content.markdown import exercise_markdown
-from .content.model import Badge, Course, Exercise, LearningPath, Lesson, Level, Track
+from .content.model import Badge, Course, Exercise, ExerciseKind, LearningPath, Lesson, Level, Track
 from .content.own_data import ExploreOutcome, OwnDataReport
 from .errors import ContentError, UsageError
 from .i18n import Translator, resolve_language
@@ -51,6 +52,11 @@ __all__ = [
     "Course",
     "Lesson",
     "Exercise",
+    "ExerciseKind",
+    "fill_program",
+    "fill_values",
+    "blank_count",
+    "given_lines",
     "Dataset",
     "OwnDataReport",
     "ExploreOutcome",
@@ -247,9 +253,18 @@ class Engine:
     def glossary(self) -> Glossary:
         return load_glossary(self.course_root)
 
-    def exercise_text(self, lesson: Lesson, exercise: Exercise) -> str:
-        """An exercise's task as Markdown, in the learner's language."""
-        return exercise_markdown(lesson, exercise, self.tr)
+    def exercise_text(self, lesson: Lesson, exercise: Exercise, options: bool = True) -> str:
+        """An exercise's task as Markdown, in the learner's language (``options``: with a choice's options)."""
+        return exercise_markdown(lesson, exercise, self.tr, options=options)
+
+    def choice_options(self, lesson: Lesson, exercise: Exercise) -> list[tuple[str, str]]:
+        """A choice exercise's options as (id, text in the learner's language), in the lesson's order."""
+        texts = lesson.text(self.language).exercises[exercise.id].options
+        return [(option, texts.get(option, option)) for option in exercise.options]
+
+    def parsons_lines(self, exercise: Exercise) -> list[str]:
+        """A Parsons exercise's given lines, unindented, mixed with its distractors (always the same order)."""
+        return given_lines(exercise)
 
     def missing_modules(self, lesson: Lesson) -> tuple[str, ...]:
         """What the lesson needs that this Python cannot import (e.g. pandas in a plain browser)."""

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from qala.grader.engine import Course, Engine, Lesson, bundled_course_root, exercise_markdown, load_course
+from qala.grader.engine import Course, Engine, ExerciseKind, Lesson, bundled_course_root, exercise_markdown, load_course
 from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
 
 from . import icons, vendor
 from .kernel_wheel import STARTUP_FILE, build_kernel_wheel
-from .notebook import CHANNEL, PROGRESS_MOUNT, SUMMARY_FILE, summary
+from .notebook import CHANNEL, PROGRESS_MOUNT, SUMMARY_FILE, check_cell_body, summary
 from .site import SiteError, build_site, code_cell, markdown_cell, notebook
 
 LANDING = Path(str(files("qala.web"))) / "landing"
@@ -131,8 +131,9 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
             cells.append(markdown_cell(f"## {section.title}\n\n{section.body}".rstrip()) | {"metadata": dict(FIXED)})
         else:
             exercise = lesson.exercise(key)
-            cells.append(markdown_cell(exercise_markdown(lesson, exercise, tr)) | {"metadata": dict(FIXED)})
-            code = f"%%check {exercise.id}\n{exercise.starter.rstrip()}\n"
+            words = "\n\n".join(part for part in (exercise_markdown(lesson, exercise, tr), *kind_words(exercise, tr)) if part)
+            cells.append(markdown_cell(words) | {"metadata": dict(FIXED)})
+            code = f"%%check {exercise.id}\n{check_cell_body(exercise).rstrip()}\n"
             cells.append(code_cell(code) | {"metadata": {"deletable": False, "qala": {"exercise": exercise.id}}})
     cells.append(markdown_cell(f"## {tr.t('Your progress')}") | {"metadata": dict(FIXED)})
     cells.append(code_cell("progress()") | {"metadata": {**FIXED, "qala": {"role": "progress"}}})
@@ -140,6 +141,26 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
 
 
 # ---------------------------------------------------------------- the landing page
+
+
+def kind_words(exercise, tr: Translator) -> list[str]:
+    """What a notebook adds to an exercise that is not code: the program to read, how to answer."""
+    if exercise.kind is ExerciseKind.PREDICT:
+        return [
+            f"```python\n{exercise.solution}\n```",
+            tr.t("Type what this program prints under the %%check line below, then run the cell: you will see it run."),
+        ]
+    if exercise.kind is ExerciseKind.CHOICE:
+        return [tr.t("Type the letter of your answer under the %%check line below (for several: a, c), then run the cell.")]
+    if exercise.kind is ExerciseKind.PARSONS:
+        return [
+            tr.t(
+                "Under the %%check line below are the lines to use, mixed up, and some that do not belong: put the ones you need in order, indent them, then run the cell."
+            )
+        ]
+    if exercise.kind is ExerciseKind.FILL:
+        return [tr.t("Replace each ___ in the cell below with what is missing, then run the cell.")]
+    return []
 
 
 def ui_strings(tr: Translator) -> dict[str, str]:

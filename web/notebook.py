@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qala.grader.engine import Engine, step_budget
+from qala.grader.engine import Engine, ExerciseKind, given_lines, step_budget
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language
 
@@ -54,6 +54,16 @@ CHECK_LINE = re.compile(r"^%%check(?:[ \t]+(?P<exercise>\S+))?[ \t]*$")
 
 #: When the kernel's startup file ran (ms since the epoch): Pyodide, its packages and IPython loaded.
 started_at_ms: float | None = None
+
+
+def check_cell_body(exercise) -> str:
+    """What an exercise's %%check cell holds at first: the starter; the mixed lines of a Parsons
+    problem; nothing for a prediction or a choice (the learner types the answer)."""
+    if exercise.kind is ExerciseKind.PARSONS:
+        return "\n".join(given_lines(exercise))
+    if exercise.kind in (ExerciseKind.PREDICT, ExerciseKind.CHOICE):
+        return ""
+    return exercise.starter
 
 
 class FolderStorage:
@@ -322,7 +332,7 @@ class Session:
                 await self._reread()
                 lesson, exercise = self.find(exercise_id)
                 tr = self.engine.tr
-                if code.strip() == exercise.starter.strip():
+                if code.strip() == check_cell_body(exercise).strip() and exercise.kind not in (ExerciseKind.PREDICT, ExerciseKind.CHOICE):
                     return Message(tr.t("This is still the starting code: change it to solve the exercise, then run the cell again."), kind="info")
                 await self.load_needs(lesson, code)
                 if self.engine.missing_modules(lesson):

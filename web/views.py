@@ -12,6 +12,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from qala.grader.engine import ExerciseKind
 from qala.grader.i18n import pick
 
 from .icons import svg as icon
@@ -125,7 +126,10 @@ class CheckResultView(View):
 
     @property
     def ran(self) -> bool:
-        """The learner's code ran to its end (no error, not stopped): safe to run it again."""
+        """The learner's code ran to its end (no error, not stopped): safe to run it again. A
+        prediction or a choice is not code: it never runs in the notebook."""
+        if self.exercise.kind in (ExerciseKind.PREDICT, ExerciseKind.CHOICE):
+            return False
         return bool(self.grade.feedback) and self.grade.feedback[0].passed
 
     def html(self) -> str:
@@ -141,6 +145,11 @@ class CheckResultView(View):
                 f'<span style="color:{colour};font-weight:bold">{mark}</span> {_inline(item.message)}</li>'
             )
         feedback = f'<ul style="list-style:none;padding-left:2px;margin:6px 0">{"".join(items)}</ul>'
+        if self.exercise.kind is ExerciseKind.PREDICT:  # then see it run
+            feedback += (
+                f'<div style="font-weight:600">{html.escape(tr.t("The program printed:"))}</div>'
+                f'<pre data-qala="output" style="margin:2px 0 6px;padding:4px 8px;background:#f5f5f5">{html.escape(self.grade.output)}</pre>'
+            )
         outcome = self.outcome
         if outcome is None:  # not checkable here (a missing module): nothing was kept
             return f'<div data-qala="check" data-passed="false" style="{BOX}border-left:6px solid {AMBER};background:#fff8e1">{feedback}</div>'

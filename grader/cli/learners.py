@@ -44,6 +44,7 @@ def cmd_lessons(args) -> int:
                 for exercise in lv.lesson.exercises:
                     item = {
                         "id": exercise.id,
+                        "kind": exercise.kind.value,
                         "title": text.exercises[exercise.id].title,
                         "passed": (lv.lesson.id, exercise.id) in passed,
                         "hints": exercise.hint_count,

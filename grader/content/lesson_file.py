@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, t
-from .model import CHECK_KINDS, CHECK_SPECS, SYSTEMS, Check, CheckKind, Exercise, ExerciseText, Lesson, LessonText, Mistake, Section
+from .kinds import KIND_SETTINGS, REQUIRED_BLOCKS, kind_of, read_kind, split_option
+from .model import CHECK_KINDS, CHECK_SPECS, EXERCISE_KINDS, SYSTEMS, Check, CheckKind, Exercise, ExerciseKind, ExerciseText, Lesson, LessonText, Mistake, Section
 
 EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$")
 
@@ -52,6 +53,8 @@ CODE_ROLES = {"starter", "solution", "setup", "hidden-setup", "checks"}
 HINTS_HEADINGS = {"hints"}
 
 FEEDBACK_HEADINGS = {"feedback"}
+
+OPTIONS_HEADINGS = {"options"}
 
 AUDIENCES = {"school", "staff", "both"}
 
@@ -173,7 +176,7 @@ def _split_subsections(block_lines: list[tuple[int, str]]) -> tuple[list[str], d
         heading = SUBHEADING.match(raw)
         if heading and not raw.startswith("####"):
             name = heading.group(1).strip().lower()
-            if name in HINTS_HEADINGS | FEEDBACK_HEADINGS:
+            if name in HINTS_HEADINGS | FEEDBACK_HEADINGS | OPTIONS_HEADINGS:
                 target = special.setdefault(name, [])
                 target.append((number, ""))  # the heading's own line, for messages
                 continue
@@ -340,7 +343,12 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         if block.info != expected_lang:
             problems.error(block.line, t("a '{role}' block must be written as ```{language} {role}"), role=block.role, language=expected_lang)
         code[block.role] = block
-    for role in ("starter", "solution", "checks"):
+    settings, checks = _parse_checks(code["checks"], ex_id, problems) if "checks" in code else ({}, [])
+    kind = kind_of(settings)
+    if kind is None:
+        problems.error(code["checks"].line, t("kind must be one of {known}, not {kind!r}"), known=", ".join(EXERCISE_KINDS), kind=settings.get("kind"))
+        kind = ExerciseKind.CODE
+    for role in REQUIRED_BLOCKS[kind]:
         if role not in code:
             problems.error(
                 raw.line,
@@ -360,18 +368,22 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         )
     if "feedback" in special:
         problems.error(special["feedback"][0][0], t("'### Feedback' belongs in translation files; write English feedback as 'message' in the checks block"))
+    options = read_options(special.get("options", []), problems)
     for number, source in ((b.line, _text(b.lines)) for b in code.values() if b.info == "python"):
-        _check_syntax(source, number, problems)
-    if "checks" not in code or "solution" not in code or "starter" not in code:
+        if not (kind is ExerciseKind.FILL and code.get("starter") is not None and number == code["starter"].line):
+            _check_syntax(source, number, problems)
+    if any(role not in code for role in REQUIRED_BLOCKS[kind]):
         return None
-    settings, checks = _parse_checks(code["checks"], ex_id, problems)
+    texts = {role: _text(block.lines) for role, block in code.items()}
+    kind_fields = read_kind(settings, kind, bool(checks), options, texts, code["checks"].line, problems)
     feedback = {c.id: c.message for c in checks if c.message}
     feedback.update({f"{c.id}.{m.id}": m.message for c in checks for m in c.mistakes})
+    feedback.update(kind_fields.pop("feedback", {}))
     xp_default = meta.get("xp") if isinstance(meta.get("xp"), int) else 0
     exercise = Exercise(
         id=ex_id,
-        starter=_text(code["starter"].lines),
-        solution=_text(code["solution"].lines),
+        starter=texts.get("starter", ""),
+        solution=texts.get("solution", ""),
         setup="\n\n".join(_text(code[r].lines) for r in ("hidden-setup", "setup") if r in code),
         hidden_setup=_text(code["hidden-setup"].lines) if "hidden-setup" in code else "",
         checks=tuple(checks),
@@ -379,9 +391,24 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         timeout=float(settings.get("timeout", 10)),
         line=raw.line,
         hint_count=len(hints),
+        **kind_fields,
     )
-    text = ExerciseText(title, _text(prose), tuple(h for _, h in hints), feedback, raw.line)
+    text = ExerciseText(title, _text(prose), tuple(h for _, h in hints), feedback, raw.line, options)
     return exercise, text
+
+
+def read_options(lines: list[tuple[int, str]], problems: Problems) -> dict[str, str]:
+    """A choice's ``### Options`` list: ``- a: text`` items, in order."""
+    options: dict[str, str] = {}
+    for number, item in _list_items(lines, BULLET):
+        found = split_option(item)
+        if found is None or not found[1]:
+            problems.error(number, t("an option must be written '- a: its text' (an id, a colon, the text)"))
+        elif found[0] in options:
+            problems.error(number, t("two options have the id {option!r}"), option=found[0])
+        else:
+            options[found[0]] = found[1]
+    return options
 
 
 def _check_syntax(source: str, fence_line: int, problems: Problems) -> None:
@@ -406,9 +433,12 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     header_lines = [block.line + 1 + i for i, line in enumerate(block.lines) if line.strip() == "[[check]]"]
     settings = {k: v for k, v in data.items() if k != "check"}
     for key in settings:
-        if key not in EXERCISE_SETTINGS:
+        if key not in EXERCISE_SETTINGS | KIND_SETTINGS:
             problems.error(
-                block.line, t("unknown key {key!r} in the checks block (known: {known})"), key=key, known=", ".join(["check", *sorted(EXERCISE_SETTINGS)])
+                block.line,
+                t("unknown key {key!r} in the checks block (known: {known})"),
+                key=key,
+                known=", ".join(["check", *sorted(EXERCISE_SETTINGS | KIND_SETTINGS)]),
             )
     if "xp" in settings and not (isinstance(settings["xp"], int) and settings["xp"] >= 0):
         problems.error(block.line, t("xp must be a whole number of 0 or more"))
@@ -418,7 +448,7 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     if not isinstance(raw_checks, list):
         problems.error(block.line, t("checks must be written as [[check]] tables"))
         return settings, []
-    if not raw_checks:
+    if not raw_checks and data.get("kind") not in (ExerciseKind.PREDICT, ExerciseKind.CHOICE):
         problems.error(block.line, t("exercise {exercise!r} has no [[check]] in its checks block"), exercise=ex_id)
     checks: list[Check] = []
     seen: set[str] = set()

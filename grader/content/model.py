@@ -72,6 +72,19 @@ CHECK_SPECS: Mapping[CheckKind, KindSpec] = {
 CHECK_KINDS = tuple(kind.value for kind in CheckKind)  # in the order a lesson's error message lists them
 
 
+class ExerciseKind(StrEnum):
+    """What a learner does in an exercise (``kind = "..."`` at the top of its checks block)."""
+
+    CODE = "code"  # write code that produces a value (the default)
+    PREDICT = "predict"  # read a program, type what it prints; judged against its real output
+    CHOICE = "choice"  # pick one option (or several), each wrong one with its own feedback
+    PARSONS = "parsons"  # put the given lines (and distractors) in order and indentation
+    FILL = "fill"  # fill the blanks (___) of a program
+
+
+EXERCISE_KINDS = tuple(kind.value for kind in ExerciseKind)
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A typical wrong program: if the learner's value equals what it gives, say ``message``."""
@@ -115,6 +128,11 @@ class Exercise:
     line: int
     hint_count: int
     hidden_setup: str = ""  # the beginning of `setup` that learners never see (```python hidden-setup)
+    kind: ExerciseKind = ExerciseKind.CODE
+    answer: tuple[str, ...] = ()  # choice: the ids of the right options
+    multiple: bool = False  # choice: more than one option may be chosen
+    options: tuple[str, ...] = ()  # choice: the option ids, in the lesson's order
+    distractors: tuple[str, ...] = ()  # parsons: given lines that do not belong in the program
 
     @property
     def shown_setup(self) -> str:
@@ -136,8 +154,9 @@ class ExerciseText:
     title: str
     task: str
     hints: tuple[str, ...]
-    feedback: Mapping[str, str]  # check id (or "check-id.mistake-id") -> message
+    feedback: Mapping[str, str]  # check id (or "check-id.mistake-id", or a choice's option id) -> message
     line: int
+    options: Mapping[str, str] = field(default_factory=dict)  # choice: option id -> its text
 
 
 @dataclass(frozen=True)
@@ -190,6 +209,7 @@ class Lesson:
                 hints=hints,
                 feedback={**en_ex.feedback, **tr.feedback},
                 line=tr.line,
+                options={**en_ex.options, **{k: v for k, v in tr.options.items() if k in en_ex.options and v}},
             )
         return LessonText(
             language=language,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import t
+from .kinds import split_option
 from .lesson_file import (
     BULLET,
     EXERCISE_HEADING,
@@ -44,7 +45,10 @@ def english_fingerprint(lesson: Lesson) -> str:
         "summary": english.summary,
         "intro": english.intro,
         "sections": [[section.title, section.body] for section in english.sections],
-        "exercises": {ex_id: [text.title, text.task, list(text.hints), dict(text.feedback)] for ex_id, text in english.exercises.items()},
+        "exercises": {
+            ex_id: [text.title, text.task, list(text.hints), dict(text.feedback)] + ([dict(text.options)] if text.options else [])
+            for ex_id, text in english.exercises.items()
+        },
     }
     data = json.dumps(words, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:12]
@@ -194,6 +198,21 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
             if not message.strip():  # reported below as not translated; English is shown
                 continue
             feedback[key] = message.strip()
+        options: dict[str, str] = {}
+        for number, item in _list_items(special.get("options", []), BULLET):
+            found = split_option(item)
+            if found is None or found[0] not in en_ex.options:
+                problems.error(
+                    number,
+                    t("option item must be '- id: text' with an option id of {exercise!r} (known: {known})"),
+                    exercise=ex_id,
+                    known=", ".join(en_ex.options) or "-",
+                )
+            elif found[1]:
+                options[found[0]] = found[1]
+        for key in en_ex.options:
+            if key not in options:
+                problems.warn(raw.line, t("{language}: option {key!r} of exercise {exercise!r} is not translated"), language=language, key=key, exercise=ex_id)
         if not ex_title:
             problems.warn(raw.line, t("{language}: the title of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
         if any(not hint.strip() for hint in hints):
@@ -214,7 +233,7 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
                 )
         if not _text(task_lines) and en_ex.task:
             problems.warn(raw.line, t("{language}: the task of exercise {exercise!r} is not translated"), language=language, exercise=ex_id)
-        exercises[ex_id] = ExerciseText(ex_title, _text(task_lines), tuple(hints), feedback, raw.line)
+        exercises[ex_id] = ExerciseText(ex_title, _text(task_lines), tuple(hints), feedback, raw.line, options)
     for ex_id in english.exercises:
         if ex_id not in exercises:
             problems.warn(first, t("{language}: exercise {exercise!r} is not translated"), language=language, exercise=ex_id)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..content.model import Course, Exercise, Lesson
+from ..content.model import Course, Exercise, ExerciseKind, Lesson
 from ..errors import GradingError
 from ..i18n import Translator
 from ..run.jobs import Runner, RunResult, decode_evidence
 from .checks import RUN_CHECK, CheckResult, Evidence, judge, needs_reference, plan
+from .kinds import judge_choice, judge_predict, shape_problem
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,13 @@ class Grader:
                 command="pip install " + " ".join(name.split(".")[0] for name in missing),
             )
             return Grade(lesson.id, exercise.id, False, (CheckResult(RUN_CHECK, False, message),), _ms(started))
+        if exercise.kind is ExerciseKind.CHOICE:
+            return Grade(lesson.id, exercise.id, *_passed(judge_choice(exercise, source, feedback, tr)), _ms(started))
+        if exercise.kind is ExerciseKind.PREDICT:
+            printed = self.reference(lesson, exercise).stdout  # the real output, shown after any answer
+            return Grade(lesson.id, exercise.id, *_passed(judge_predict(source, printed, tr)), _ms(started), printed)
+        if (wrong_shape := shape_problem(exercise, source, tr)) is not None:
+            return Grade(lesson.id, exercise.id, *_passed(wrong_shape), _ms(started))
         reference = self.reference(lesson, exercise) if needs_reference(exercise) else None
         if source == exercise.solution:
             # The very job the reference ran (or will run, cached): `qala validate` grades every
@@ -135,6 +143,10 @@ class Grader:
             results = judge(exercise, evidence, tr, feedback)
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
+
+
+def _passed(result: CheckResult) -> tuple[bool, tuple[CheckResult, ...]]:
+    return result.passed, (result,)
 
 
 def _ms(started: float) -> int:

@@ -20,11 +20,12 @@ from ..content.course_file import load_course
 from ..content.datasets import load_datasets
 from ..content.glossary import load_glossary
 from ..content.lesson_file import Problems, _toml_line, _toml_message, read_front_matter
-from ..content.model import Course, Exercise, Lesson
+from ..content.model import Course, Exercise, ExerciseKind, Lesson
 from ..errors import ContentError, GradingError, UsageError, t
 from ..i18n import Translator
 from ..judge.checks import placeholder_starter
 from ..judge.grading import Grader
+from ..judge.kinds import KIND_CHECKS, reference_answer
 from ..run.jobs import Runner
 
 
@@ -78,14 +79,15 @@ def read_cases(lesson: Lesson) -> tuple[list[Case], list[ContentError]]:
         if exercise not in known:
             problems.append(ContentError(t("case names an unknown exercise {exercise!r}"), path, line, params={"exercise": exercise}))
             continue
-        if expect not in ("pass", "fail") or not isinstance(raw.get("code"), str):
+        code = raw.get("answer", raw.get("code"))  # a prediction or a choice is an answer, not code
+        if expect not in ("pass", "fail") or not isinstance(code, str):
             problems.append(ContentError(t("a case needs expect = \"pass\" or \"fail\" and code = '''…'''"), path, line))
             continue
         failing = raw.get("failing", "")
-        if failing and failing not in {c.id for c in known[exercise].checks} | {"runs"}:
+        if failing and failing not in {c.id for c in known[exercise].checks} | {"runs", *KIND_CHECKS.get(known[exercise].kind, ())}:
             problems.append(ContentError(t("case expects an unknown check {check!r} to fail"), path, line, params={"check": failing}))
             continue
-        cases.append(Case(exercise, str(raw.get("name", f"case {index + 1}")), expect, raw["code"], failing, str(raw.get("feedback", "")), line))
+        cases.append(Case(exercise, str(raw.get("name", f"case {index + 1}")), expect, code, failing, str(raw.get("feedback", "")), line))
     return cases, problems
 
 
@@ -114,7 +116,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
     # The very run Grader.reference makes (and caches): its failure is said here in words a teacher can translate.
     # The runner itself failing (GradingError) is left to validate's self_test: retried once, then named.
     reference = grader._cached_run(lesson, exercise, exercise.solution, "solution")
-    if not reference.ok:
+    if not reference.ok and exercise.kind is not ExerciseKind.CHOICE:
         error, names = reference.error, {"lesson": lesson.id, "exercise": exercise.id}
         if error is not None:
             problem(
@@ -138,7 +140,8 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         else:
             problem(t("the reference solution of {lesson}/{exercise} does not run ({status})"), path, exercise.line, **names, status=reference.status)
         return problems
-    solved = grader.grade(lesson, exercise, exercise.solution, tr)
+    right = reference_answer(exercise, reference.stdout)
+    solved = grader.grade(lesson, exercise, right, tr)
     for result in solved.feedback:
         if not result.passed:
             line = next((c.line for c in exercise.checks if c.id == result.check), exercise.line)
@@ -148,7 +151,7 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
                 line,
                 exercise=exercise.id,
                 check=result.check,
-                feedback=feedback(exercise.solution, result.check, result.message),
+                feedback=feedback(right, result.check, result.message),
             )
     started = grader.grade(lesson, exercise, exercise.starter, tr)
     if started.passed:

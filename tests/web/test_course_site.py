@@ -122,7 +122,7 @@ def test_the_course_map_shows_the_course_and_no_progress_yet(visit):
     expect(page.get_by_test_id("course-title")).to_have_text("Qala: reading Almaty's data")
     row = page.locator(f"[data-lesson='{LESSON}'].lesson")
     expect(row).to_have_attribute("data-status", "available")
-    expect(row.get_by_test_id("lesson-progress")).to_contain_text("0 of 4")
+    expect(row.get_by_test_id("lesson-progress")).to_contain_text("0 of 5")
     expect(page.get_by_test_id("xp")).to_have_text("0 XP")
     expect(page.get_by_test_id("earned-badges")).to_contain_text("No badges yet")
     visit.traffic.assert_clean()
@@ -154,7 +154,7 @@ def test_a_first_track_lesson_opens_from_the_course_map(visit, timings):
     output = visit.lab.run_cell(visit.exercise_cell("from qala.web.notebook import"))
     timings["lesson open to the start cell's output (s)"] = time.perf_counter() - visit.lesson_opened_at
     assert "A year of Almaty's air in twelve numbers" in output
-    assert "Exercises passed: 0 of 4" in output
+    assert "Exercises passed: 0 of 5" in output
     visit.traffic.assert_clean()
 
 
@@ -248,7 +248,7 @@ def test_the_progress_is_kept_after_a_reload_in_the_lesson(visit, timings):
     page.reload()
     lab.wait_for_kernel()
     output = lab.run_cell(visit.exercise_cell("from qala.web.notebook import"))
-    assert "Exercises passed: 1 of 4" in output
+    assert "Exercises passed: 1 of 5" in output
     progress = lab.run_cell(lab.add_cell("progress()"))
     timings["reload to progress shown (s)"] = time.perf_counter() - started
     assert "10 XP" in progress and "First step" in progress
@@ -263,7 +263,7 @@ def test_the_course_map_shows_the_kept_progress(visit):
     expect(page.get_by_test_id("xp")).to_have_text("10 XP")
     row = page.locator(f"[data-lesson='{LESSON}'].lesson")
     expect(row).to_have_attribute("data-status", "in_progress")
-    expect(row.get_by_test_id("lesson-progress")).to_contain_text("1 of 4")
+    expect(row.get_by_test_id("lesson-progress")).to_contain_text("1 of 5")
     expect(page.locator("[data-testid='earned-badges'] [data-badge='first-step']")).to_be_visible()
     expect(page.get_by_test_id("streak")).to_contain_text("1")
 

@@ -31,6 +31,7 @@ from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
+from ..widgets.kinds import AnswerChanged, KindAnswer, kind_widget
 from ..widgets.visuals import inline_code, safe_icon
 from .explore import ExploreScreen
 
@@ -94,6 +95,8 @@ class LessonScreen(ExploreScreen):
         self._spin_step = 0
         self._feedback: Text | None = None
         self._state: ExerciseState | None = None
+        self._kind: KindAnswer | None = None  # the widget of an exercise that is not code
+        self._kind_language = ""
 
     # -- layout
 
@@ -105,6 +108,7 @@ class LessonScreen(ExploreScreen):
             with Vertical(id="work"):
                 yield Static(id="exercise-bar")
                 yield CodeEditor.code_editor("", language="python", id="editor", soft_wrap=False)
+                yield VerticalScroll(id="answer")  # an exercise that is not code: its kind's widget
                 yield Static(id="status")
                 with VerticalScroll(id="feedback-box"):
                     yield Static(id="feedback")
@@ -116,7 +120,7 @@ class LessonScreen(ExploreScreen):
             self.exercise_id = self._first_open_exercise(lesson).id
         self.editor = self.query_one("#editor", CodeEditor)
         self._load_exercise()
-        self.editor.focus()
+        self._focus_work()
 
     # -- what we show
 
@@ -137,11 +141,34 @@ class LessonScreen(ExploreScreen):
         code = self.qala.engine.code_for(self.lesson_id, self.exercise_id)
         self._saved_text = code
         self.editor.load_text(code)
+        self._show_kind(code)
         self._dirty = False
         self._feedback = None
         self.query_one("#feedback-box").remove_class("-passed", "-failed")
         self.refresh_content()
         self.query_one("#reading", VerticalScroll).scroll_home(animate=False)
+
+    def _show_kind(self, answer: str) -> None:
+        """The exercise's own widget in place of the editor (which still holds the answer's text,
+        so drafts and checks go as for code); the editor alone for a code exercise."""
+        box = self.query_one("#answer", VerticalScroll)
+        box.remove_children()
+        widget = self._kind = kind_widget(self.qala.engine, self.lesson, self.exercise, answer)
+        self._kind_language = self.qala.language
+        self.editor.display = widget is None
+        box.display = widget is not None
+        if widget is not None:
+            box.mount(widget)
+
+    def _focus_work(self) -> None:
+        if self._kind is not None:
+            self.call_after_refresh(self._kind.focus)
+        else:
+            self.editor.focus()
+
+    def on_answer_changed(self, message: AnswerChanged) -> None:
+        if message.control is self._kind and message.answer != self.editor.text:
+            self.editor.replace(message.answer, (0, 0), self.editor.document.end)
 
     def refresh_content(self) -> None:
         try:
@@ -149,6 +176,8 @@ class LessonScreen(ExploreScreen):
         except QalaError:
             return
         self.sub_title = lesson.text(self.qala.language).title
+        if self._kind is not None and self._kind_language != self.qala.language:
+            self._show_kind(self.editor.text)  # its options and labels, in the new language
         self.query_one("#text", Markdown).update(self._markdown(lesson))
         self._read_state()
         self._update_bar()
@@ -190,7 +219,7 @@ class LessonScreen(ExploreScreen):
             if kind == "exercise":
                 exercises_seen += 1
                 if key == self.exercise_id:
-                    parts.append(app.engine.exercise_text(lesson, self.exercise))
+                    parts.append(app.engine.exercise_text(lesson, self.exercise, options=False))  # a choice's are in its widget
                 continue
             before_this = exercises_seen == index
             after_last = index == len(ids) - 1 and exercises_seen == len(ids)
@@ -379,6 +408,8 @@ class LessonScreen(ExploreScreen):
                 mark, style = (app.icon("✔") + " ", "green") if line.passed else (app.icon("✘") + " ", "red")
                 lines.append(Text.assemble((mark, style), inline_code(line.text)))
         self._show_feedback(Text("\n").join(lines), "-passed" if outcome.passed else "-failed")
+        if self._kind is not None:
+            self._kind.show_output(outcome.grade.output)
         if outcome.passed:
             if self._state is not None:
                 self._state = replace(self._state, passed=True)
@@ -460,6 +491,9 @@ class LessonScreen(ExploreScreen):
             return
         editor.replace(starter, (0, 0), editor.document.end)
         editor.move_cursor((0, 0))
+        if self._kind is not None:
+            self._show_kind(starter)
+            self._focus_work()
         # In the feedback panel, not a note on top: the old feedback was about the code just replaced.
         self._show_feedback(Text(f"{self.qala.icon('↺')} " + self.qala.t("The starter code is back. Changed your mind? ctrl+z brings your code back.")))
 
@@ -470,7 +504,7 @@ class LessonScreen(ExploreScreen):
             self.save_draft()
             self.exercise_id = ids[index]
             self._load_exercise()
-            self.editor.focus()
+            self._focus_work()
         elif step > 0:
             self.notify(self.qala.t("That was the last exercise of this lesson. Escape goes back to the map."))
 
