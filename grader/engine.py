@@ -17,8 +17,8 @@ from . import __version__
 from .content.course_file import bundled_course_root, load_course
 from .content.datasets import Dataset, load_datasets
 from .content.glossary import Glossary, Term, load_glossary
-from .content.markdown import exercise_markdown
-from .content.model import Badge, Course, Exercise, Lesson, Level, Track
+from .content.markdown import Part, as_markdown, exercise_markdown, exercise_parts, section_parts
+from .content.model import Badge, Course, Example, Exercise, Lesson, Level, Section, Track
 from .content.own_data import ExploreOutcome, OwnDataReport
 from .errors import ContentError, UsageError
 from .i18n import Translator, resolve_language
@@ -48,6 +48,10 @@ __all__ = [
     "bundled_course_root",
     "load_course",
     "exercise_markdown",
+    "as_markdown",
+    "Part",
+    "Example",
+    "Section",
     "Course",
     "Lesson",
     "Exercise",
@@ -219,6 +223,27 @@ class Engine:
         job = Job(source=code, setup=exercise.setup, datasets_dir=datasets_dir, needs=tuple(lesson.needs), timeout=exercise.timeout)
         result = self.runner.run(job)
         return ExploreOutcome(result.stdout, "" if result.ok else run_message(result, self.tr), own)
+
+    def run_example(self, lesson_id: str, code: str) -> ExploreOutcome:
+        """Run a worked example (as the learner edited it) in the sandbox, on the course's data:
+        what it prints (the plotting helper's charts included) and its error; ungraded, no
+        attempt kept, no XP."""
+        from .judge.messages import run_message
+        from .run.jobs import Job
+
+        lesson = self.lesson(lesson_id)
+        job = Job(source=code, setup="", datasets_dir=self.course.datasets_dir, needs=tuple(lesson.needs), timeout=10)
+        result = self.runner.run(job)
+        return ExploreOutcome(result.stdout, "" if result.ok else run_message(result, self.tr), ())
+
+    def exercise_parts(self, lesson: Lesson, exercise: Exercise) -> list[Part]:
+        """An exercise's title, task and shown setup in the learner's language: Markdown text and
+        worked examples (:class:`Example`) in reading order."""
+        return exercise_parts(lesson, exercise, self.tr)
+
+    def section_parts(self, section: Section) -> list[Part]:
+        """A prose section's heading, text and worked examples in reading order."""
+        return section_parts(section)
 
     def glossary(self) -> Glossary:
         return load_glossary(self.course_root)

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from ..i18n import Translator
-from .model import Exercise, Lesson
+from .model import Example, Exercise, Lesson, Section
+
+Part = str | Example  # Markdown, or a worked example to show as code that runs
+
+
+def as_markdown(parts: tuple[Part, ...] | list[Part]) -> str:
+    """Parts as one Markdown text: each worked example a plain ```python block."""
+    return "\n\n".join(p if isinstance(p, str) else f"```python\n{p.code}\n```" for p in parts if p)
+
+
+def section_parts(section: Section) -> list[Part]:
+    """A prose section: its heading, then its text and worked examples in reading order."""
+    return [f"## {section.title}", *section.parts]
+
+
+def exercise_parts(lesson: Lesson, exercise: Exercise, tr: Translator, heading: str = "##") -> list[Part]:
+    """An exercise's title and task (text and worked examples) and the setup the learner sees."""
+    text = lesson.text(tr.language).exercises[exercise.id]
+    parts: list[Part] = [f"{heading} {text.title}", *text.parts]
+    if exercise.shown_setup:
+        parts.append(tr.t("This code runs before yours:") + f"\n\n```python\n{exercise.shown_setup}\n```")
+    return parts
 
 
 def exercise_markdown(lesson: Lesson, exercise: Exercise, tr: Translator, heading: str = "##") -> str:
-    text = lesson.text(tr.language).exercises[exercise.id]
-    parts = [f"{heading} {text.title}", text.task]
-    if exercise.shown_setup:
-        parts.append(tr.t("This code runs before yours:") + f"\n\n```python\n{exercise.shown_setup}\n```")
-    return "\n\n".join(p for p in parts if p)
+    return as_markdown(exercise_parts(lesson, exercise, tr, heading))
 
 
 def lesson_markdown(lesson: Lesson, tr: Translator, with_starters: bool = True) -> str:
@@ -23,7 +40,7 @@ def lesson_markdown(lesson: Lesson, tr: Translator, with_starters: bool = True) 
     for kind, key in lesson.outline:
         if kind == "section":
             section = text.sections[int(key)]
-            parts.append(f"## {section.title}\n\n{section.body}".rstrip())
+            parts.append(as_markdown(section_parts(section)))
         elif (exercise := lesson.exercise(str(key))) is not None:
             parts.append(exercise_markdown(lesson, exercise, tr))
             if with_starters:

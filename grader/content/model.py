@@ -6,8 +6,9 @@ A lesson's code (starter, solution, checks) exists once; its words exist per lan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -117,11 +118,62 @@ class Exercise:
         return self.setup
 
 
+EXAMPLE_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*python\s+example\s*$")  # opens a worked example
+EXAMPLE_MARKER = "```python example\n```"  # an example's place in prose: its code is kept beside it
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: runnable, editable, never graded. Its code is written once, in the
+    English lesson; prose in every language keeps only its place (an empty ```python example fence)."""
+
+    code: str
+    line: int
+
+
+def prose_parts(body: str, examples: tuple[Example, ...]) -> tuple[str | Example, ...]:
+    """Prose split at its examples' places: Markdown text and :class:`Example` in reading order.
+    The n-th empty example fence stands for the n-th example; examples without a place (a
+    translation that marks none) come after the prose."""
+    parts: list[str | Example] = []
+    text: list[str] = []
+    lines = body.splitlines()
+    placed = 0
+    i = 0
+    while i < len(lines):
+        found = EXAMPLE_FENCE.match(lines[i])
+        if found is None:
+            text.append(lines[i])
+            i += 1
+            continue
+        close = found.group(1)
+        i += 1
+        while i < len(lines) and not (lines[i].strip().startswith(close) and set(lines[i].strip()) <= {close[0]}):
+            i += 1  # the code of an example written in place (only the lesson's own fences are kept empty)
+        i += 1
+        if "\n".join(text).strip():
+            parts.append("\n".join(text).strip("\n").rstrip())
+        text = []
+        if placed < len(examples):
+            parts.append(examples[placed])
+            placed += 1
+    if "\n".join(text).strip():
+        parts.append("\n".join(text).strip("\n").rstrip())
+    parts.extend(examples[placed:])
+    return tuple(parts)
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
-    body: str
+    body: str  # Markdown; each worked example's place is an empty ```python example fence
     line: int
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def parts(self) -> tuple[str | Example, ...]:
+        """The body as text and worked examples, in reading order."""
+        return prose_parts(self.body, self.examples)
 
 
 @dataclass(frozen=True)
@@ -131,6 +183,12 @@ class ExerciseText:
     hints: tuple[str, ...]
     feedback: Mapping[str, str]  # check id (or "check-id.mistake-id") -> message
     line: int
+    examples: tuple[Example, ...] = ()  # worked examples in the task (their places: see Section)
+
+    @property
+    def parts(self) -> tuple[str | Example, ...]:
+        """The task as text and worked examples, in reading order."""
+        return prose_parts(self.task, self.examples)
 
 
 @dataclass(frozen=True)
@@ -167,7 +225,8 @@ class Lesson:
         other = self.texts.get(language)
         if other is None or language == DEFAULT_LANGUAGE:
             return english
-        sections = tuple(other.sections[i] if i < len(other.sections) else s for i, s in enumerate(english.sections))
+        # Code is written once: a translated section shows the English lesson's examples at its places.
+        sections = tuple(replace(other.sections[i], examples=s.examples) if i < len(other.sections) else s for i, s in enumerate(english.sections))
         exercises = {}
         for ex_id, en_ex in english.exercises.items():
             tr = other.exercises.get(ex_id)
@@ -181,6 +240,7 @@ class Lesson:
                 hints=hints,
                 feedback={**en_ex.feedback, **tr.feedback},
                 line=tr.line,
+                examples=en_ex.examples,
             )
         return LessonText(
             language=language,

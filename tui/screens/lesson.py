@@ -24,13 +24,14 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
-from qala.grader.engine import Exercise, Lesson
+from qala.grader.engine import Exercise, Lesson, Part
 from qala.grader.errors import QalaError
 from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 
 from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
+from ..widgets.examples import Reading, focused_example, split_reading
 from ..widgets.visuals import inline_code, safe_icon
 from .explore import ExploreScreen
 
@@ -102,6 +103,7 @@ class LessonScreen(ExploreScreen):
         with Vertical(id="lesson-body"):
             with VerticalScroll(id="reading"):
                 yield Markdown(id="text")
+                yield Reading(id="more")  # from the first worked example on
             with Vertical(id="work"):
                 yield Static(id="exercise-bar")
                 yield CodeEditor.code_editor("", language="python", id="editor", soft_wrap=False)
@@ -149,7 +151,7 @@ class LessonScreen(ExploreScreen):
         except QalaError:
             return
         self.sub_title = lesson.text(self.qala.language).title
-        self.query_one("#text", Markdown).update(self._markdown(lesson))
+        self._show_words(lesson)
         self._read_state()
         self._update_bar()
         if not self.checking:
@@ -173,14 +175,19 @@ class LessonScreen(ExploreScreen):
         cost = 0 if passed or taken >= total else engine.next_hint_cost(*key)
         self._state = ExerciseState(passed, taken, total, cost)
 
-    def _markdown(self, lesson: Lesson) -> str:
+    def _show_words(self, lesson: Lesson) -> None:
+        head, rest = split_reading(self._parts(lesson))
+        self.query_one("#text", Markdown).update(head)
+        self.query_one("#more", Reading).show(lesson.id, rest)
+
+    def _parts(self, lesson: Lesson) -> list[Part]:
         """The prose leading up to this exercise (the introduction before the first), the task,
         any prose after the last exercise, and the hints taken so far."""
         app = self.qala
         text = lesson.text(app.language)
         ids = [e.id for e in lesson.exercises]
         index = ids.index(self.exercise_id)
-        parts = []
+        parts: list[Part] = []
         if index == 0:
             parts.append(f"# {text.title}")
             if text.intro:
@@ -190,18 +197,17 @@ class LessonScreen(ExploreScreen):
             if kind == "exercise":
                 exercises_seen += 1
                 if key == self.exercise_id:
-                    parts.append(app.engine.exercise_text(lesson, self.exercise))
+                    parts.extend(app.engine.exercise_parts(lesson, self.exercise))
                 continue
             before_this = exercises_seen == index
             after_last = index == len(ids) - 1 and exercises_seen == len(ids)
             if before_this or after_last:
-                section = text.sections[key]
-                parts.append(f"## {section.title}\n\n{section.body}".rstrip())
+                parts.extend(app.engine.section_parts(text.sections[key]))
         hints = app.engine.shown_hints(lesson.id, self.exercise_id)
         if hints:
             parts.append("### " + app.t("Your hints"))
             parts.append("\n".join(f"{n}. {hint}" for n, hint in enumerate(hints, 1)))
-        return "\n\n".join(parts) + "\n"
+        return parts
 
     def _update_bar(self) -> None:
         app = self.qala
@@ -278,6 +284,9 @@ class LessonScreen(ExploreScreen):
         return True
 
     def action_check(self) -> None:
+        if (example := focused_example(self.focused)) is not None:
+            example.run()  # F5 in a worked example runs it, ungraded
+            return
         if self.checking:
             return
         source = self.editor.text
@@ -447,7 +456,7 @@ class LessonScreen(ExploreScreen):
         text.append("\n")
         text.append_text(inline_code(hint.text))
         self._show_feedback(text)
-        self.query_one("#text", Markdown).update(self._markdown(self.lesson))
+        self._show_words(self.lesson)
         self._read_state()
         self._update_status()
 
