@@ -346,6 +346,7 @@ class Engine:
             exercises_total=total,
             badges=tuple(BadgeView(b, progress.badges.get(b.id)) for b in self.course.info.badges),
             xp_by_day=tuple(sorted(by_day.items())),
+            solutions_seen=tuple(sorted(progress.solutions)),
         )
 
     # -- doing things
@@ -410,6 +411,41 @@ class Engine:
         number = self.store.record_hint(self.course.info.id, lesson.id, exercise.id, at)
         return HintOutcome(hints[min(number, len(hints)) - 1], min(number, len(hints)), len(hints), cost)
 
+    # -- the reference solution, after the last hint
+
+    def solution_refusal(self, lesson_id: str, exercise_id: str) -> str | None:
+        """Why the reference solution cannot be shown now, as one line in the learner's
+        language; None when it can (every hint taken, the course allows it, no hidden checks)."""
+        lesson = self.lesson(lesson_id)
+        exercise = self.exercise(lesson, exercise_id)
+        if not self.course.info.show_solution:
+            return self.tr.t("This course does not show the reference solutions.")
+        if any(check.option("reveal") is False for check in exercise.checks):
+            return self.tr.t("This exercise keeps its solution to itself: some of its checks are hidden.")
+        left = exercise.hint_count - self.hints_taken(lesson_id, exercise_id)
+        if left > 0:
+            return self.tr.nt(
+                "The solution is shown after the last hint: take the {n} hint that is left first.",
+                "The solution is shown after the last hint: take the {n} hints that are left first.",
+                left,
+            )
+        return None
+
+    def solution_seen(self, lesson_id: str, exercise_id: str) -> bool:
+        return (lesson_id, exercise_id) in self.progress_data().solutions
+
+    def solution(self, lesson_id: str, exercise_id: str) -> str:
+        """The exercise's reference solution; it is recorded, and from then on passing the
+        exercise gives no XP. Raises UsageError (one translated line) when it may not be shown."""
+        refusal = self.solution_refusal(lesson_id, exercise_id)
+        if refusal is not None:
+            raise UsageError(refusal)
+        lesson = self.lesson(lesson_id)
+        exercise = self.exercise(lesson, exercise_id)
+        at = self.clock().astimezone(_dt.UTC).isoformat(timespec="seconds")
+        self.store.record_solution(self.course.info.id, lesson.id, exercise.id, at)
+        return exercise.solution
+
     def shown_hints(self, lesson_id: str, exercise_id: str) -> list[str]:
         lesson = self.lesson(lesson_id)
         hints = lesson.text(self.language).exercises[exercise_id].hints
@@ -458,6 +494,7 @@ class Engine:
             "language": self.language,
             "progress": view.as_json(self.language),
             "hints": [{"lesson": lesson_id, "exercise": e, "taken": n} for (lesson_id, e), n in sorted(self.progress_data().hints.items())],
+            "solutions_seen": [{"lesson": lesson_id, "exercise": e, "at": at} for (lesson_id, e), at in sorted(self.progress_data().solutions.items())],
             "attempts": [a.as_json() for a in self.attempts()],
         }
 

@@ -137,7 +137,7 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
     cells = [markdown_cell("\n\n".join(head)) | {"metadata": dict(FIXED)}]
     if missing:
         cells.append(markdown_cell(f"> ⚠ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
-    start = f'from qala.web.notebook import start, hint, progress, export\nawait start("{lesson.id}", "{language}")'
+    start = f'from qala.web.notebook import start, hint, solution, progress, export\nawait start("{lesson.id}", "{language}")'
     cells.append(code_cell(start) | {"metadata": {**FIXED, "qala": {"role": "start", "lesson": lesson.id}}})
     if text.intro:
         cells.append(markdown_cell(text.intro) | {"metadata": dict(FIXED)})

@@ -220,6 +220,30 @@ class HintView(View):
         return self.markdown()
 
 
+class SolutionView(View):
+    """The reference solution, shown after the last hint (the exercise then gives no XP)."""
+
+    def __init__(self, session: Session, code: str):
+        self.session = session
+        self.code = code
+
+    def markdown(self) -> str:
+        tr = self.session.engine.tr
+        return f"**{tr.t('The reference solution: passing this exercise now gives no XP.')}**\n\n```python\n{self.code}\n```"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def html(self) -> str:
+        return f'<div data-qala="solution">{_inline(self.markdown())}</div>'
+
+    def _repr_html_(self):  # Markdown shows the code block better than our HTML would
+        return None
+
+    def text(self) -> str:
+        return self.markdown()
+
+
 class ProgressCard(View):
     """The course map in a cell: level, XP, streak, badges, and each lesson's progress."""
 

@@ -306,6 +306,7 @@ class CourseInfo:
     levels: tuple[Level, ...]
     badges: tuple[Badge, ...]
     path: Path
+    show_solution: bool = True  # [course] show_solution: a learner may see the reference after the last hint
 
 
 @dataclass

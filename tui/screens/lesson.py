@@ -32,6 +32,7 @@ from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
 from ..widgets.examples import Reading, focused_example, split_reading
+from ..widgets.solution import ASKED, solution_panel
 from ..widgets.visuals import inline_code, safe_icon
 from .explore import ExploreScreen
 
@@ -48,6 +49,7 @@ class ExerciseState:
     hints_taken: int
     hint_total: int
     next_hint_cost: int
+    solution_offered: bool = False  # every hint taken, and the course shows this exercise's solution
 
 
 class LessonScreen(ExploreScreen):
@@ -60,6 +62,7 @@ class LessonScreen(ExploreScreen):
         Binding("f6,ctrl+g", "hint", t("Hint"), id="lesson.hint", tooltip=t("Show the next hint; it costs a little XP")),
         Binding("f7,ctrl+b", "previous", t("Previous"), id="lesson.previous", tooltip=t("The previous exercise")),
         Binding("f8,ctrl+n", "next", t("Next"), id="lesson.next", tooltip=t("The next exercise")),
+        Binding("ctrl+l", "solution", t("Solution"), id="lesson.solution", show=False, tooltip=t("After the last hint: the reference solution (no XP)")),
         Binding("ctrl+o", "reset", t("Reset"), id="lesson.reset", tooltip=t("Put the starter code back (ctrl+z undoes it)")),
         Binding("escape", "back", t("Map"), id="lesson.back", tooltip=t("Back to the course map (in the editor: press Escape twice)")),
         # The app's screen keys work here too, but the footer has room only for the lesson's own.
@@ -94,6 +97,7 @@ class LessonScreen(ExploreScreen):
         self._spin: Timer | None = None
         self._spin_step = 0
         self._feedback: Text | None = None
+        self._solution_asked = False
         self._state: ExerciseState | None = None
 
     # -- layout
@@ -141,6 +145,7 @@ class LessonScreen(ExploreScreen):
         self.editor.load_text(code)
         self._dirty = False
         self._feedback = None
+        self._solution_asked = False
         self.query_one("#feedback-box").remove_class("-passed", "-failed")
         self.refresh_content()
         self.query_one("#reading", VerticalScroll).scroll_home(animate=False)
@@ -173,7 +178,8 @@ class LessonScreen(ExploreScreen):
         taken = progress.hints.get(key, 0)
         total = self.exercise.hint_count
         cost = 0 if passed or taken >= total else engine.next_hint_cost(*key)
-        self._state = ExerciseState(passed, taken, total, cost)
+        offered = taken >= total and engine.solution_refusal(*key) is None
+        self._state = ExerciseState(passed, taken, total, cost, offered)
 
     def _show_words(self, lesson: Lesson) -> None:
         head, rest = split_reading(self._parts(lesson))
@@ -233,6 +239,8 @@ class LessonScreen(ExploreScreen):
         status.append(" · ")
         if state.hints_taken >= state.hint_total:
             status.append(app.t("all {total} hints shown", total=state.hint_total))
+            if state.solution_offered:
+                status.append(" · " + app.t("ctrl+l solution"))
         elif state.next_hint_cost:
             status.append(app.nt("F6 next hint: costs {n} XP", "F6 next hint: costs {n} XP", state.next_hint_cost))
         else:
@@ -459,6 +467,18 @@ class LessonScreen(ExploreScreen):
         self._show_words(self.lesson)
         self._read_state()
         self._update_status()
+
+    def action_solution(self) -> None:
+        if self.checking or self.exercise_id is None:
+            return
+        shown: list = []
+        key, asked = (self.lesson_id, self.exercise_id), self._solution_asked
+        ran = self.qala.write_when_free(lambda: shown.append(solution_panel(self.qala, *key, asked)), wait=True)
+        if not ran or not shown:
+            return
+        panel, did = shown[0]
+        self._solution_asked = did == ASKED
+        self._show_feedback(panel)
 
     def action_reset(self) -> None:
         if self.checking:
