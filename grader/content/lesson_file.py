@@ -520,6 +520,13 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
             return None
         if not raw.get("message"):
             problems.error(line, t("an assert check needs a 'message' saying what went wrong"))
+    elif spec.target == "true" and kind is CheckKind.CHART:
+        if target is not True:
+            problems.error(line, t("write 'chart = true' to compare what the code draws with the solution's drawing"))
+            return None
+        for key in ("labels", "title", "values"):
+            if key in raw and not isinstance(raw[key], bool):
+                problems.error(line, t("{key} must be true or false"), key=key)
     elif spec.target == "true":
         match = raw.get("match", "lines")
         if target is not True:
@@ -568,6 +575,8 @@ def _default_check_id(kind: CheckKind, target: Any) -> str:
         return str(target)
     if kind is CheckKind.NO_HARDCODED:
         return f"computed-{target}"
+    if kind is CheckKind.CHART:
+        return "chart"
     if CHECK_SPECS[kind].target == "names":
         return f"{kind}-" + "-".join(re.sub(r"[^A-Za-z0-9_]+", "", name) or "x" for name in target)
     return kind

@@ -30,6 +30,7 @@ class CheckKind(StrEnum):
     FORBIDS = "forbids"  # ... that must not
     NO_HARDCODED = "no_hardcoded"  # the answer was computed, not typed in
     ASSERT = "assert"  # a Python expression over the learner's variables
+    CHART = "chart"  # what was drawn (plotting helper or pyplot): kind, categories, series, labels
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class KindSpec:
     (a list of names), ``"expression"`` (Python, in a string) or ``"true"`` (``output = true``).
     ``options``: the other keys it takes. ``captures``: what the run must bring back for it —
     the named variable (``"target"``), the names an expression reads (``"expression-names"``),
-    the results of hidden calls (``"calls"``) or nothing. ``compares_with_reference``: judged
+    the results of hidden calls (``"calls"``), what it drew (``"charts"``) or nothing. ``compares_with_reference``: judged
     against the reference solution's run. ``takes_mistakes``: may list typical wrong programs.
     ``reads_code_only``: judged on the source itself, even when the code does not run.
     """
@@ -62,6 +63,7 @@ CHECK_SPECS: Mapping[CheckKind, KindSpec] = {
     CheckKind.FORBIDS: KindSpec("names", reads_code_only=True),
     CheckKind.NO_HARDCODED: KindSpec("name", captures="target", compares_with_reference=True),
     CheckKind.ASSERT: KindSpec("expression", frozenset({"reveal"}), "expression-names"),
+    CheckKind.CHART: KindSpec("true", frozenset({"labels", "title", "values", "tolerance", "reveal"}), "charts", True, True),
 }
 CHECK_KINDS = tuple(kind.value for kind in CheckKind)  # in the order a lesson's error message lists them
 
