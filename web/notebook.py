@@ -344,7 +344,8 @@ class Session:
         except QalaError as error:
             return Message(str(error), kind="error")
         self._save_soon()
-        return HintView(self, outcome)
+        offered = outcome.number == outcome.total and self.engine.solution_refusal(lesson.id, exercise.id) is None
+        return HintView(self, outcome, f'solution("{exercise.id}")' if offered else "")
 
     def solution(self, exercise_id: str, lesson_id: str | None = None) -> View:
         if not self.ready:

@@ -173,6 +173,13 @@ def cmd_hint(args) -> int:
     from rich.markdown import Markdown
 
     console.print(Markdown(hint.text))
+    if hint.number == hint.total and engine.solution_refusal(args.lesson, args.exercise) is None:
+        said = engine.tr.t(
+            "That was the last hint. `qala solution {lesson} {exercise}` shows the reference solution (the exercise then gives no XP).",
+            lesson=args.lesson,
+            exercise=args.exercise,
+        )
+        console.print(f"[dim]{escape_markup(said)}[/]")
     return 0
 
 

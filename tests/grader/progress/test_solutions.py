@@ -78,8 +78,9 @@ def test_qala_solution_refuses_in_one_line_then_shows_it_and_progress_marks_it(c
     early = run_qala("solution", "sums", "total", *args, home=home)
     assert early.returncode == 2 and early.stdout == ""
     assert "take the 2 hints that are left first" in early.stderr and len(early.stderr.strip().splitlines()) == 1 and "Traceback" not in early.stderr
-    for _ in range(2):
-        assert run_qala("hint", "sums", "total", *args, home=home).returncode == 0
+    first, last = (run_qala("hint", "sums", "total", *args, home=home) for _ in range(2))
+    assert first.returncode == last.returncode == 0
+    assert "qala solution" not in first.stdout and "`qala solution sums total` shows the reference solution" in last.stdout
     shown = run_qala("solution", "sums", "total", *args, home=home)
     assert shown.returncode == 0, shown.stderr
     assert "total = sum(numbers)" in shown.stdout and "gives no XP" in shown.stdout
