@@ -1,4 +1,4 @@
-"""The reference solution on the lesson screen: ctrl+l says what to do first until the last hint
+"""The reference solution on the lesson screen: ctrl+s says what to do first until the last hint
 is taken; then a first press warns, a second shows it; a pass after that earns no XP."""
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ async def test_the_solution_after_the_last_hint_and_a_second_press(make_app, wai
         screen = app.screen
         assert isinstance(screen, LessonScreen) and screen.exercise_id == "january"
         total = screen.exercise.hint_count
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert "The solution is shown after the last hint" in _panel(screen)
         assert not app.engine.solution_seen("monthly-air", "january")
         for _ in range(total):
             await pilot.press("f6")
             await pilot.pause()
-        assert "ctrl+l solution" in screen_text(app)
-        await pilot.press("ctrl+l")
+        assert "ctrl+s solution" in screen_text(app)
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Press ctrl+l again" in _panel(screen) and not app.engine.solution_seen("monthly-air", "january")
-        await pilot.press("ctrl+l")
+        assert "Press ctrl+s again" in _panel(screen) and not app.engine.solution_seen("monthly-air", "january")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         shown = screen_text(app)
         assert "january = pm25[0]" in _panel(screen) and "The reference solution" in shown
@@ -44,7 +44,7 @@ async def test_in_russian_the_refusal_is_one_translated_line(make_app):
     app = make_app(language="ru", lesson="monthly-air")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         text = _panel(app.screen)
         assert "Решение открывается после последней подсказки" in text and "\n" not in text.strip()

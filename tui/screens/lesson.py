@@ -62,7 +62,7 @@ class LessonScreen(ExploreScreen):
         Binding("f6,ctrl+g", "hint", t("Hint"), id="lesson.hint", tooltip=t("Show the next hint; it costs a little XP")),
         Binding("f7,ctrl+b", "previous", t("Previous"), id="lesson.previous", tooltip=t("The previous exercise")),
         Binding("f8,ctrl+n", "next", t("Next"), id="lesson.next", tooltip=t("The next exercise")),
-        Binding("ctrl+l", "solution", t("Solution"), id="lesson.solution", show=False, tooltip=t("After the last hint: the reference solution (no XP)")),
+        Binding("ctrl+s", "solution", t("Solution"), id="lesson.solution", show=False, tooltip=t("After the last hint: the reference solution (no XP)")),
         Binding("ctrl+o", "reset", t("Reset"), id="lesson.reset", tooltip=t("Put the starter code back (ctrl+z undoes it)")),
         Binding("escape", "back", t("Map"), id="lesson.back", tooltip=t("Back to the course map (in the editor: press Escape twice)")),
         # The app's screen keys work here too, but the footer has room only for the lesson's own.
@@ -240,7 +240,7 @@ class LessonScreen(ExploreScreen):
         if state.hints_taken >= state.hint_total:
             status.append(app.t("all {total} hints shown", total=state.hint_total))
             if state.solution_offered:
-                status.append(" · " + app.t("ctrl+l solution"))
+                status.append(" · " + app.t("ctrl+s solution"))
         elif state.next_hint_cost:
             status.append(app.nt("F6 next hint: costs {n} XP", "F6 next hint: costs {n} XP", state.next_hint_cost))
         else:

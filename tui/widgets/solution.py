@@ -1,4 +1,4 @@
-"""The reference solution on the lesson screen: offered after the last hint (ctrl+l), shown after
+"""The reference solution on the lesson screen: offered after the last hint (ctrl+s), shown after
 a second press that confirms the exercise then gives no XP; never for a course that switched it
 off or an exercise with hidden checks (the engine says why, in one line)."""
 
@@ -21,7 +21,7 @@ def solution_panel(app, lesson_id: str, exercise_id: str, confirmed: bool) -> tu
     if refusal is not None:
         return Text(refusal, style="yellow"), REFUSED
     if not confirmed and not engine.solution_seen(lesson_id, exercise_id):
-        return Text(app.t("Press ctrl+l again to see the solution. This exercise will then give no XP."), style="bold yellow"), ASKED
+        return Text(app.t("Press ctrl+s again to see the solution. This exercise will then give no XP."), style="bold yellow"), ASKED
     try:
         code = engine.solution(lesson_id, exercise_id)
     except QalaError as exc:
