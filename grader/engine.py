@@ -18,8 +18,8 @@ from .content.course_file import bundled_course_root, load_course
 from .content.datasets import Dataset, load_datasets
 from .content.glossary import Glossary, Term, load_glossary
 from .content.kinds import blank_count, fill_program, fill_values, given_lines
-from .content.markdown import exercise_markdown
-from .content.model import Badge, Course, Exercise, ExerciseKind, LearningPath, Lesson, Level, Track
+from .content.markdown import Part, as_markdown, exercise_markdown, exercise_parts, section_parts
+from .content.model import Badge, Course, Example, Exercise, ExerciseKind, LearningPath, Lesson, Level, Section, Track
 from .content.own_data import ExploreOutcome, OwnDataReport
 from .errors import ContentError, UsageError
 from .i18n import Translator, resolve_language
@@ -49,6 +49,10 @@ __all__ = [
     "bundled_course_root",
     "load_course",
     "exercise_markdown",
+    "as_markdown",
+    "Part",
+    "Example",
+    "Section",
     "Course",
     "Lesson",
     "Exercise",
@@ -250,6 +254,27 @@ class Engine:
         result = self.runner.run(job)
         return ExploreOutcome(result.stdout, "" if result.ok else run_message(result, self.tr), own)
 
+    def run_example(self, lesson_id: str, code: str) -> ExploreOutcome:
+        """Run a worked example (as the learner edited it) in the sandbox, on the course's data:
+        what it prints (the plotting helper's charts included) and its error; ungraded, no
+        attempt kept, no XP."""
+        from .judge.messages import run_message
+        from .run.jobs import Job
+
+        lesson = self.lesson(lesson_id)
+        job = Job(source=code, setup="", datasets_dir=self.course.datasets_dir, needs=tuple(lesson.needs), timeout=10)
+        result = self.runner.run(job)
+        return ExploreOutcome(result.stdout, "" if result.ok else run_message(result, self.tr), ())
+
+    def exercise_parts(self, lesson: Lesson, exercise: Exercise, options: bool = True) -> list[Part]:
+        """An exercise's title, task and shown setup in the learner's language: Markdown text and
+        worked examples (:class:`Example`) in reading order (``options``: with a choice's options)."""
+        return exercise_parts(lesson, exercise, self.tr, options=options)
+
+    def section_parts(self, section: Section) -> list[Part]:
+        """A prose section's heading, text and worked examples in reading order."""
+        return section_parts(section)
+
     def glossary(self) -> Glossary:
         return load_glossary(self.course_root)
 
@@ -375,6 +400,7 @@ class Engine:
             exercises_total=total,
             badges=tuple(BadgeView(b, progress.badges.get(b.id)) for b in self.course.info.badges),
             xp_by_day=tuple(sorted(by_day.items())),
+            solutions_seen=tuple(sorted(progress.solutions)),
         )
 
     # -- doing things
@@ -439,6 +465,41 @@ class Engine:
         number = self.store.record_hint(self.course.info.id, lesson.id, exercise.id, at)
         return HintOutcome(hints[min(number, len(hints)) - 1], min(number, len(hints)), len(hints), cost)
 
+    # -- the reference solution, after the last hint
+
+    def solution_refusal(self, lesson_id: str, exercise_id: str) -> str | None:
+        """Why the reference solution cannot be shown now, as one line in the learner's
+        language; None when it can (every hint taken, the course allows it, no hidden checks)."""
+        lesson = self.lesson(lesson_id)
+        exercise = self.exercise(lesson, exercise_id)
+        if not self.course.info.show_solution:
+            return self.tr.t("This course does not show the reference solutions.")
+        if any(check.option("reveal") is False for check in exercise.checks):
+            return self.tr.t("This exercise keeps its solution to itself: some of its checks are hidden.")
+        left = exercise.hint_count - self.hints_taken(lesson_id, exercise_id)
+        if left > 0:
+            return self.tr.nt(
+                "The solution is shown after the last hint: take the {n} hint that is left first.",
+                "The solution is shown after the last hint: take the {n} hints that are left first.",
+                left,
+            )
+        return None
+
+    def solution_seen(self, lesson_id: str, exercise_id: str) -> bool:
+        return (lesson_id, exercise_id) in self.progress_data().solutions
+
+    def solution(self, lesson_id: str, exercise_id: str) -> str:
+        """The exercise's reference solution; it is recorded, and from then on passing the
+        exercise gives no XP. Raises UsageError (one translated line) when it may not be shown."""
+        refusal = self.solution_refusal(lesson_id, exercise_id)
+        if refusal is not None:
+            raise UsageError(refusal)
+        lesson = self.lesson(lesson_id)
+        exercise = self.exercise(lesson, exercise_id)
+        at = self.clock().astimezone(_dt.UTC).isoformat(timespec="seconds")
+        self.store.record_solution(self.course.info.id, lesson.id, exercise.id, at)
+        return exercise.solution
+
     def shown_hints(self, lesson_id: str, exercise_id: str) -> list[str]:
         lesson = self.lesson(lesson_id)
         hints = lesson.text(self.language).exercises[exercise_id].hints
@@ -487,6 +548,7 @@ class Engine:
             "language": self.language,
             "progress": view.as_json(self.language),
             "hints": [{"lesson": lesson_id, "exercise": e, "taken": n} for (lesson_id, e), n in sorted(self.progress_data().hints.items())],
+            "solutions_seen": [{"lesson": lesson_id, "exercise": e, "at": at} for (lesson_id, e), at in sorted(self.progress_data().solutions.items())],
             "attempts": [a.as_json() for a in self.attempts()],
         }
 

@@ -150,6 +150,7 @@ class ProgressView:
     exercises_total: int
     badges: tuple[BadgeView, ...]
     xp_by_day: tuple[tuple[str, int], ...] = field(default=())
+    solutions_seen: tuple[tuple[str, str], ...] = field(default=())  # (lesson, exercise): the reference solution was shown
 
     def as_json(self, language: str) -> dict:
         return {
@@ -168,4 +169,5 @@ class ProgressView:
                 {"id": b.badge.id, "title": pick(b.badge.title, language), "how": pick(b.badge.description, language)} for b in self.badges if not b.earned_at
             ],
             "xp_by_day": [list(d) for d in self.xp_by_day],
+            "solutions_seen": [{"lesson": lesson, "exercise": exercise} for lesson, exercise in self.solutions_seen],
         }

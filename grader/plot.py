@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["bar_chart", "line_chart"]
+__all__ = ["bar_chart", "line_chart", "drawings", "forget_drawings"]
 
 WIDTH = 80  # columns the text chart may use, at most
 LABEL_WIDTH = 16  # longer labels are cut with '…'
@@ -47,6 +47,7 @@ def bar_chart(labels: Iterable[Any], values: Iterable[Any], title: str = "", uni
     if len(names) != len(numbers):
         raise ValueError(f"bar_chart: {len(names)} labels but {len(numbers)} values; give one label for each value")
     print(_bar_text(names, numbers, str(title), str(unit)))
+    _record("bar", names, [("", numbers)], str(title), "", str(unit))
     _show_svg(lambda: _bar_svg(names, numbers, str(title), str(unit)))
 
 
@@ -63,7 +64,114 @@ def line_chart(values: Iterable[Any], labels: Iterable[Any] | None = None, title
     if names is not None and len(names) != len(numbers):
         raise ValueError(f"line_chart: {len(names)} labels but {len(numbers)} values; give one label for each value")
     print(_line_text(numbers, names, str(title), str(unit)))
+    _record("line", names or [], [("", numbers)], str(title), "", str(unit))
     _show_svg(lambda: _line_svg(numbers, names, str(title), str(unit)))
+
+
+# ---------------------------------------------------------------- what was drawn, for chart checks
+
+DRAWN: list[dict[str, Any]] = []  # every chart this helper drew in this process, in order
+MAX_RECORDED = 5000  # categories and values kept per chart
+
+
+def _record(kind: str, x: list[str], series: list[tuple[str, list[float | None]]], title: str, x_label: str, y_label: str) -> None:
+    DRAWN.append(_drawing(kind, x, series, title, x_label, y_label))
+
+
+def _drawing(kind: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any]]], title: str, x_label: str, y_label: str) -> dict[str, Any]:
+    """A chart as plain data: its kind (bar, line, hist, scatter), x categories, series (label
+    and values), axis labels and title."""
+    return {
+        "kind": kind,
+        "x": [str(v)[: LABEL_WIDTH * 4] for v in list(x)[:MAX_RECORDED]],
+        "series": [{"label": str(label), "values": [_plain(v) for v in list(values)[:MAX_RECORDED]]} for label, values in series],
+        "title": title,
+        "x_label": x_label,
+        "y_label": y_label,
+    }
+
+
+def _plain(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def drawings() -> list[dict[str, Any]]:
+    """What was drawn in this process: this helper's charts, then matplotlib's figures (read from
+    pyplot where a program imported it), each as plain data (see :func:`_drawing`)."""
+    return [*DRAWN, *_pyplot_drawings()]
+
+
+def forget_drawings() -> None:
+    """Start afresh (before each checked run): no helper charts, no open pyplot figures."""
+    DRAWN.clear()
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        try:
+            pyplot.close("all")
+        except Exception:
+            pass
+
+
+def _pyplot_drawings() -> list[dict[str, Any]]:
+    pyplot = sys.modules.get("matplotlib.pyplot")  # never imported here: only if the program did
+    if pyplot is None:
+        return []
+    found = []
+    try:
+        for number in pyplot.get_fignums():
+            figure = pyplot.figure(number)
+            figure.canvas.draw()  # tick labels of category axes exist once drawn (Agg: no window)
+            found += [_axes_drawing(axes) for axes in figure.get_axes() if _has_data(axes)]
+    except Exception:  # a figure we cannot read is not drawn, as far as a check can tell
+        return found
+    return found
+
+
+def _has_data(axes: Any) -> bool:
+    return bool(axes.containers or axes.get_lines() or axes.collections)
+
+
+def _axes_drawing(axes: Any) -> dict[str, Any]:
+    """One matplotlib Axes as a drawing: bars (bar, barh or hist), lines or scattered points."""
+    title, x_label, y_label = axes.get_title(), axes.get_xlabel(), axes.get_ylabel()
+
+    def label(artist: Any) -> str:
+        text = str(artist.get_label() or "")
+        return "" if text.startswith("_") else text
+
+    bars = [c for c in axes.containers if type(c).__name__ == "BarContainer"]
+    if bars:
+        horizontal = getattr(bars[0], "orientation", "vertical") == "horizontal"
+        ticks = axes.get_yticklabels() if horizontal else axes.get_xticklabels()
+        patches = bars[0].patches
+        edges = [(p.get_y(), p.get_height()) if horizontal else (p.get_x(), p.get_width()) for p in patches]
+        adjacent = len(edges) > 1 and all(abs(a + w - b) < 1e-9 * max(1.0, abs(b)) for (a, w), (b, _) in zip(edges, edges[1:], strict=False))
+        categorical = any(t.get_text() and not _numeric(t.get_text()) for t in ticks)
+        kind = "hist" if adjacent and not categorical else "bar"
+        x = [t.get_text() for t in ticks if t.get_text()] if categorical else []
+        series = [(label(c), [p.get_width() if horizontal else p.get_height() for p in c.patches]) for c in bars]
+        if horizontal:
+            x_label, y_label = y_label, x_label
+        return _drawing(kind, x, series, title, x_label, y_label)
+    lines = axes.get_lines()
+    if lines:
+        xs = list(lines[0].get_xdata())
+        x = [str(v) for v in xs] if xs and all(isinstance(v, str) for v in xs) else []
+        return _drawing("line", x, [(label(line), list(line.get_ydata())) for line in lines], title, x_label, y_label)
+    points = [c for c in axes.collections if type(c).__name__ == "PathCollection"]
+    return _drawing("scatter", [], [(label(c), [y for _, y in c.get_offsets()]) for c in points], title, x_label, y_label)
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.replace("\u2212", "-"))
+    except ValueError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- reading what the learner gave

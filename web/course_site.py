@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from qala.grader.engine import Course, Engine, ExerciseKind, Lesson, bundled_course_root, exercise_markdown, load_course
+from qala.grader.engine import Course, Engine, ExerciseKind, Lesson, Part, as_markdown, bundled_course_root, exercise_parts, load_course, section_parts
 from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
 
@@ -109,6 +109,23 @@ def needs_banner(tr: Translator, modules: list[str]) -> str:
     )
 
 
+def prose_cells(parts: list[Part]) -> list[dict]:
+    """Prose as fixed Markdown cells, each worked example a normal code cell at its place (the
+    learner may change and run it; nothing checks it)."""
+    cells: list[dict] = []
+    text: list[Part] = []
+    for part in [*parts, None]:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        if text:
+            cells.append(markdown_cell(as_markdown(text)) | {"metadata": dict(FIXED)})
+            text = []
+        if part is not None:
+            cells.append(code_cell(part.code + "\n") | {"metadata": {"qala": {"role": "example"}}})
+    return cells
+
+
 def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
     """A lesson as a notebook in one language: prose as Markdown, each exercise a `%%check` cell."""
     tr = Translator(language)
@@ -121,18 +138,16 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
     cells = [markdown_cell("\n\n".join(head)) | {"metadata": dict(FIXED)}]
     if missing:
         cells.append(markdown_cell(f"> ⚠ **{needs_banner(tr, missing)}**") | {"metadata": dict(FIXED)})
-    start = f'from qala.web.notebook import start, hint, progress, export\nawait start("{lesson.id}", "{language}")'
+    start = f'from qala.web.notebook import start, hint, solution, progress, export\nawait start("{lesson.id}", "{language}")'
     cells.append(code_cell(start) | {"metadata": {**FIXED, "qala": {"role": "start", "lesson": lesson.id}}})
     if text.intro:
         cells.append(markdown_cell(text.intro) | {"metadata": dict(FIXED)})
     for kind, key in lesson.outline:
         if kind == "section":
-            section = text.sections[key]
-            cells.append(markdown_cell(f"## {section.title}\n\n{section.body}".rstrip()) | {"metadata": dict(FIXED)})
+            cells += prose_cells(section_parts(text.sections[key]))
         else:
             exercise = lesson.exercise(key)
-            words = "\n\n".join(part for part in (exercise_markdown(lesson, exercise, tr), *kind_words(exercise, tr)) if part)
-            cells.append(markdown_cell(words) | {"metadata": dict(FIXED)})
+            cells += prose_cells([*exercise_parts(lesson, exercise, tr), *kind_words(exercise, tr)])
             code = f"%%check {exercise.id}\n{check_cell_body(exercise).rstrip()}\n"
             cells.append(code_cell(code) | {"metadata": {"deletable": False, "qala": {"exercise": exercise.id}}})
     cells.append(markdown_cell(f"## {tr.t('Your progress')}") | {"metadata": dict(FIXED)})

@@ -32,7 +32,7 @@ from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language
 
 from . import own_data
-from .views import IN_PYODIDE, CheckResultView, ExportView, HintView, Message, ProgressCard, View, Welcome, not_ready
+from .views import IN_PYODIDE, CheckResultView, ExportView, HintView, Message, ProgressCard, SolutionView, View, Welcome, not_ready
 
 #: The IDBFS mount point, which is also the name of its IndexedDB database (the landing page opens it).
 PROGRESS_MOUNT = "/qala"
@@ -354,7 +354,19 @@ class Session:
         except QalaError as error:
             return Message(str(error), kind="error")
         self._save_soon()
-        return HintView(self, outcome)
+        offered = outcome.number == outcome.total and self.engine.solution_refusal(lesson.id, exercise.id) is None
+        return HintView(self, outcome, f'solution("{exercise.id}")' if offered else "")
+
+    def solution(self, exercise_id: str, lesson_id: str | None = None) -> View:
+        if not self.ready:
+            return not_ready(self)
+        try:
+            lesson, exercise = self.find(exercise_id, lesson_id)
+            code = self.engine.solution(lesson.id, exercise.id)
+        except QalaError as error:
+            return Message(str(error), kind="error")
+        self._save_soon()
+        return SolutionView(self, code)
 
     def progress(self) -> View:
         return ProgressCard(self) if self.ready else not_ready(self)
@@ -428,6 +440,11 @@ def start(lesson: str, language: str | None = None) -> Welcome:
 def hint(exercise: str, lesson: str | None = None) -> View:
     """The next hint for an exercise of this lesson (hints cost a little XP, shown first)."""
     return session().hint(exercise, lesson)
+
+
+def solution(exercise: str, lesson: str | None = None) -> View:
+    """The reference solution of an exercise, once its last hint was taken (it then gives no XP)."""
+    return session().solution(exercise, lesson)
 
 
 def progress() -> View:
@@ -521,7 +538,7 @@ def load_ipython_extension(shell) -> None:
     """`%load_ext qala.web.notebook` (the site's kernels do it at start): %%check and the helpers."""
     if transform_check_cell not in shell.input_transformers_cleanup:
         shell.input_transformers_cleanup.append(transform_check_cell)
-    for name, function in (("start", start), ("hint", hint), ("progress", progress), ("export", export), ("use_my_data", use_my_data)):
+    for name, function in (("start", start), ("hint", hint), ("solution", solution), ("progress", progress), ("export", export), ("use_my_data", use_my_data)):
         shell.user_ns.setdefault(name, function)
     if IN_PYODIDE:
         asyncio.ensure_future(_open_quietly())

@@ -206,15 +206,20 @@ class CheckResultView(View):
 
 
 class HintView(View):
-    def __init__(self, session: Session, outcome):
+    def __init__(self, session: Session, outcome, solution_call: str = ""):
         self.session = session
         self.outcome = outcome
+        self.solution_call = solution_call  # e.g. solution("january"), once the last hint was taken and a solution is offered
 
     def markdown(self) -> str:
         tr = self.session.engine.tr
         hint = self.outcome
         cost = tr.nt("this hint cost {n} XP", "this hint cost {n} XP", hint.cost) if hint.cost else tr.t("no XP cost")
-        return f"**{tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
+        text = f"**{tr.t('Hint {number} of {total}', number=hint.number, total=hint.total)}** ({cost})\n\n{hint.text}"
+        if self.solution_call:
+            said = tr.t("That was the last hint. {call} shows the reference solution (the exercise then gives no XP).", call=f"`{self.solution_call}`")
+            text += f"\n\n*{said}*"
+        return text
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
@@ -223,6 +228,30 @@ class HintView(View):
         return f'<div data-qala="hint">{_inline(self.markdown())}</div>'
 
     def _repr_html_(self):  # Markdown renders hints' code blocks better than our HTML would
+        return None
+
+    def text(self) -> str:
+        return self.markdown()
+
+
+class SolutionView(View):
+    """The reference solution, shown after the last hint (the exercise then gives no XP)."""
+
+    def __init__(self, session: Session, code: str):
+        self.session = session
+        self.code = code
+
+    def markdown(self) -> str:
+        tr = self.session.engine.tr
+        return f"**{tr.t('The reference solution: passing this exercise now gives no XP.')}**\n\n```python\n{self.code}\n```"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def html(self) -> str:
+        return f'<div data-qala="solution">{_inline(self.markdown())}</div>'
+
+    def _repr_html_(self):  # Markdown shows the code block better than our HTML would
         return None
 
     def text(self) -> str:

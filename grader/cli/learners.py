@@ -188,6 +188,24 @@ def cmd_hint(args) -> int:
     from rich.markdown import Markdown
 
     console.print(Markdown(hint.text))
+    if hint.number == hint.total and engine.solution_refusal(args.lesson, args.exercise) is None:
+        said = engine.tr.t(
+            "That was the last hint. `qala solution {lesson} {exercise}` shows the reference solution (the exercise then gives no XP).",
+            lesson=args.lesson,
+            exercise=args.exercise,
+        )
+        console.print(f"[dim]{escape_markup(said)}[/]")
+    return 0
+
+
+def cmd_solution(args) -> int:
+    engine = engine_from(args)
+    code = engine.solution(args.lesson, args.exercise)
+    console = rich_console()
+    console.print(f"[bold]{escape_markup(engine.tr.t('The reference solution: passing this exercise now gives no XP.'))}[/]")
+    from rich.syntax import Syntax
+
+    console.print(Syntax(code, "python", theme="ansi_dark", background_color="default"))
     return 0
 
 
@@ -206,6 +224,9 @@ def cmd_progress(args) -> int:
     )
     console.print(tr.nt("Streak: {n} day", "Streak: {n} days", view.streak) + "  " + tr.t("(longest: {days})", days=view.longest_streak))
     console.print(tr.t("Exercises passed: {done} of {total}", done=view.exercises_done, total=view.exercises_total))
+    if view.solutions_seen:
+        seen = ", ".join(f"{lesson} {exercise}" for lesson, exercise in view.solutions_seen)
+        console.print(f"[yellow]{escape_markup(tr.t('Seen the solution (no XP for these): {exercises}', exercises=seen))}[/]")
     for badge_view in view.badges:
         badge = badge_view.badge
         if badge_view.earned_at:

@@ -21,6 +21,7 @@ from .learners import (
     cmd_lessons,
     cmd_progress,
     cmd_show,
+    cmd_solution,
 )
 from .output import (
     error_line,
@@ -156,6 +157,11 @@ def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
     sub.add_argument("lesson", metavar=tr.t("LESSON"), help=tr.t("a lesson id (`qala lessons` lists them)"))
     sub.add_argument("exercise", metavar=tr.t("EXERCISE"), help=tr.t("an exercise id of that lesson"))
     sub.set_defaults(run=cmd_hint)
+
+    sub = command("solution", tr.t("the reference solution of an exercise, after its last hint (that exercise then gives no XP)"))
+    sub.add_argument("lesson", metavar=tr.t("LESSON"), help=tr.t("a lesson id (`qala lessons` lists them)"))
+    sub.add_argument("exercise", metavar=tr.t("EXERCISE"), help=tr.t("an exercise id of that lesson"))
+    sub.set_defaults(run=cmd_solution)
 
     sub = command("progress", tr.t("XP, level, streak and badges"))
     sub.add_argument("--json", action="store_true", help=machine)

@@ -77,6 +77,11 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
                 _meta_line(text, "languages"), t("unknown language {language!r} (Qala speaks {known})"), language=language, known=", ".join(LANGUAGES)
             )
 
+    show_solution = course.get("show_solution", True)
+    if not isinstance(show_solution, bool):
+        problems.error(_meta_line(text, "show_solution"), t("show_solution must be true or false"))
+        show_solution = True
+
     tracks = []
     track_lines = table_lines("track")
     for index, raw in enumerate(data.get("track", [])):
@@ -144,7 +149,7 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
         if rule["kind"] == "track_completed" and rule["track"] not in {track.id for track in tracks}:
             problems.error(badge.line, t("badge {badge!r} names an unknown track {track!r}"), badge=badge.id, track=rule["track"])
 
-    info = CourseInfo(course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path, tuple(paths))
+    info = CourseInfo(course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path, tuple(paths), show_solution)
     _warn_untranslated(info, problems, _meta_line(text, "title"), table_lines("level"))
     return info, problems
 

@@ -30,7 +30,24 @@ from typing import Any
 
 from ..errors import ContentError, t
 from .kinds import KIND_SETTINGS, REQUIRED_BLOCKS, kind_of, read_kind, split_option
-from .model import CHECK_KINDS, CHECK_SPECS, EXERCISE_KINDS, SYSTEMS, Check, CheckKind, Exercise, ExerciseKind, ExerciseText, Lesson, LessonText, Mistake, Section
+from .model import (
+    CHECK_KINDS,
+    CHECK_SPECS,
+    EXAMPLE_FENCE,
+    EXAMPLE_MARKER,
+    EXERCISE_KINDS,
+    SYSTEMS,
+    Check,
+    CheckKind,
+    Example,
+    Exercise,
+    ExerciseKind,
+    ExerciseText,
+    Lesson,
+    LessonText,
+    Mistake,
+    Section,
+)
 
 EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$")
 
@@ -252,6 +269,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
 
     sections = split_sections(body, first, problems)
     intro = _intro_text(sections[0])
+    _no_examples_in_intro(sections[0], problems)
     prose_sections: list[Section] = []
     exercises: list[Exercise] = []
     exercise_texts: dict[str, ExerciseText] = {}
@@ -265,7 +283,10 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
                 if block.role is not None:
                     problems.error(block.line, t("a '{role}' code block must be inside an exercise section"), role=block.role)
             outline.append(("section", len(prose_sections)))
-            prose_sections.append(Section(_section_title(raw), _block_text(raw), raw.line))
+            prose, examples = lift_examples(_numbered_prose(raw))
+            for example in examples:
+                _check_syntax(example.code, example.line, problems)
+            prose_sections.append(Section(_section_title(raw), _text([line for _, line in prose]), raw.line, examples))
             continue
         parsed = _parse_exercise(raw, heading.group(1), heading.group(2), meta, problems)
         if parsed is None:
@@ -308,6 +329,39 @@ def _intro_text(section: _RawSection) -> str:
     if lines and lines[0].startswith("# "):
         lines.pop(0)
     return "\n".join(lines).strip()
+
+
+def lift_examples(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], tuple[Example, ...]]:
+    """Take the worked examples (```python example fences) out of numbered prose lines: the
+    prose keeps an empty fence at each one's place (:data:`EXAMPLE_MARKER`), the examples their
+    code and the line of their opening fence."""
+    kept: list[tuple[int, str]] = []
+    examples: list[Example] = []
+    index = 0
+    while index < len(lines):
+        number, raw = lines[index]
+        found = EXAMPLE_FENCE.match(raw)
+        index += 1
+        if found is None:
+            kept.append((number, raw))
+            continue
+        close, code = found.group(1), []
+        while index < len(lines):
+            stripped = lines[index][1].strip()
+            index += 1
+            if stripped.startswith(close) and set(stripped) <= {close[0]}:
+                break
+            code.append(lines[index - 1][1])
+        opening, closing = EXAMPLE_MARKER.splitlines()
+        kept += [(number, opening), (number, closing)]
+        examples.append(Example(_text(code), number))
+    return kept, tuple(examples)
+
+
+def _no_examples_in_intro(section: _RawSection, problems: Problems) -> None:
+    for number, raw in _numbered_prose(section):
+        if EXAMPLE_FENCE.match(raw):
+            problems.error(number, t("a worked example belongs in a '## ' section or an exercise's task, not in the introduction"))
 
 
 def _section_title(section: _RawSection) -> str:
@@ -357,7 +411,10 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
                 role=role,
                 language="toml" if role == "checks" else "python",
             )
-    prose, special = _split_subsections(_numbered_prose(raw))
+    numbered, examples = lift_examples(_numbered_prose(raw))
+    for example in examples:
+        _check_syntax(example.code, example.line, problems)
+    prose, special = _split_subsections(numbered)
     hints_lines = special.get("hints", [])
     hints = _list_items(hints_lines, LIST_ITEM)
     if not hints:
@@ -393,7 +450,7 @@ def _parse_exercise(raw: _RawSection, ex_id: str, title: str, meta: dict, proble
         hint_count=len(hints),
         **kind_fields,
     )
-    text = ExerciseText(title, _text(prose), tuple(h for _, h in hints), feedback, raw.line, options)
+    text = ExerciseText(title, _text(prose), tuple(h for _, h in hints), feedback, raw.line, options=options, examples=examples)
     return exercise, text
 
 
@@ -501,6 +558,13 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
             return None
         if not raw.get("message"):
             problems.error(line, t("an assert check needs a 'message' saying what went wrong"))
+    elif spec.target == "true" and kind is CheckKind.CHART:
+        if target is not True:
+            problems.error(line, t("write 'chart = true' to compare what the code draws with the solution's drawing"))
+            return None
+        for key in ("labels", "title", "values"):
+            if key in raw and not isinstance(raw[key], bool):
+                problems.error(line, t("{key} must be true or false"), key=key)
     elif spec.target == "true":
         match = raw.get("match", "lines")
         if target is not True:
@@ -549,6 +613,8 @@ def _default_check_id(kind: CheckKind, target: Any) -> str:
         return str(target)
     if kind is CheckKind.NO_HARDCODED:
         return f"computed-{target}"
+    if kind is CheckKind.CHART:
+        return "chart"
     if CHECK_SPECS[kind].target == "names":
         return f"{kind}-" + "-".join(re.sub(r"[^A-Za-z0-9_]+", "", name) or "x" for name in target)
     return kind

@@ -36,6 +36,7 @@ class CheckKind(StrEnum):
     FORBIDS = "forbids"  # ... that must not
     NO_HARDCODED = "no_hardcoded"  # the answer was computed, not typed in
     ASSERT = "assert"  # a Python expression over the learner's variables
+    CHART = "chart"  # what was drawn (plotting helper or pyplot): kind, categories, series, labels
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class KindSpec:
     (a list of names), ``"expression"`` (Python, in a string) or ``"true"`` (``output = true``).
     ``options``: the other keys it takes. ``captures``: what the run must bring back for it —
     the named variable (``"target"``), the names an expression reads (``"expression-names"``),
-    the results of hidden calls (``"calls"``) or nothing. ``compares_with_reference``: judged
+    the results of hidden calls (``"calls"``), what it drew (``"charts"``) or nothing. ``compares_with_reference``: judged
     against the reference solution's run. ``takes_mistakes``: may list typical wrong programs.
     ``reads_code_only``: judged on the source itself, even when the code does not run.
     """
@@ -68,6 +69,7 @@ CHECK_SPECS: Mapping[CheckKind, KindSpec] = {
     CheckKind.FORBIDS: KindSpec("names", reads_code_only=True),
     CheckKind.NO_HARDCODED: KindSpec("name", captures="target", compares_with_reference=True),
     CheckKind.ASSERT: KindSpec("expression", frozenset({"reveal"}), "expression-names"),
+    CheckKind.CHART: KindSpec("true", frozenset({"labels", "title", "values", "tolerance", "reveal"}), "charts", True, True),
 }
 CHECK_KINDS = tuple(kind.value for kind in CheckKind)  # in the order a lesson's error message lists them
 
@@ -142,11 +144,62 @@ class Exercise:
         return self.setup
 
 
+EXAMPLE_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*python\s+example\s*$")  # opens a worked example
+EXAMPLE_MARKER = "```python example\n```"  # an example's place in prose: its code is kept beside it
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: runnable, editable, never graded. Its code is written once, in the
+    English lesson; prose in every language keeps only its place (an empty ```python example fence)."""
+
+    code: str
+    line: int
+
+
+def prose_parts(body: str, examples: tuple[Example, ...]) -> tuple[str | Example, ...]:
+    """Prose split at its examples' places: Markdown text and :class:`Example` in reading order.
+    The n-th empty example fence stands for the n-th example; examples without a place (a
+    translation that marks none) come after the prose."""
+    parts: list[str | Example] = []
+    text: list[str] = []
+    lines = body.splitlines()
+    placed = 0
+    i = 0
+    while i < len(lines):
+        found = EXAMPLE_FENCE.match(lines[i])
+        if found is None:
+            text.append(lines[i])
+            i += 1
+            continue
+        close = found.group(1)
+        i += 1
+        while i < len(lines) and not (lines[i].strip().startswith(close) and set(lines[i].strip()) <= {close[0]}):
+            i += 1  # the code of an example written in place (only the lesson's own fences are kept empty)
+        i += 1
+        if "\n".join(text).strip():
+            parts.append("\n".join(text).strip("\n").rstrip())
+        text = []
+        if placed < len(examples):
+            parts.append(examples[placed])
+            placed += 1
+    if "\n".join(text).strip():
+        parts.append("\n".join(text).strip("\n").rstrip())
+    parts.extend(examples[placed:])
+    return tuple(parts)
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
-    body: str
+    body: str  # Markdown; each worked example's place is an empty ```python example fence
     line: int
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def parts(self) -> tuple[str | Example, ...]:
+        """The body as text and worked examples, in reading order."""
+        return prose_parts(self.body, self.examples)
 
 
 @dataclass(frozen=True)
@@ -157,6 +210,12 @@ class ExerciseText:
     feedback: Mapping[str, str]  # check id (or "check-id.mistake-id", or a choice's option id) -> message
     line: int
     options: Mapping[str, str] = field(default_factory=dict)  # choice: option id -> its text
+    examples: tuple[Example, ...] = ()  # worked examples in the task (their places: see Section)
+
+    @property
+    def parts(self) -> tuple[str | Example, ...]:
+        """The task as text and worked examples, in reading order."""
+        return prose_parts(self.task, self.examples)
 
 
 @dataclass(frozen=True)
@@ -195,7 +254,8 @@ class Lesson:
         other = self.texts.get(language)
         if other is None or language == DEFAULT_LANGUAGE:
             return english
-        sections = tuple(other.sections[i] if i < len(other.sections) else s for i, s in enumerate(english.sections))
+        # Code is written once: a translated section shows the English lesson's examples at its places.
+        sections = tuple(replace(other.sections[i], examples=s.examples) if i < len(other.sections) else s for i, s in enumerate(english.sections))
         exercises = {}
         for ex_id, en_ex in english.exercises.items():
             tr = other.exercises.get(ex_id)
@@ -210,6 +270,7 @@ class Lesson:
                 feedback={**en_ex.feedback, **tr.feedback},
                 line=tr.line,
                 options={**en_ex.options, **{k: v for k, v in tr.options.items() if k in en_ex.options and v}},
+                examples=en_ex.examples,
             )
         return LessonText(
             language=language,
@@ -338,6 +399,7 @@ class CourseInfo:
     badges: tuple[Badge, ...]
     path: Path
     paths: tuple[LearningPath, ...] = ()
+    show_solution: bool = True  # [course] show_solution: a learner may see the reference after the last hint
 
 
 @dataclass

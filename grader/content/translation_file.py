@@ -18,7 +18,6 @@ from .lesson_file import (
     EXERCISE_HEADING,
     LIST_ITEM,
     Problems,
-    _block_text,
     _intro_text,
     _list_items,
     _meta_line,
@@ -27,9 +26,10 @@ from .lesson_file import (
     _section_title,
     _split_subsections,
     _text,
+    lift_examples,
     split_sections,
 )
-from .model import CheckKind, ExerciseText, Lesson, LessonText, Section, localize_code
+from .model import CheckKind, Example, ExerciseText, Lesson, LessonText, Section, localize_code
 
 TRANSLATION_KEYS = ("title", "summary", "translated_from", "code")
 
@@ -102,6 +102,27 @@ def mark_translated(path: Path, fingerprint: str) -> bool:
     return True
 
 
+def _check_example_marks(marks: tuple[Example, ...], expected: int, section: str, language: str, line: int, problems: Problems) -> None:
+    """A translation marks each worked example's place with an empty ```python example fence (the
+    code is the lesson's): as many as the English section has, or none (then they follow the prose)."""
+    for mark in marks:
+        if mark.code.strip():
+            problems.error(
+                mark.line,
+                t("{language}: an example's code is written once, in the lesson file: leave the ```python example fence empty here"),
+                language=language,
+            )
+    if marks and len(marks) != expected:
+        problems.error(
+            line,
+            t("{language}: the section {section!r} marks {marks} examples, the lesson has {expected} there"),
+            language=language,
+            section=section,
+            marks=len(marks),
+            expected=expected,
+        )
+
+
 def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: str | None = None) -> tuple[LessonText | None, Problems]:
     """Parse ``LESSON.LANG.md`` against its lesson; report what is missing or does not match.
     ``fingerprint``: the lesson's :func:`english_fingerprint`, if already known (one per lesson)."""
@@ -148,7 +169,8 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
                 problems.error(block.line, t("code blocks belong in the lesson file only, not in a translation ('{role}')"), role=block.role)
         heading = EXERCISE_HEADING.match(raw.heading or "")
         if heading is None:
-            prose_text = _block_text(raw)
+            lifted, marks = lift_examples(_numbered_prose(raw))
+            prose_text = _text([line for _, line in lifted])
             position, expected = seen_in_slot.get(slot, 0), slots.get(slot, [])
             seen_in_slot[slot] = position + 1
             index = expected[position] if position < len(expected) else None
@@ -163,6 +185,7 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
                     where=where,
                 )
                 continue
+            _check_example_marks(marks, len(en_section.examples), en_section.title, language, raw.line, problems)
             if not prose_text and en_section.body:
                 problems.warn(raw.line, t("{language}: the section {section!r} is not translated"), language=language, section=en_section.title)
                 prose_text = en_section.body  # shown in English rather than empty
@@ -174,7 +197,9 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
         if en_ex is None:
             problems.error(raw.line, t("exercise {exercise!r} is not in the lesson {lesson!r}"), exercise=ex_id, lesson=lesson.id)
             continue
-        task_lines, special = _split_subsections(_numbered_prose(raw))
+        lifted, marks = lift_examples(_numbered_prose(raw))
+        _check_example_marks(marks, len(en_ex.examples), en_ex.title, language, raw.line, problems)
+        task_lines, special = _split_subsections(lifted)
         hints = [h for _, h in _list_items(special.get("hints", []), LIST_ITEM)]
         feedback: dict[str, str] = {}
         for number, item in _list_items(special.get("feedback", []), BULLET):

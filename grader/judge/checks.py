@@ -18,8 +18,9 @@ from typing import Any
 from ..content.model import CHECK_SPECS, Check, CheckKind, Exercise
 from ..errors import GradingError
 from ..i18n import Translator
-from ..run.evidence import Column, Table, describe
+from ..run.evidence import CHARTS, Column, Table, describe
 from ..run.jobs import Job, RunResult
+from .charts import chart_difference, charts_of
 from .compare import Tolerance, compare, is_number, numbers_close
 from .messages import difference_message, error_advice, run_message
 
@@ -65,6 +66,8 @@ def plan(exercise: Exercise, source: str, datasets_dir, needs: Iterable[str] = (
             variables.extend(n for n in assert_names(check.target) if n not in variables)
         elif captures == "calls":
             calls.extend(check.option("calls"))
+        elif captures == "charts" and CHARTS not in variables:
+            variables.append(CHARTS)
     return Job(
         source=source,
         setup=exercise.setup,
@@ -143,6 +146,7 @@ JUDGES: dict[CheckKind, Callable[[Check, _Judging], tuple[bool, str]]] = {
     CheckKind.FORBIDS: lambda check, x: _structure(check, x.tree, x.tr),
     CheckKind.NO_HARDCODED: lambda check, x: _no_hardcoded(check, x.evidence, x.tree, x.tr),
     CheckKind.ASSERT: lambda check, x: _assert(check, x.evidence.learner, x.tr),
+    CheckKind.CHART: lambda check, x: _chart(check, x.evidence, x.tr, x.feedback),
 }
 
 
@@ -384,6 +388,20 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
 
     def same_as(run: RunResult, exact: bool = False) -> bool:
         return output_matches(run.stdout, actual, match, 0 if exact else tolerance)[0]
+
+    mistake = _mistake_message(check, evidence, feedback, same_as)
+    return False, _compose(main, mistake, feedback.get(check.id, check.message))
+
+
+def _chart(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+    mine = charts_of(evidence.learner)
+    difference = chart_difference(charts_of(_reference(evidence)), mine, check, tr)
+    if difference is None:
+        return True, tr.t("Your chart shows what it should.")
+    main = difference if reveals(check) or not mine else tr.t("Your chart is not the one expected yet.")
+
+    def same_as(run: RunResult, exact: bool = False) -> bool:
+        return chart_difference(charts_of(run), mine, check, tr) is None
 
     mistake = _mistake_message(check, evidence, feedback, same_as)
     return False, _compose(main, mistake, feedback.get(check.id, check.message))

@@ -34,6 +34,7 @@ class Progress:
     attempts: tuple[AttemptSummary, ...] = ()
     hints: dict = field(default_factory=dict)  # (lesson, exercise) -> hints taken
     badges: dict = field(default_factory=dict)  # badge id -> when earned (UTC ISO)
+    solutions: dict = field(default_factory=dict)  # (lesson, exercise) -> when the reference solution was shown (UTC ISO)
 
     @property
     def xp(self) -> int:
@@ -46,7 +47,7 @@ class Progress:
         return {(a.lesson, a.exercise) for a in self.attempts}
 
     def with_attempt(self, attempt: AttemptSummary) -> Progress:
-        return Progress(self.attempts + (attempt,), self.hints, self.badges)
+        return Progress(self.attempts + (attempt,), self.hints, self.badges, self.solutions)
 
 
 def exercise_xp(exercise: Exercise, rules: XpRules) -> int:
@@ -66,8 +67,9 @@ def hint_cost(base: int, hints_used: int, rules: XpRules) -> int:
 
 
 def award(progress: Progress, lesson: str, exercise: str, base: int, passed: bool, rules: XpRules) -> int:
-    """XP this attempt earns: only the first pass of an exercise earns anything."""
-    if not passed or (lesson, exercise) in progress.passed():
+    """XP this attempt earns: only the first pass of an exercise earns anything, and nothing
+    once its reference solution was shown."""
+    if not passed or (lesson, exercise) in progress.passed() or (lesson, exercise) in progress.solutions:
         return 0
     first_try = (lesson, exercise) not in progress.attempted()
     return xp_for_pass(base, progress.hints.get((lesson, exercise), 0), first_try, rules)

@@ -21,7 +21,7 @@ from typing import Any, NoReturn, Protocol
 from ..errors import StoreError
 from .rewards import AttemptSummary, Progress
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the solutions table (reference solutions shown after the last hint)
 
 Decide = Callable[[Progress], tuple[int, list[str]]]
 
@@ -80,6 +80,8 @@ class ProgressStore(Protocol):
     def record_attempt(self, attempt: NewAttempt, decide: Decide) -> tuple[int, list[str]]: ...
 
     def record_hint(self, course: str, lesson: str, exercise: str, at: str) -> int: ...
+
+    def record_solution(self, course: str, lesson: str, exercise: str, at: str) -> None: ...
 
     def attempts(self, course: str) -> list[Attempt]: ...
 
@@ -172,6 +174,10 @@ CREATE TABLE IF NOT EXISTS drafts (
     PRIMARY KEY (course, lesson, exercise)
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS solutions (
+    course TEXT NOT NULL, lesson TEXT NOT NULL, exercise TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (course, lesson, exercise)
+);
 """
 
 
@@ -319,7 +325,8 @@ class SQLiteStore:
         )
         hints = {(lesson, e): n for lesson, e, n in db.execute("SELECT lesson, exercise, taken FROM hints WHERE course = ?", (course,))}
         badges = dict(db.execute("SELECT badge, at FROM badges WHERE course = ?", (course,)).fetchall())
-        return Progress(attempts, hints, badges)
+        solutions = {(lesson, e): at for lesson, e, at in db.execute("SELECT lesson, exercise, at FROM solutions WHERE course = ?", (course,))}
+        return Progress(attempts, hints, badges, solutions)
 
     def progress(self, course: str) -> Progress:
         try:
@@ -374,6 +381,10 @@ class SQLiteStore:
 
         return self._write(work)
 
+    def record_solution(self, course, lesson, exercise, at) -> None:
+        """Keep that the reference solution was shown (the first time counts)."""
+        self._write(lambda db: db.execute("INSERT OR IGNORE INTO solutions (course, lesson, exercise, at) VALUES (?,?,?,?)", (course, lesson, exercise, at)))
+
     def attempts(self, course: str) -> list[Attempt]:
         rows = self._read(
             "SELECT id, course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms FROM attempts WHERE course = ? ORDER BY id",
@@ -411,6 +422,7 @@ _JSON_RECORDS = {
     "hints": {"course", "lesson", "exercise", "taken"},
     "badges": {"course", "badge", "at"},
     "drafts": {"course", "lesson", "exercise", "code"},
+    "solutions": {"course", "lesson", "exercise", "at"},
 }
 
 
@@ -433,7 +445,7 @@ class JsonStore:
         self.data = self._load()
 
     def _empty(self) -> dict:
-        return {"format": "qala-progress", "schema": SCHEMA_VERSION, "attempts": [], "hints": [], "badges": [], "drafts": [], "settings": {}}
+        return {"format": "qala-progress", "schema": SCHEMA_VERSION, "attempts": [], "hints": [], "badges": [], "drafts": [], "settings": {}, "solutions": []}
 
     def _load(self) -> dict:
         if not self.path.exists():
@@ -449,6 +461,8 @@ class JsonStore:
             raise StoreError(f"cannot read the progress file {self.path}: {exc.strerror or exc}") from exc
         if int(data.get("schema", 0)) > SCHEMA_VERSION:
             raise StoreError(f"the progress file {self.path} was written by a newer Qala; update Qala — your progress has not been touched")
+        data.setdefault("solutions", [])  # schema 1 had none
+        data["schema"] = SCHEMA_VERSION
         return data
 
     def _save(self) -> None:
@@ -472,7 +486,8 @@ class JsonStore:
         )
         hints = {(h["lesson"], h["exercise"]): h["taken"] for h in self.data["hints"] if h["course"] == course}
         badges = {b["badge"]: b["at"] for b in self.data["badges"] if b["course"] == course}
-        return Progress(attempts, hints, badges)
+        solutions = {(s["lesson"], s["exercise"]): s["at"] for s in self.data["solutions"] if s["course"] == course}
+        return Progress(attempts, hints, badges, solutions)
 
     def record_attempt(self, attempt: NewAttempt, decide: Decide) -> tuple[int, list[str]]:
         a = attempt
@@ -518,6 +533,13 @@ class JsonStore:
             self.data["hints"].append(hint)
         self._save_or_restore(snapshot)
         return hint["taken"]
+
+    def record_solution(self, course, lesson, exercise, at) -> None:
+        if any((s["course"], s["lesson"], s["exercise"]) == (course, lesson, exercise) for s in self.data["solutions"]):
+            return
+        snapshot = json.dumps(self.data)
+        self.data["solutions"].append({"course": course, "lesson": lesson, "exercise": exercise, "at": at})
+        self._save_or_restore(snapshot)
 
     def attempts(self, course: str) -> list[Attempt]:
         return [

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+CHARTS = "<charts>"  # a job's variable name for what its program drew (never a Python name)
 MAX_NODES = 200_000  # values in one encoded object (a 20,000 × 10 table)
 MAX_TEXT = 20_000  # characters kept of one string
 MAX_DEPTH = 40

@@ -88,6 +88,8 @@ def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[di
     sys.stdout = sys.stderr = out
     tracer = step_tracer(step_budget) if step_budget else None
     encode = evidence.encode  # taken before learner code runs
+    if evidence.CHARTS in job.get("variables", ()):
+        _forget_drawings()
     try:
         if job.get("setup"):
             try:
@@ -130,7 +132,9 @@ def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[di
 
 def _collect(job: dict, namespace: dict, source: str, result: dict, tracer, encode) -> None:
     for name in job.get("variables", []):
-        if name in namespace:
+        if name == evidence.CHARTS:
+            result["values"][name] = encode(_drawings())
+        elif name in namespace:
             result["values"][name] = encode(namespace[name])
     # Each result names its call: the grader matches them to the calls it asked for.
     for call in job["calls"] if "calls" in job else _unstash(job.get("calls_fd")):
@@ -146,6 +150,28 @@ def _collect(job: dict, namespace: dict, source: str, result: dict, tracer, enco
         finally:
             if tracer:
                 sys.settrace(None)
+
+
+def _forget_drawings() -> None:
+    plot = sys.modules.get("qala.grader.plot")
+    if plot is not None:
+        plot.forget_drawings()
+    elif "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def _drawings() -> list:
+    """What the program drew with the course's plotting helper or matplotlib's pyplot."""
+    plot = sys.modules.get("qala.grader.plot")
+    if plot is None and "matplotlib.pyplot" in sys.modules:
+        try:
+            from .. import plot
+        except ImportError:
+            return []
+    try:
+        return list(plot.drawings()) if plot is not None else []
+    except Exception:
+        return []
 
 
 def stash(calls: list[str]) -> int | None:

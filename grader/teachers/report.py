@@ -32,6 +32,7 @@ from ..i18n import Translator, pick
 from ..judge.grading import Grader
 from ..progress import rewards
 from ..run.jobs import Job
+from .report_solutions import Seen, read_solutions_seen, seen_by, solutions_line
 
 FORMAT = "qala-export"
 VERSION = 1
@@ -87,6 +88,7 @@ class ExportFile:
     attempts: tuple[ClaimedAttempt, ...]
     claimed_xp: int
     claimed_badges: tuple[str, ...]
+    solutions_seen: Seen = ()
 
 
 def _clean_name(name: str) -> str:
@@ -146,7 +148,8 @@ def read_export(path: Path, tr: Translator | None = None) -> ExportFile:
             badges.append(badge["id"][:100])
     language: str = data["language"] if isinstance(data.get("language"), str) else ""
     exported_at: str = data["exported_at"] if isinstance(data.get("exported_at"), str) else ""
-    return ExportFile(path, _clean_name(learner["name"]), course, language[:10], exported_at[:40], tuple(attempts), int(claimed_xp or 0), tuple(badges))
+    seen = read_solutions_seen(data)
+    return ExportFile(path, _clean_name(learner["name"]), course, language[:10], exported_at[:40], tuple(attempts), int(claimed_xp or 0), tuple(badges), seen)
 
 
 def _whole(value: Any) -> bool:
@@ -236,6 +239,7 @@ class LearnerSummary:
     disagreements: int
     last_active: str
     badges_on_claims: list[str] = field(default_factory=list)  # earned if the file's dates, hints and order are true
+    solutions_seen: list[str] = field(default_factory=list)  # "lesson/exercise": the reference solution was shown
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
@@ -553,7 +557,7 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
                 stats["messages"].setdefault(check, regrade.message if check == regrade.failed[0] else "")
         hints[key] = max(hints.get(key, 0), attempt.hints_used)
         base = rewards.exercise_xp(pair[1], rules)
-        xp = rewards.award(rewards.Progress(progress.attempts, dict(hints)), *key, base, passed, rules)
+        xp = rewards.award(rewards.Progress(progress.attempts, dict(hints), {}, seen_by(export.solutions_seen, attempt.at)), *key, base, passed, rules)
         progress = rewards.Progress(
             progress.attempts + (rewards.AttemptSummary(*key, passed, xp, attempt.hints_used, attempt.at, attempt.local_date),), dict(hints)
         )
@@ -571,7 +575,7 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
         elif any(attempted == lesson.id for attempted, _ in progress.attempted()):
             lessons[lesson.id] = "started"
     earned = [b.id for b in course.info.badges if rewards.badge_earned(b, course, progress)]
-    confirmed = [b for b in earned if course_badge_rule(course, b) not in CLAIMED_RULES]
+    confirmed = [b for b in earned if next((str(x.rule.get("kind")) for x in course.info.badges if x.id == b), "") not in CLAIMED_RULES]
     summary = LearnerSummary(
         name=name,
         file=file,
@@ -585,12 +589,9 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
         disagreements=len(found),
         last_active=max((a.at for a in export.attempts), default=""),
         badges_on_claims=[b for b in earned if b not in confirmed],
+        solutions_seen=sorted({f"{lesson}/{exercise}" for lesson, exercise, _ in export.solutions_seen}),
     )
     return summary, found
-
-
-def course_badge_rule(course: Course, badge_id: str) -> str:
-    return next((str(b.rule.get("kind")) for b in course.info.badges if b.id == badge_id), "")
 
 
 # ---------------------------------------------------------------- for people: the terminal
@@ -689,6 +690,8 @@ def print_report(report: ClassReport, tr: Translator, console, limit: int = 40) 
         console.print(
             escape(tr.t("Badges that rest on what the files claim: {list}", list="; ".join(f"{name}: {', '.join(badges)}" for name, badges in on_claims)))
         )
+    if seen := solutions_line(report.learners, tr):
+        console.print(escape(seen))
     console.print(f"[dim]{escape(claims_note(tr))}[/]")
     for file, reason in report.stopped:
         console.print(f"[red]{escape(file)}: {escape(reason)}[/]")

@@ -131,6 +131,8 @@ def render_html(report: ClassReport, tr: Translator) -> str:
             )
             if learner.badges_on_claims:
                 badges += f' <span class="muted">{e(tr.t("resting on claims: {badges}", badges=", ".join(learner.badges_on_claims)))}</span>'
+            if learner.solutions_seen:
+                badges += f' <span class="muted">{e(tr.t("seen the solution: {exercises}", exercises=", ".join(learner.solutions_seen)))}</span>'
             flag = f'<td class="n bad">{learner.disagreements}</td>' if learner.disagreements else '<td class="n">0</td>'
             out.append(f'<td class="n">{learner.xp}</td><td class="{claimed_class}">{learner.claimed_xp}</td><td>{badges}</td>{flag}</tr>')
         out.append("</tbody></table>")

@@ -33,12 +33,13 @@ PYTEST_PACKAGES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "py"
 #: are left out; tests/grader/progress/test_progress.py has one test of the browser's JSON store.
 GRADER_TESTS = [
     "tests/grader/judge/test_checks.py",
+    "tests/grader/judge/test_charts.py",
     "tests/grader/progress/test_rewards.py",
     "tests/grader/run/test_evidence.py",
     "tests/grader/content/test_lesson_file.py",
     "tests/grader/progress/test_progress.py::test_the_browser_store_keeps_the_same_things",
 ]
-MUST_ALL_PASS = ("test_checks.py", "test_rewards.py", "test_evidence.py")
+MUST_ALL_PASS = ("test_checks.py", "test_charts.py", "test_rewards.py", "test_evidence.py")
 #: The learner's session runs in Russian: what it shows is compared with the same catalog's words.
 LANGUAGE = "ru"
 tr = Translator(LANGUAGE)

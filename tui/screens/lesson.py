@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
-from qala.grader.engine import Exercise, Lesson
+from qala.grader.engine import Exercise, Lesson, Part
 from qala.grader.errors import QalaError
 from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 
@@ -32,6 +32,8 @@ from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
 from ..widgets.kinds import AnswerChanged, KindAnswer, kind_widget
+from ..widgets.examples import Reading, focused_example, split_reading
+from ..widgets.solution import ASKED, solution_panel
 from ..widgets.visuals import inline_code, safe_icon
 from .explore import ExploreScreen
 
@@ -48,6 +50,7 @@ class ExerciseState:
     hints_taken: int
     hint_total: int
     next_hint_cost: int
+    solution_offered: bool = False  # every hint taken, and the course shows this exercise's solution
 
 
 class LessonScreen(ExploreScreen):
@@ -60,6 +63,7 @@ class LessonScreen(ExploreScreen):
         Binding("f6,ctrl+g", "hint", t("Hint"), id="lesson.hint", tooltip=t("Show the next hint; it costs a little XP")),
         Binding("f7,ctrl+b", "previous", t("Previous"), id="lesson.previous", tooltip=t("The previous exercise")),
         Binding("f8,ctrl+n", "next", t("Next"), id="lesson.next", tooltip=t("The next exercise")),
+        Binding("ctrl+s", "solution", t("Solution"), id="lesson.solution", show=False, tooltip=t("After the last hint: the reference solution (no XP)")),
         Binding("ctrl+o", "reset", t("Reset"), id="lesson.reset", tooltip=t("Put the starter code back (ctrl+z undoes it)")),
         Binding("escape", "back", t("Map"), id="lesson.back", tooltip=t("Back to the course map (in the editor: press Escape twice)")),
         # The app's screen keys work here too, but the footer has room only for the lesson's own.
@@ -94,6 +98,7 @@ class LessonScreen(ExploreScreen):
         self._spin: Timer | None = None
         self._spin_step = 0
         self._feedback: Text | None = None
+        self._solution_asked = False
         self._state: ExerciseState | None = None
         self._kind: KindAnswer | None = None  # the widget of an exercise that is not code
         self._kind_language = ""
@@ -105,6 +110,7 @@ class LessonScreen(ExploreScreen):
         with Vertical(id="lesson-body"):
             with VerticalScroll(id="reading"):
                 yield Markdown(id="text")
+                yield Reading(id="more")  # from the first worked example on
             with Vertical(id="work"):
                 yield Static(id="exercise-bar")
                 yield CodeEditor.code_editor("", language="python", id="editor", soft_wrap=False)
@@ -144,6 +150,7 @@ class LessonScreen(ExploreScreen):
         self._show_kind(code)
         self._dirty = False
         self._feedback = None
+        self._solution_asked = False
         self.query_one("#feedback-box").remove_class("-passed", "-failed")
         self.refresh_content()
         self.query_one("#reading", VerticalScroll).scroll_home(animate=False)
@@ -178,7 +185,7 @@ class LessonScreen(ExploreScreen):
         self.sub_title = lesson.text(self.qala.language).title
         if self._kind is not None and self._kind_language != self.qala.language:
             self._show_kind(self.editor.text)  # its options and labels, in the new language
-        self.query_one("#text", Markdown).update(self._markdown(lesson))
+        self._show_words(lesson)
         self._read_state()
         self._update_bar()
         if not self.checking:
@@ -200,16 +207,22 @@ class LessonScreen(ExploreScreen):
         taken = progress.hints.get(key, 0)
         total = self.exercise.hint_count
         cost = 0 if passed or taken >= total else engine.next_hint_cost(*key)
-        self._state = ExerciseState(passed, taken, total, cost)
+        offered = taken >= total and engine.solution_refusal(*key) is None
+        self._state = ExerciseState(passed, taken, total, cost, offered)
 
-    def _markdown(self, lesson: Lesson) -> str:
+    def _show_words(self, lesson: Lesson) -> None:
+        head, rest = split_reading(self._parts(lesson))
+        self.query_one("#text", Markdown).update(head)
+        self.query_one("#more", Reading).show(lesson.id, rest)
+
+    def _parts(self, lesson: Lesson) -> list[Part]:
         """The prose leading up to this exercise (the introduction before the first), the task,
         any prose after the last exercise, and the hints taken so far."""
         app = self.qala
         text = lesson.text(app.language)
         ids = [e.id for e in lesson.exercises]
         index = ids.index(self.exercise_id)
-        parts = []
+        parts: list[Part] = []
         if index == 0:
             parts.append(f"# {text.title}")
             if text.intro:
@@ -219,18 +232,17 @@ class LessonScreen(ExploreScreen):
             if kind == "exercise":
                 exercises_seen += 1
                 if key == self.exercise_id:
-                    parts.append(app.engine.exercise_text(lesson, self.exercise, options=False))  # a choice's are in its widget
+                    parts.extend(app.engine.exercise_parts(lesson, self.exercise, options=False))  # a choice's options are in its widget
                 continue
             before_this = exercises_seen == index
             after_last = index == len(ids) - 1 and exercises_seen == len(ids)
             if before_this or after_last:
-                section = text.sections[key]
-                parts.append(f"## {section.title}\n\n{section.body}".rstrip())
+                parts.extend(app.engine.section_parts(text.sections[key]))
         hints = app.engine.shown_hints(lesson.id, self.exercise_id)
         if hints:
             parts.append("### " + app.t("Your hints"))
             parts.append("\n".join(f"{n}. {hint}" for n, hint in enumerate(hints, 1)))
-        return "\n\n".join(parts) + "\n"
+        return parts
 
     def _update_bar(self) -> None:
         app = self.qala
@@ -256,6 +268,8 @@ class LessonScreen(ExploreScreen):
         status.append(" · ")
         if state.hints_taken >= state.hint_total:
             status.append(app.t("all {total} hints shown", total=state.hint_total))
+            if state.solution_offered:
+                status.append(" · " + app.t("ctrl+s solution"))
         elif state.next_hint_cost:
             status.append(app.nt("F6 next hint: costs {n} XP", "F6 next hint: costs {n} XP", state.next_hint_cost))
         else:
@@ -307,6 +321,9 @@ class LessonScreen(ExploreScreen):
         return True
 
     def action_check(self) -> None:
+        if (example := focused_example(self.focused)) is not None:
+            example.run()  # F5 in a worked example runs it, ungraded
+            return
         if self.checking:
             return
         source = self.editor.text
@@ -478,9 +495,21 @@ class LessonScreen(ExploreScreen):
         text.append("\n")
         text.append_text(inline_code(hint.text))
         self._show_feedback(text)
-        self.query_one("#text", Markdown).update(self._markdown(self.lesson))
+        self._show_words(self.lesson)
         self._read_state()
         self._update_status()
+
+    def action_solution(self) -> None:
+        if self.checking or self.exercise_id is None:
+            return
+        shown: list = []
+        key, asked = (self.lesson_id, self.exercise_id), self._solution_asked
+        ran = self.qala.write_when_free(lambda: shown.append(solution_panel(self.qala, *key, asked)), wait=True)
+        if not ran or not shown:
+            return
+        panel, did = shown[0]
+        self._solution_asked = did == ASKED
+        self._show_feedback(panel)
 
     def action_reset(self) -> None:
         if self.checking:

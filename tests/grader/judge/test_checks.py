@@ -274,4 +274,4 @@ def test_every_check_kind_has_one_spec_and_one_judge():
     assert CHECK_KINDS == tuple(kind.value for kind in CheckKind)
     for kind, spec in CHECK_SPECS.items():
         assert spec.target in ("name", "names", "expression", "true"), kind
-        assert spec.captures in (None, "target", "expression-names", "calls"), kind
+        assert spec.captures in (None, "target", "expression-names", "calls", "charts"), kind
