@@ -31,8 +31,8 @@ from qala.grader.outcomes import CheckOutcome, HintOutcome, Line
 from .. import icons
 from ..i18n import t
 from ..widgets.editor import CodeEditor
-from ..widgets.kinds import AnswerChanged, KindAnswer, kind_widget
 from ..widgets.examples import Reading, focused_example, split_reading
+from ..widgets.kinds import AnswerChanged, KindAnswer, kind_widget
 from ..widgets.solution import ASKED, solution_panel
 from ..widgets.visuals import inline_code, safe_icon
 from .explore import ExploreScreen
