@@ -128,3 +128,13 @@ def test_a_code_string_may_come_from_a_worked_example(tmp_path):
     lesson = lesson_text("mean", exercise_text("mean", starter=STARTER, solution=SOLUTION, checks=CHECKS), intro=intro)
     root = make_course(tmp_path / "c", {"mean": lesson, "mean.ru.md": translation(RU_CODE + '"Hello, Almaty" = "Привет, Алматы"\n')})
     assert problems_of(root) == []
+
+
+def test_qala_show_gives_the_starters_in_russian_and_kazakh(home):
+    english = run_qala("show", "district-table", home=home)
+    russian = run_qala("show", "district-table", "--lang", "ru", home=home)
+    kazakh = run_qala("--lang", "kk", "show", "district-table", home=home)
+    assert english.returncode == russian.returncode == kazakh.returncode == 0, english.stderr + russian.stderr + kazakh.stderr
+    assert "# add this district's population to the total" in english.stdout
+    assert "# прибавьте к сумме население этого района" in russian.stdout and "population to the total" not in russian.stdout
+    assert "# осы ауданның тұрғындар санын жалпы санға қосыңыз" in kazakh.stdout and "population to the total" not in kazakh.stdout
