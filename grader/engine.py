@@ -142,6 +142,7 @@ class Engine:
         self.runner = runner
         self.grader = Grader(self.course, self.runner, self.home / "cache" / "reference")
         self.clock = clock
+        self._in_language: dict[tuple[str, str], tuple[Lesson, Lesson]] = {}  # (lesson, language) -> (as read, with its code strings)
         self.tr = Translator(resolve_language(language, saved=self.store.setting(Setting.LANGUAGE)))
 
     # -- language
@@ -305,7 +306,11 @@ class Engine:
         """A lesson as this learner sees and is graded on it: its code in their language ([code])."""
         lesson = self.course.lesson(lesson_id)
         if lesson is not None:
-            return lesson.in_language(self.language)
+            key = (lesson_id, self.language)
+            cached = self._in_language.get(key)
+            if cached is None or cached[0] is not lesson:  # first time, or the course was read again
+                cached = self._in_language[key] = (lesson, lesson.in_language(self.language))
+            return cached[1]
         broken = [p for p in self.course.problems if p.file and Path(p.file).stem == lesson_id]
         if broken:
             raise UsageError(self.tr.t("lesson {lesson} cannot be opened because its file has a mistake: {problem}", lesson=lesson_id, problem=str(broken[0])))

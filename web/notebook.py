@@ -315,7 +315,8 @@ class Session:
                 return lesson, engine.exercise(lesson, exercise_id)
         found = [lesson for lesson in engine.course.ordered_lessons() if lesson.exercise(exercise_id) is not None]
         if len(found) == 1:
-            return found[0], found[0].exercise(exercise_id)
+            lesson = engine.lesson(found[0].id)  # its code in the learner's language
+            return lesson, lesson.exercise(exercise_id)
         if found:
             raise UsageError(tr.t("Several lessons have an exercise {exercise}: run the first code cell of your lesson, then this one.", exercise=exercise_id))
         raise UsageError(tr.t("There is no exercise {exercise} in this course: check its name in the line %%check {exercise}.", exercise=exercise_id))

@@ -278,10 +278,34 @@ def parse_translation(path: Path, lesson: Lesson, language: str, fingerprint: st
     return LessonText(language, title, summary, intro, tuple(prose), exercises, path, code), problems
 
 
+EXAMPLE_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*python\s+example\s*$")
+
+
+def example_code(prose: str) -> list[str]:
+    """The code of the worked examples (```python example fences) in a piece of English prose."""
+    found: list[str] = []
+    fence: str | None = None
+    lines: list[str] = []
+    for line in prose.splitlines():
+        if fence is None:
+            opened = EXAMPLE_FENCE.match(line)
+            if opened:
+                fence, lines = opened.group(1), []
+        elif line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
+            found.append("\n".join(lines))
+            fence = None
+        else:
+            lines.append(line)
+    return [code for code in found if code.strip()]
+
+
 def lesson_code(lesson: Lesson) -> list[tuple[str, str, bool]]:
     """Every piece of a lesson's code as (exercise id, code, is Python to compile): starters,
-    solutions, setups, mistakes, asserts and hidden calls."""
-    pieces: list[tuple[str, str, bool]] = []
+    solutions, setups, mistakes, asserts, hidden calls and worked examples."""
+    english = lesson.texts["en"]
+    prose = [("example", english.intro), *(("example", section.body) for section in english.sections)]
+    prose += [(exercise_id, text.task) for exercise_id, text in english.exercises.items()]
+    pieces: list[tuple[str, str, bool]] = [(where, code, True) for where, body in prose for code in example_code(body)]
     for exercise in lesson.exercises:
         pieces += [(exercise.id, code, True) for code in (exercise.starter, exercise.solution, exercise.setup) if code]
         for check in exercise.checks:

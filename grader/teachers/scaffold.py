@@ -336,6 +336,7 @@ minutes = 10                 # roughly how long it takes
 datasets = []                # city datasets the lesson opens, e.g. ["air_daily"]: see `qala datasets`
 needs = []                   # Python modules beyond the standard library, e.g. ["pandas"]
 requires = []                # lessons to finish first, e.g. ["monthly-air"]
+systems = []                 # city systems it is about, e.g. ["air", "transit"]: see docs/authoring.md
 +++
 
 # @@TITLE@@

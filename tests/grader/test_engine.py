@@ -71,7 +71,7 @@ def test_settings_are_typed_and_kept_with_progress(engine, home):
         again.close()
     with pytest.raises(TypeError):
         engine.change_settings(colour="red")  # not a setting: a mistake in the caller, not a new key
-    assert {f.name for f in dataclasses.fields(Settings)} == {"language", "theme", "learner_name"}
+    assert {f.name for f in dataclasses.fields(Settings)} == {"language", "theme", "learner_name", "path"}
 
 
 def test_datasets_and_glossary_come_through_the_engine(engine):

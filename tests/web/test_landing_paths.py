@@ -69,3 +69,18 @@ def test_the_page_lists_the_chosen_paths_lessons_and_remembers_the_choice(pages,
             assert page.locator("#tracks .lesson").evaluate_all("rows => rows.map(r => r.dataset.lesson)") == [lesson.id for lesson in course.ordered_lessons()]
     finally:
         context.close()
+
+
+def test_a_lessons_notebook_has_its_starters_in_the_notebooks_language(pages):
+    from qala.web.course_site import lesson_notebook
+
+    course, _data, _folder = pages
+    lesson = course.lesson("waste-sorting")
+
+    def check_cells(language: str) -> str:
+        cells = lesson_notebook(lesson, language, [])["cells"]
+        return "\n".join("".join(c["source"]) for c in cells if "".join(c["source"]).startswith("%%check"))
+
+    assert "# add kg to this fraction's total" in check_cells("en")
+    assert "# прибавьте кг к сумме этой фракции" in check_cells("ru") and "fraction's total" not in check_cells("ru")
+    assert "# кг-ды осы фракцияның жиынына қосыңыз" in check_cells("kk")

@@ -121,3 +121,20 @@ def test_validate_proves_the_exercise_in_each_language_with_code_strings(tmp_pat
     # A translation that keeps the code Python but breaks it when it runs: only the Russian run can see it.
     broken = validate(course(tmp_path / "broken", RU_CODE + '"sum([2, 4])" = "summa([2, 4])"\n'))
     assert [p.message for p in broken.errors] == ["the reference solution of mean/mean does not run on line 2: NameError: name 'summa' is not defined"]
+
+
+def test_a_code_string_may_come_from_a_worked_example(tmp_path):
+    intro = "Intro.\n\n```python example\nprint('Hello, Almaty')\n```"
+    lesson = lesson_text("mean", exercise_text("mean", starter=STARTER, solution=SOLUTION, checks=CHECKS), intro=intro)
+    root = make_course(tmp_path / "c", {"mean": lesson, "mean.ru.md": translation(RU_CODE + '"Hello, Almaty" = "Привет, Алматы"\n')})
+    assert problems_of(root) == []
+
+
+def test_qala_show_gives_the_starters_in_russian_and_kazakh(home):
+    english = run_qala("show", "district-table", home=home)
+    russian = run_qala("show", "district-table", "--lang", "ru", home=home)
+    kazakh = run_qala("--lang", "kk", "show", "district-table", home=home)
+    assert english.returncode == russian.returncode == kazakh.returncode == 0, english.stderr + russian.stderr + kazakh.stderr
+    assert "# add this district's population to the total" in english.stdout
+    assert "# прибавьте к сумме население этого района" in russian.stdout and "population to the total" not in russian.stdout
+    assert "# осы ауданның тұрғындар санын жалпы санға қосыңыз" in kazakh.stdout and "population to the total" not in kazakh.stdout

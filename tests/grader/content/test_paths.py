@@ -188,3 +188,10 @@ def test_an_unknown_system_is_an_error_on_its_line(tmp_path):
     root = make_course(tmp_path, {"one": lesson_text("one", front='systems = ["air", "weather"]\n')})
     found = errors(root)
     assert found == ["5: unknown system 'weather' (known: " + ", ".join(SYSTEMS) + ")"]
+
+
+def test_the_school_path_has_22_lessons_or_more_covering_every_system(bundled):
+    school = bundled.path_lessons("school")
+    assert len(school) >= 22
+    assert school[0].id == "python-zero" and school[-1].id == "school-capstone-pe"
+    assert {system for lesson in school for system in lesson.systems} == set(SYSTEMS)

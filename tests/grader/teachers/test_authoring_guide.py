@@ -49,10 +49,11 @@ def test_every_checks_example_in_the_guide_is_a_valid_checks_block(tmp_path, che
 def test_the_guides_course_toml_and_front_matter_use_real_keys():
     course = next(body for language, body in BLOCKS if language == "toml" and "[course]" in body)
     data = tomllib.loads(course)
-    assert set(data) == {"course", "xp", "track", "level", "badge"}
+    assert set(data) == {"course", "xp", "track", "path", "level", "badge"}
+    assert set(data["path"][0]) == {"id", "title", "description", "front_end", "lessons"}
     assert set(data["xp"]) == {"per_exercise", "first_try_bonus", "hint_cost", "min_share"}
     front = re.search(r"^\+\+\+\n(.*?)^\+\+\+", GUIDE, flags=re.M | re.S).group(1)
-    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires"}
+    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires", "systems"}
     assert set(tomllib.loads(front)) == known
     cases = next(body for language, body in BLOCKS if language == "toml" and "[[case]]" in body)
     assert {tuple(sorted(c)) for c in tomllib.loads(cases)["case"]} == {
