@@ -254,8 +254,14 @@ class Lesson:
         other = self.texts.get(language)
         if other is None or language == DEFAULT_LANGUAGE:
             return english
-        # Code is written once: a translated section shows the English lesson's examples at its places.
-        sections = tuple(replace(other.sections[i], examples=s.examples) if i < len(other.sections) else s for i, s in enumerate(english.sections))
+        # Code is written once: a translated section shows the English lesson's examples at its places,
+        # with the language's code strings ([code]) put in.
+        table = self.code_strings(language)
+
+        def examples(found: tuple[Example, ...]) -> tuple[Example, ...]:
+            return tuple(replace(example, code=localize_code(example.code, table)) for example in found) if table else found
+
+        sections = tuple(replace(other.sections[i], examples=examples(s.examples)) if i < len(other.sections) else s for i, s in enumerate(english.sections))
         exercises = {}
         for ex_id, en_ex in english.exercises.items():
             tr = other.exercises.get(ex_id)
@@ -270,7 +276,7 @@ class Lesson:
                 feedback={**en_ex.feedback, **tr.feedback},
                 line=tr.line,
                 options={**en_ex.options, **{k: v for k, v in tr.options.items() if k in en_ex.options and v}},
-                examples=en_ex.examples,
+                examples=examples(en_ex.examples),
             )
         return LessonText(
             language=language,

@@ -306,6 +306,8 @@ def lesson_code(lesson: Lesson) -> list[tuple[str, str, bool]]:
     prose = [("example", english.intro), *(("example", section.body) for section in english.sections)]
     prose += [(exercise_id, text.task) for exercise_id, text in english.exercises.items()]
     pieces: list[tuple[str, str, bool]] = [(where, code, True) for where, body in prose for code in example_code(body)]
+    pieces += [("example", example.code, True) for section in english.sections for example in section.examples]
+    pieces += [(exercise_id, example.code, True) for exercise_id, text in english.exercises.items() for example in text.examples]
     for exercise in lesson.exercises:
         pieces += [(exercise.id, code, True) for code in (exercise.starter, exercise.solution, exercise.setup) if code]
         for check in exercise.checks:
