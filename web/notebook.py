@@ -52,8 +52,10 @@ STEP_BUDGET = 5_000_000
 
 CHECK_LINE = re.compile(r"^%%check(?:[ \t]+(?P<exercise>\S+))?[ \t]*$")
 
-#: When the kernel's startup file ran (ms since the epoch): Pyodide, its packages and IPython loaded.
+#: When the kernel's startup file began (ms since the epoch): Pyodide, its packages and IPython loaded.
 started_at_ms: float | None = None
+#: When this module and the grader were imported, in the startup file (ms since the epoch).
+imported_at_ms: float | None = None
 
 
 class FolderStorage:
@@ -534,13 +536,14 @@ async def _open_quietly() -> None:
         print(f"qala: could not open the saved progress yet: {error}", file=sys.__stderr__)
 
 
-def kernel_started() -> None:
-    """Called by the kernel's startup file: note when, and get %%check ready."""
-    global started_at_ms
+def kernel_started(at_ms: float | None = None) -> None:
+    """Called by the kernel's startup file (begun at `at_ms`): note when, and get %%check ready."""
+    global started_at_ms, imported_at_ms
     if IN_PYODIDE:
         import js
 
-        started_at_ms = float(js.performance.timeOrigin) + float(js.performance.now())
+        imported_at_ms = float(js.performance.timeOrigin) + float(js.performance.now())
+        started_at_ms = at_ms if at_ms is not None else imported_at_ms
     from IPython import get_ipython
 
     shell = get_ipython()
