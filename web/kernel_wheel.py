@@ -8,11 +8,14 @@ kernel. The wheel is reproducible: the same sources give the same bytes (sorted 
 timestamps and modes). Its file name carries a hash of its contents as a build tag, so a browser
 never serves a cached wheel from an earlier build of the site (Pyodide would refuse its checksum).
 
-With `precompile`, the wheel also carries every module compiled to bytecode by the site's own
-Pyodide (run under Node at build time): `__pycache__/NAME.cpython-3XX.pyc` beside each `.py`,
-checked against the source by hash (PEP 552), so a kernel imports the grader without compiling it
-first (about three quarters of its import time in Pyodide). A Pyodide of another Python version
-ignores them and compiles the sources as before; so does a build on a machine without Node.
+With `precompile`, the wheel also carries what a kernel would otherwise work out at every start,
+worked out by the site's own Pyodide run under Node at build time: every module compiled to
+bytecode (`__pycache__/NAME.cpython-3XX.pyc` beside each `.py`, checked against the source by
+hash, PEP 552), so a kernel imports the grader without compiling it (about three quarters of its
+import time in Pyodide); and the course as parsed there (`qala/course/parsed.pickle`, with a hash
+of the texts and the parser it came from: see notebook.parsed_course). A Pyodide of another Python
+version ignores the bytecode and compiles the sources, and a kernel whose course or parser differs
+from the hash parses the course itself; a build on a machine without Node ships neither.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ class KernelWheel:
     path: Path
     version: str
     files: int
-    compiled: int = 0  # modules shipped as bytecode too (see `precompile`)
+    compiled: int = 0  # files worked out at build time: modules' bytecode, the parsed course (see `precompile`)
 
 
 def _package_dir(package: str) -> Path:
@@ -85,30 +88,42 @@ def kernel_files(course_root: Path) -> dict[str, bytes]:
     return contents
 
 
-#: Run in Pyodide: compile every module under /src for the Python that will import it, as if it
-#: sat in site-packages (its tracebacks name that path), checked by hash: no timestamps involved.
+#: Run in Pyodide with the wheel's files under /src: compile every module for the Python that will
+#: import it, as if it sat in site-packages (tracebacks name that path), checked by hash (no
+#: timestamps involved); then install the files there and parse the course as the kernel would.
 COMPILE_SCRIPT = """
-import importlib.util, pathlib, py_compile, sysconfig
-site = pathlib.PurePosixPath(sysconfig.get_paths()["purelib"])
+import importlib, importlib.util, pathlib, pickle, py_compile, shutil, sysconfig
+site = pathlib.Path(sysconfig.get_paths()["purelib"])
 for path in sorted(pathlib.Path("/src").rglob("*.py")):
     rel = path.relative_to("/src").as_posix()
     py_compile.compile(str(path), cfile=importlib.util.cache_from_source(str(path)), dfile=str(site / rel),
                        doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+shutil.copytree("/src/qala", site / "qala", dirs_exist_ok=True)
+importlib.invalidate_caches()
+from qala.grader.engine import bundled_course_root, load_course
+from qala.web.notebook import PARSED_COURSE, course_fingerprint
+root = bundled_course_root()
+course, problems = load_course(root)
+with open(f"/src/qala/{PARSED_COURSE}", "wb") as out:
+    pickle.dump(course_fingerprint(root), out)
+    pickle.dump(course, out)
 """
+#: Where the parsed course sits in the wheel (web/notebook.py's PARSED_COURSE, under qala/).
+PARSED_COURSE_FILE = "qala/course/parsed.pickle"
 
 
 def precompiled(contents: dict[str, bytes], pyodide_dir: Path | None = None) -> dict[str, bytes]:
-    """The bytecode of every module in `contents`, compiled by Pyodide under Node, by its path in
-    the wheel; empty (and a warning logged) where Node or the vendored Pyodide cannot run."""
+    """What the kernel would otherwise work out at every start, worked out by Pyodide under Node:
+    every module's bytecode and the parsed course, by path in the wheel; empty (and a warning
+    logged) where Node or that Pyodide cannot run."""
     from . import pyodide_node
 
     with tempfile.TemporaryDirectory(prefix="qala-pyc-") as tmp:
         root = Path(tmp)
         for name, data in contents.items():
-            if name.endswith(".py"):
-                target = root / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         try:
             done = pyodide_node.run(COMPILE_SCRIPT, mounts={root: "/src"}, pyodide_dir=pyodide_dir, timeout=300)
         except (pyodide_node.NodeMissing, OSError, RuntimeError) as error:
@@ -117,7 +132,8 @@ def precompiled(contents: dict[str, bytes], pyodide_dir: Path | None = None) -> 
         if done.returncode != 0:
             log.warning("the kernel's wheel is not precompiled: %s", (done.stderr or done.stdout).strip()[-300:])
             return {}
-        return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*.pyc"))}
+        made = sorted([*root.rglob("*.pyc"), root / PARSED_COURSE_FILE])
+        return {path.relative_to(root).as_posix(): path.read_bytes() for path in made}
 
 
 def _record_line(name: str, data: bytes) -> str:

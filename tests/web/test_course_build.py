@@ -85,17 +85,28 @@ def counting(self, data, path, *args, **kwargs):
 external.SourceLoader.source_to_code = counting
 from qala.web.notebook import start, hint, progress, export
 import qala.grader.engine as engine
+from qala.web.notebook import FolderStorage, Session
+def parse_again(*args, **kwargs):
+    raise AssertionError("the kernel parsed the course again")
+engine.load_course = parse_again  # the course comes parsed in the wheel
+session = Session(storage=FolderStorage("/tmp/progress"))
+session.begin("sums", "ru")
+await session.open()
+view = await session.check("total", "numbers = [1, 2, 3]\\ntotal = sum(numbers)\\n")
 print(json.dumps({
     "modules": sorted(name for name in sys.modules if name.startswith("qala")),
     "compiled": [path for path in compiled if "/qala/" in path],
     "filename": engine.Engine.__init__.__code__.co_filename,
+    "lessons": sorted(session.engine.course.lessons),
+    "passed": view.outcome.passed,
 }))
 """
 
 
-def test_the_sites_kernel_imports_qala_without_compiling_it(built, vendored):
+def test_the_sites_kernel_neither_compiles_qala_nor_parses_the_course(built, vendored):
     """The site's wheel carries each module's bytecode, compiled by the site's own Pyodide and
-    checked by hash; in that Pyodide, importing the in-notebook API compiles none of Qala's modules."""
+    checked by hash, and the course parsed there: in that Pyodide, importing the in-notebook API
+    compiles none of Qala's modules, and a learner's first check reads the course without parsing it."""
     from qala.web import pyodide_node
 
     wheel = built.path / "static" / "pyodide" / built.wheel
@@ -109,6 +120,24 @@ def test_the_sites_kernel_imports_qala_without_compiling_it(built, vendored):
     assert len(found["modules"]) > 20 and "qala.grader.judge.checks" in found["modules"]
     assert found["compiled"] == []
     assert found["filename"].endswith("/site-packages/qala/grader/engine.py")  # tracebacks name the installed file
+    assert found["lessons"] == ["frames", "sums"] and found["passed"] is True
+
+
+def test_a_parsed_course_is_used_only_for_exactly_what_it_was_parsed_from(course, tmp_path):
+    import pickle
+
+    from qala.grader.engine import load_course
+
+    root = Path(shutil.copytree(course, tmp_path / "course"))
+    with open(root / in_notebook.PARSED_COURSE, "wb") as out:
+        pickle.dump(in_notebook.course_fingerprint(root), out)
+        pickle.dump(load_course(root)[0], out)
+    assert sorted(in_notebook.parsed_course(root).lessons) == ["frames", "sums"]
+    assert in_notebook.parsed_course(course) is None  # none was made for this one
+    (root / "lessons" / "basics" / "sums.md").write_text(lesson_text(intro="Changed."), encoding="utf-8")
+    assert in_notebook.parsed_course(root) is None  # then the engine parses the course itself
+    (root / in_notebook.PARSED_COURSE).write_bytes(b"damaged")
+    assert in_notebook.parsed_course(root) is None
 
 
 def test_the_wheel_is_built_without_bytecode_where_pyodide_cannot_run(course, tmp_path, monkeypatch, caplog):
@@ -119,7 +148,7 @@ def test_the_wheel_is_built_without_bytecode_where_pyodide_cannot_run(course, tm
 
     monkeypatch.setattr(pyodide_node, "node_executable", no_node)
     wheel = build_kernel_wheel(course, tmp_path, precompile=True)
-    assert wheel.compiled == 0 and not [n for n in zipfile.ZipFile(wheel.path).namelist() if n.endswith(".pyc")]
+    assert wheel.compiled == 0 and not [n for n in zipfile.ZipFile(wheel.path).namelist() if n.endswith((".pyc", ".pickle"))]
     assert "not precompiled" in caplog.text and "no node here" in caplog.text
 
 
