@@ -6,13 +6,14 @@ imported: until then the time is the bare kernel's (Pyodide, its packages and IP
 """
 
 try:
+    _qala_started_ms: float | None = None
     try:
         from js import performance as _qala_clock
 
         _qala_started_ms = float(_qala_clock.timeOrigin) + float(_qala_clock.now())
         del _qala_clock
     except ImportError:  # not in a browser
-        _qala_started_ms = None
+        pass
     from qala.web.notebook import kernel_started as _qala_kernel_started
 
     _qala_kernel_started(_qala_started_ms)
