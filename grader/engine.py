@@ -126,13 +126,15 @@ class Engine:
         clock: Clock = _now,
         progress_file: Path | None = None,
         in_process: bool = False,
+        course: Course | None = None,
     ):
         """``progress_file``: keep progress in that JSON file (the browser's) instead of SQLite in
         ``home``; ``in_process``: run code in this interpreter (Pyodide, or a build that only
-        reads the course)."""
+        reads the course); ``course``: the course at ``course_root`` already read (the browser's
+        kernel has it parsed at build time)."""
         self.home = Path(home) if home else default_home()
         self.course_root = Path(course_root) if course_root else bundled_course_root()
-        self.course, _problems = load_course(self.course_root)
+        self.course = course if course is not None else load_course(self.course_root)[0]
         self.progress_file = Path(progress_file) if progress_file is not None else None
         if store is None:
             store = JsonStore(self.progress_file) if self.progress_file is not None else SQLiteStore(self.home / "progress.sqlite")

@@ -327,10 +327,13 @@ def build_course_site(
     pyodide: str | None = None,
     vendor_dir: Path | None = None,
     default_language: str | None = None,
+    precompile: bool = True,
 ) -> CourseSite:
     """Build the course's site into `out_dir` (see site.build_site for `pyodide` and `vendor_dir`).
 
     `default_language` is the landing page's language until a pupil picks one (else the browser's).
+    `precompile` ships the kernel's modules as bytecode for the offline Pyodide (see kernel_wheel.py;
+    False builds the site as before, for the benchmark's comparison).
     """
     started = time.perf_counter()
     course_root = Path(course_root) if course_root else bundled_course_root()
@@ -355,7 +358,9 @@ def build_course_site(
     }
     site_packages = f"/lib/python{'.'.join(python.split('.')[:2])}/site-packages"
     with tempfile.TemporaryDirectory(prefix="qala-wheel-") as tmp:
-        wheel = build_kernel_wheel(course_root, Path(tmp))
+        # Compiled by the site's own Pyodide where it is here (none for a distribution at a URL).
+        compiler = vendored.core_dir if pyodide is None else None if pyodide.startswith(("http://", "https://")) else Path(pyodide)
+        wheel = build_kernel_wheel(course_root, Path(tmp), precompile=precompile and compiler is not None, pyodide_dir=compiler)
         prefetch = kernel_downloads(pyodide, vendored, wheel.path.name)
         pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language, prefetch))
         path = build_site(

@@ -1,14 +1,23 @@
 """Run by IPython when a Qala site's kernel starts (PYTHONSTARTUP): %%check and the helpers, ready.
 
 It runs in the learner's namespace, so it leaves nothing there but start, hint, progress and
-export, and it never stops the kernel from starting.
+export, and it never stops the kernel from starting. The moment it starts is noted before Qala is
+imported: until then the time is the bare kernel's (Pyodide, its packages and IPython).
 """
 
 try:
+    _qala_started_ms: float | None = None
+    try:
+        from js import performance as _qala_clock
+
+        _qala_started_ms = float(_qala_clock.timeOrigin) + float(_qala_clock.now())
+        del _qala_clock
+    except ImportError:  # not in a browser
+        pass
     from qala.web.notebook import kernel_started as _qala_kernel_started
 
-    _qala_kernel_started()
-    del _qala_kernel_started
+    _qala_kernel_started(_qala_started_ms)
+    del _qala_kernel_started, _qala_started_ms
 except Exception as _qala_error:  # noqa: BLE001 - the kernel must start whatever happens here
     import sys as _qala_sys
 

@@ -7,12 +7,23 @@ dependencies (Textual, Rich, pandas) are for the terminal and must never be pull
 kernel. The wheel is reproducible: the same sources give the same bytes (sorted entries, fixed
 timestamps and modes). Its file name carries a hash of its contents as a build tag, so a browser
 never serves a cached wheel from an earlier build of the site (Pyodide would refuse its checksum).
+
+With `precompile`, the wheel also carries what a kernel would otherwise work out at every start,
+worked out by the site's own Pyodide run under Node at build time: every module compiled to
+bytecode (`__pycache__/NAME.cpython-3XX.pyc` beside each `.py`, checked against the source by
+hash, PEP 552), so a kernel imports the grader without compiling it (about three quarters of its
+import time in Pyodide); and the course as parsed there (`qala/course/parsed.pickle`, with a hash
+of the texts and the parser it came from: see notebook.parsed_course). A Pyodide of another Python
+version ignores the bytecode and compiles the sources, and a kernel whose course or parser differs
+from the hash parses the course itself; a build on a machine without Node ships neither.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +31,8 @@ from importlib.resources import files
 from pathlib import Path, PurePosixPath
 
 from qala.grader import __version__
+
+log = logging.getLogger(__name__)
 
 #: What of qala.web runs in the kernel (the rest builds and serves the site).
 KERNEL_WEB_FILES = ("__init__.py", "notebook.py", "views.py", "own_data.py", "icons.py", "kernel_startup.py")
@@ -36,6 +49,7 @@ class KernelWheel:
     path: Path
     version: str
     files: int
+    compiled: int = 0  # files worked out at build time: modules' bytecode, the parsed course (see `precompile`)
 
 
 def _package_dir(package: str) -> Path:
@@ -74,6 +88,54 @@ def kernel_files(course_root: Path) -> dict[str, bytes]:
     return contents
 
 
+#: Run in Pyodide with the wheel's files under /src: compile every module for the Python that will
+#: import it, as if it sat in site-packages (tracebacks name that path), checked by hash (no
+#: timestamps involved); then install the files there and parse the course as the kernel would.
+COMPILE_SCRIPT = """
+import importlib, importlib.util, pathlib, pickle, py_compile, shutil, sysconfig
+site = pathlib.Path(sysconfig.get_paths()["purelib"])
+for path in sorted(pathlib.Path("/src").rglob("*.py")):
+    rel = path.relative_to("/src").as_posix()
+    py_compile.compile(str(path), cfile=importlib.util.cache_from_source(str(path)), dfile=str(site / rel),
+                       doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+shutil.copytree("/src/qala", site / "qala", dirs_exist_ok=True)
+importlib.invalidate_caches()
+from qala.grader.engine import bundled_course_root, load_course
+from qala.web.notebook import PARSED_COURSE, course_fingerprint
+root = bundled_course_root()
+course, problems = load_course(root)
+with open(f"/src/qala/{PARSED_COURSE}", "wb") as out:
+    pickle.dump(course_fingerprint(root), out)
+    pickle.dump(course, out)
+"""
+#: Where the parsed course sits in the wheel (web/notebook.py's PARSED_COURSE, under qala/).
+PARSED_COURSE_FILE = "qala/course/parsed.pickle"
+
+
+def precompiled(contents: dict[str, bytes], pyodide_dir: Path | None = None) -> dict[str, bytes]:
+    """What the kernel would otherwise work out at every start, worked out by Pyodide under Node:
+    every module's bytecode and the parsed course, by path in the wheel; empty (and a warning
+    logged) where Node or that Pyodide cannot run."""
+    from . import pyodide_node
+
+    with tempfile.TemporaryDirectory(prefix="qala-pyc-") as tmp:
+        root = Path(tmp)
+        for name, data in contents.items():
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        try:
+            done = pyodide_node.run(COMPILE_SCRIPT, mounts={root: "/src"}, pyodide_dir=pyodide_dir, timeout=300)
+        except (pyodide_node.NodeMissing, OSError, RuntimeError) as error:
+            log.warning("the kernel's wheel is not precompiled (Pyodide under Node cannot run here): %s", error)
+            return {}
+        if done.returncode != 0:
+            log.warning("the kernel's wheel is not precompiled: %s", (done.stderr or done.stdout).strip()[-300:])
+            return {}
+        made = sorted([*root.rglob("*.pyc"), root / PARSED_COURSE_FILE])
+        return {path.relative_to(root).as_posix(): path.read_bytes() for path in made}
+
+
 def _record_line(name: str, data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"{name},sha256={digest},{len(data)}"
@@ -87,9 +149,13 @@ def _zip_entries(archive: zipfile.ZipFile, entries: Iterable[tuple[str, bytes]])
         archive.writestr(info, data, compresslevel=9)
 
 
-def build_kernel_wheel(course_root: Path, out_dir: Path) -> KernelWheel:
-    """Write the kernel's wheel for the course at `course_root` into `out_dir` and return it."""
+def build_kernel_wheel(course_root: Path, out_dir: Path, precompile: bool = False, pyodide_dir: Path | None = None) -> KernelWheel:
+    """Write the kernel's wheel for the course at `course_root` into `out_dir` and return it.
+
+    `precompile` adds the modules' bytecode for the Pyodide in `pyodide_dir` (default: the vendored one)."""
     contents = kernel_files(course_root)
+    compiled = precompiled(contents, pyodide_dir) if precompile else {}
+    contents |= compiled
     digest = hashlib.sha256()
     for name in sorted(contents):
         digest.update(name.encode() + b"\0" + hashlib.sha256(contents[name]).digest())
@@ -107,4 +173,4 @@ def build_kernel_wheel(course_root: Path, out_dir: Path) -> KernelWheel:
     path = out_dir / f"qala-{__version__}-{build_tag}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as archive:
         _zip_entries(archive, entries)
-    return KernelWheel(path, __version__, len(contents))
+    return KernelWheel(path, __version__, len(contents), len(compiled))

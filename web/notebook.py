@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qala.grader.engine import Engine, ExerciseKind, given_lines, step_budget
+from qala.grader.engine import Engine, ExerciseKind, bundled_course_root, given_lines, step_budget
 from qala.grader.errors import QalaError, UsageError
 from qala.grader.i18n import Translator, normalise_language
 
@@ -52,8 +52,44 @@ STEP_BUDGET = 5_000_000
 
 CHECK_LINE = re.compile(r"^%%check(?:[ \t]+(?P<exercise>\S+))?[ \t]*$")
 
-#: When the kernel's startup file ran (ms since the epoch): Pyodide, its packages and IPython loaded.
+#: The course as the site's build parsed it, inside the kernel's wheel (see kernel_wheel.py):
+#: unpickled in milliseconds, where parsing every lesson in every language takes most of a second.
+PARSED_COURSE = "course/parsed.pickle"
+#: What a parsed course depends on besides the course's texts: the code that parses them.
+PARSER_MODULES = ("model.py", "lesson_file.py", "course_file.py", "translation_file.py", "markdown.py")
+
+#: When the kernel's startup file began (ms since the epoch): Pyodide, its packages and IPython loaded.
 started_at_ms: float | None = None
+#: When this module and the grader were imported, in the startup file (ms since the epoch).
+imported_at_ms: float | None = None
+
+
+def course_fingerprint(root: Path) -> str:
+    """A hash of what the course at `root` is parsed from: its texts (paths and bytes) and the parser."""
+    import hashlib
+
+    import qala.grader
+
+    content = Path(qala.grader.__file__).parent / "content"
+    texts = sorted(p for folder in ("course", "lessons") for p in (root / folder).rglob("*") if p.suffix in (".md", ".toml") and p.is_file())
+    digest = hashlib.sha256()
+    for path in [*(content / name for name in PARSER_MODULES), *texts]:
+        digest.update(path.as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def parsed_course(root: Path):
+    """The course at `root` as the build parsed it for this very wheel; None if there is none, or
+    if anything it was parsed from differs (then the engine parses the course itself)."""
+    import pickle
+
+    try:
+        with open(root / PARSED_COURSE, "rb") as stream:
+            if pickle.load(stream) != course_fingerprint(root):
+                return None
+            return pickle.load(stream)
+    except Exception:  # noqa: BLE001 - no cache, or an unreadable one: parse instead
+        return None
 
 
 def check_cell_body(exercise) -> str:
@@ -215,7 +251,8 @@ class Session:
 
         # The home is a memory-only folder, not the progress folder: reference runs cached there
         # would be persisted, and reused by a rebuilt site whose lessons changed.
-        engine = Engine(self.course_root, home=self.work_home, language=self.language, progress_file=self.progress_path)
+        root = self.course_root or bundled_course_root()
+        engine = Engine(root, home=self.work_home, language=self.language, progress_file=self.progress_path, course=parsed_course(root))
         self.course_root = engine.course_root
         return engine
 
@@ -562,13 +599,14 @@ async def _open_quietly() -> None:
         print(f"qala: could not open the saved progress yet: {error}", file=sys.__stderr__)
 
 
-def kernel_started() -> None:
-    """Called by the kernel's startup file: note when, and get %%check ready."""
-    global started_at_ms
+def kernel_started(at_ms: float | None = None) -> None:
+    """Called by the kernel's startup file (begun at `at_ms`): note when, and get %%check ready."""
+    global started_at_ms, imported_at_ms
     if IN_PYODIDE:
         import js
 
-        started_at_ms = float(js.performance.timeOrigin) + float(js.performance.now())
+        imported_at_ms = float(js.performance.timeOrigin) + float(js.performance.now())
+        started_at_ms = at_ms if at_ms is not None else imported_at_ms
     from IPython import get_ipython
 
     shell = get_ipython()

@@ -19,11 +19,13 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError, t
 from ..i18n import Translator
+
+if TYPE_CHECKING:  # imported where a workbook is read: it costs a tenth of a second in Pyodide
+    from xml.etree import ElementTree
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # what is read from disk at most
 MAX_XML_BYTES = 64 * 1024 * 1024  # what an XLSX may inflate to, all its parts together
@@ -245,6 +247,8 @@ class _Budget:
 
 def _stream(archive: zipfile.ZipFile, member: str, budget: _Budget, name: str):
     """Parse one XML part of the zip, yielding finished elements; it is never inflated whole."""
+    from xml.etree import ElementTree
+
     parser: ElementTree.XMLPullParser = ElementTree.XMLPullParser(events=("start", "end"))
     try:
         with archive.open(member) as part:

@@ -75,6 +75,83 @@ def test_the_kernel_wheel_is_reproducible_and_carries_only_what_runs_in_pyodide(
     assert build_kernel_wheel(edited, tmp_path / "c").path.name != first.name  # so no browser serves a stale one
 
 
+COMPILED_IN_PYODIDE = """
+import importlib._bootstrap_external as external, json, sys
+compiled = []
+original = external.SourceLoader.source_to_code
+def counting(self, data, path, *args, **kwargs):
+    compiled.append(path)
+    return original(self, data, path, *args, **kwargs)
+external.SourceLoader.source_to_code = counting
+from qala.web.notebook import start, hint, progress, export
+import qala.grader.engine as engine
+from qala.web.notebook import FolderStorage, Session
+def parse_again(*args, **kwargs):
+    raise AssertionError("the kernel parsed the course again")
+engine.load_course = parse_again  # the course comes parsed in the wheel
+session = Session(storage=FolderStorage("/tmp/progress"))
+session.begin("sums", "ru")
+await session.open()
+view = await session.check("total", "numbers = [1, 2, 3]\\ntotal = sum(numbers)\\n")
+print(json.dumps({
+    "modules": sorted(name for name in sys.modules if name.startswith("qala")),
+    "compiled": [path for path in compiled if "/qala/" in path],
+    "filename": engine.Engine.__init__.__code__.co_filename,
+    "lessons": sorted(session.engine.course.lessons),
+    "passed": view.outcome.passed,
+}))
+"""
+
+
+def test_the_sites_kernel_neither_compiles_qala_nor_parses_the_course(built, vendored):
+    """The site's wheel carries each module's bytecode, compiled by the site's own Pyodide and
+    checked by hash, and the course parsed there: in that Pyodide, importing the in-notebook API
+    compiles none of Qala's modules, and a learner's first check reads the course without parsing it."""
+    from qala.web import pyodide_node
+
+    wheel = built.path / "static" / "pyodide" / built.wheel
+    tag = "cpython-" + "".join(vendored.lock["info"]["python"].split(".")[:2])
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = sorted(n for n in names if n.endswith(".py"))
+    assert sources and all(f"{n.rsplit('/', 1)[0]}/__pycache__/{n.rsplit('/', 1)[1][:-3]}.{tag}.pyc" in names for n in sources)
+    done = pyodide_node.run(COMPILED_IN_PYODIDE, wheels=[wheel])
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(found["modules"]) > 20 and "qala.grader.judge.checks" in found["modules"]
+    assert found["compiled"] == []
+    assert found["filename"].endswith("/site-packages/qala/grader/engine.py")  # tracebacks name the installed file
+    assert found["lessons"] == ["frames", "sums"] and found["passed"] is True
+
+
+def test_a_parsed_course_is_used_only_for_exactly_what_it_was_parsed_from(course, tmp_path):
+    import pickle
+
+    from qala.grader.engine import load_course
+
+    root = Path(shutil.copytree(course, tmp_path / "course"))
+    with open(root / in_notebook.PARSED_COURSE, "wb") as out:
+        pickle.dump(in_notebook.course_fingerprint(root), out)
+        pickle.dump(load_course(root)[0], out)
+    assert sorted(in_notebook.parsed_course(root).lessons) == ["frames", "sums"]
+    assert in_notebook.parsed_course(course) is None  # none was made for this one
+    (root / "lessons" / "basics" / "sums.md").write_text(lesson_text(intro="Changed."), encoding="utf-8")
+    assert in_notebook.parsed_course(root) is None  # then the engine parses the course itself
+    (root / in_notebook.PARSED_COURSE).write_bytes(b"damaged")
+    assert in_notebook.parsed_course(root) is None
+
+
+def test_the_wheel_is_built_without_bytecode_where_pyodide_cannot_run(course, tmp_path, monkeypatch, caplog):
+    from qala.web import pyodide_node
+
+    def no_node() -> str:
+        raise pyodide_node.NodeMissing("no node here")
+
+    monkeypatch.setattr(pyodide_node, "node_executable", no_node)
+    wheel = build_kernel_wheel(course, tmp_path, precompile=True)
+    assert wheel.compiled == 0 and not [n for n in zipfile.ZipFile(wheel.path).namelist() if n.endswith((".pyc", ".pickle"))]
+    assert "not precompiled" in caplog.text and "no node here" in caplog.text
+
+
 def test_each_lesson_is_a_notebook_in_each_language(built):
     site = built.path
     assert built.notebooks == 6 and built.lessons == 2

@@ -55,7 +55,10 @@ def in_pyodide(script: str, *, wheels, mounts=None, env=None) -> dict:
 
 @pytest.fixture(scope="module")
 def kernel_wheel(tmp_path_factory) -> Path:
-    return build_kernel_wheel(bundled_course_root(), tmp_path_factory.mktemp("kernel-wheel")).path
+    """The wheel exactly as a site ships it: with its bytecode and the parsed course."""
+    wheel = build_kernel_wheel(bundled_course_root(), tmp_path_factory.mktemp("kernel-wheel"), precompile=True)
+    assert wheel.compiled > 0
+    return wheel.path
 
 
 @pytest.fixture(scope="module")
