@@ -97,11 +97,12 @@ class Evidence:
 def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> list[CheckResult]:
     """Every check of the exercise, in order, after a first 'your code runs' result."""
     run = evidence.learner
-    results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), _crash_mistake(exercise, evidence, feedback), ""))]
     tree = _parse(evidence.source)
+    patterns = find_patterns(tree)
+    crash = _crash_mistake(exercise, evidence, feedback) or _crash_pattern(run, patterns, tr)
+    results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), crash, ""))]
     call_offset = 0
     wrong: list[str] = []  # variables already found wrong, to trace a later wrong value to them
-    patterns = find_patterns(tree)
     for check in exercise.checks:
         spec = CHECK_SPECS[check.kind]
         count = len(check.option("calls") or ()) if spec.captures == "calls" else 0
@@ -116,6 +117,32 @@ def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict
             message = _with_advice(message, feedback.get(check.id, check.message))
         results.append(CheckResult(check.id, passed, message))
     return results
+
+
+def _crash_pattern(run: RunResult, patterns: list[Pattern], tr: Translator) -> str | None:
+    """A beginner's code pattern on the line where the code crashed: often the cause."""
+    error = run.error
+    if run.status != "error" or error is None or not error.line:
+        return None
+    found = next((p for p in patterns if p.line == error.line and p.code in CERTAIN_PATTERNS), None)
+    if found is None and "NoneType" in error.message:  # x = items.sort() on one line, x used on another
+        found = next((p for p in patterns if p.code == "none_kept"), None)
+    return pattern_message(found, tr) if found else None
+
+
+def _refined(diagnosis: Diagnosis | None, tree: ast.AST | None) -> Diagnosis | None:
+    """A whole number that is both the value cut and the value rounded: cut by // or int() only
+    if the code has them; otherwise it was rounded, and the method is right."""
+    if diagnosis is None or diagnosis.code != "floored" or tree is None:
+        return diagnosis
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.FloorDiv):
+            return diagnosis
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            if name in ("int", "floor", "trunc", "astype"):
+                return diagnosis
+    return Diagnosis("rounded", {"places": 0})
 
 
 def _reference(evidence: Evidence) -> RunResult:
@@ -139,7 +166,7 @@ class _Judging:
 
 
 def _judge_function(check: Check, x: _Judging) -> tuple[bool, str]:
-    return _function(check, x.evidence, x.call_offset, x.tr, x.feedback, x.patterns)
+    return _function(check, x.evidence, x.call_offset, x.tr, x.feedback, x.patterns, x.tree)
 
 
 # Patterns that are a mistake wherever they are, worth naming on any failing value or function.
@@ -158,24 +185,23 @@ def _explained(
     """A failing check's message: what differs, then the most specific reason known — the
     teacher's typical mistake, a wrong value it was computed from, a relation between the values,
     a code pattern at a line — then the teacher's advice (left out when the method is right)."""
-    if mistake:
-        return _compose(main, mistake, "")
+    pattern = next(iter(patterns), None)
+    at_line = f" {pattern_message(pattern, tr)}" if pattern is not None else ""
+    if mistake:  # the teacher's words win; a pattern at a line may say where it happened
+        return f"{_compose(main, mistake, '')}{at_line}"
     if cascade:
         return f"{main} {cascade}"
     if diagnosis is not None:
-        said = diagnosis_message(diagnosis, tr)
-        return f"{main} {said}" if diagnosis.method_right else _compose(f"{main} {said}", None, advice)
-    pattern = next(iter(patterns), None)
-    if pattern is not None:
-        return _compose(f"{main} {pattern_message(pattern, tr)}", None, advice)
-    return _compose(main, None, advice)
+        said = f"{main} {diagnosis_message(diagnosis, tr)}"
+        return said if diagnosis.method_right else _compose(f"{said}{at_line}", None, advice)
+    return _compose(f"{main}{at_line}", None, advice)
 
 
 # One judge per check kind (content.model.CheckKind): (check, what it may look at) -> (passed, message).
 JUDGES: dict[CheckKind, Callable[[Check, _Judging], tuple[bool, str]]] = {
     CheckKind.VALUE: lambda check, x: _value(check, x.evidence, x.tr, x.feedback, x),
     CheckKind.FUNCTION: _judge_function,
-    CheckKind.OUTPUT: lambda check, x: _output(check, x.evidence, x.tr, x.feedback, x.patterns),
+    CheckKind.OUTPUT: lambda check, x: _output(check, x.evidence, x.tr, x.feedback, x.patterns, x.tree),
     CheckKind.USES: lambda check, x: _structure(check, x.tree, x.tr),
     CheckKind.FORBIDS: lambda check, x: _structure(check, x.tree, x.tr),
     CheckKind.NO_HARDCODED: lambda check, x: _no_hardcoded(check, x.evidence, x.tree, x.tr),
@@ -296,14 +322,20 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
         difference_message(diff, tr, subject),
         mistake,
         feedback.get(check.id, check.message),
-        diagnose(diff),
+        _refined(diagnose(diff), x.tree if x else None),
         [p for p in (x.patterns if x else ()) if p.code in CERTAIN_PATTERNS],
         cascade_message(tr, subject, earlier) if earlier else "",
     )
 
 
 def _function(
-    check: Check, evidence: Evidence, offset: int, tr: Translator, feedback: dict[str, str], patterns: Iterable[Pattern] = ()
+    check: Check,
+    evidence: Evidence,
+    offset: int,
+    tr: Translator,
+    feedback: dict[str, str],
+    patterns: Iterable[Pattern] = (),
+    tree: ast.AST | None = None,
 ) -> tuple[bool, str]:
     calls = check.option("calls")
     learner = evidence.learner.calls[offset : offset + len(calls)]
@@ -337,9 +369,16 @@ def _function(
                 continue  # the reference raises here too, on purpose
             if hidden:
                 main = tr.t("`{name}` stopped with {error} on one of the hidden inputs.", name=name, error=mine.error.type)
+                patterns = []
             else:
-                main = tr.t("`{call}` stopped with {error}", call=call, error=error_said(tr, mine.error.type, mine.error.message))
-            return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
+                said = error_said(tr, mine.error.type, mine.error.message)
+                if mine.error.line:
+                    main = tr.t("Line {line}: `{call}` stopped with {error}", call=call, line=mine.error.line, error=said)
+                else:
+                    main = tr.t("`{call}` stopped with {error}", call=call, error=said)
+                patterns = [p for p in patterns if p.line == mine.error.line]
+            found = [p for p in patterns if p.code in CERTAIN_PATTERNS]
+            return False, _explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, None, found)
         if ref.error is not None:
             if hidden:
                 return False, _compose(tr.t("`{name}` should stop with an error on one of the hidden inputs, but it returns a value.", name=name), None, advice)
@@ -351,7 +390,7 @@ def _function(
                 return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
             main = difference_message(diff, tr, f"`{call}`")
             found = [p for p in patterns if p.code in CERTAIN_PATTERNS]
-            return False, _explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, diagnose(diff), found)
+            return False, _explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, _refined(diagnose(diff), tree), found)
     return True, tr.nt(
         "`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target
     )
@@ -399,7 +438,9 @@ def output_matches(expected: str, actual: str, match: str, tolerance: float) -> 
     return True, {}
 
 
-def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str], patterns: Iterable[Pattern] = ()) -> tuple[bool, str]:
+def _output(
+    check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str], patterns: Iterable[Pattern] = (), tree: ast.AST | None = None
+) -> tuple[bool, str]:
     match = check.option("match", "lines")
     tolerance = float(check.option("tolerance", 0) or 0)
     actual = evidence.learner.stdout
@@ -431,7 +472,7 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
             actual=show(_whole(a), tr),
             line=line[:60],
         )
-        diagnosis = diagnose_values(e, a)
+        diagnosis = _refined(diagnose_values(e, a), tree)
     elif "missing" in why:
         main = tr.t("Your output should contain “{text}”.", text=why["missing"][:80])
     else:

@@ -34,13 +34,13 @@ SCALES: tuple[tuple[float, str], ...] = (
 class Diagnosis:
     """A relation between the learner's value and the expected one, and where it was found."""
 
-    code: str  # rounded, rounding_asked, floored, times100, div100, times1000, div1000, times60, div60, leap, reciprocal, divisor, text_number
+    code: str  # rounded, rounding_asked, floored, times100, div100, times1000, div1000, times60, div60, leap, reciprocal, negated, divisor, text_number
     params: dict = field(default_factory=dict)
 
     @property
     def method_right(self) -> bool:
         """Whether the learner's method is right and only the finish differs (no recipe needed)."""
-        return self.code in ("rounded", "rounding_asked", "text_number")
+        return self.code in ("rounded", "rounding_asked")
 
 
 def diagnose(diff: Difference) -> Diagnosis | None:
@@ -61,8 +61,7 @@ def diagnose(diff: Difference) -> Diagnosis | None:
 def diagnose_values(expected: Any, actual: Any) -> Diagnosis | None:
     """The relation between two plain values, or None when no rule applies."""
     if isinstance(actual, str) and is_number(expected):
-        number = as_number(actual)
-        if number is not None and numbers_close(float(expected), number, CLOSE):
+        if as_number(actual) is not None:
             return Diagnosis("text_number", {"text": actual})
         return None
     if not (is_number(expected) and is_number(actual)):
@@ -73,6 +72,8 @@ def diagnose_values(expected: Any, actual: Any) -> Diagnosis | None:
     found = _rounding(e, a)
     if found is not None:
         return found
+    if e != 0 and a == -e:
+        return Diagnosis("negated", {})
     if e != 0 and a != 0:
         ratio = a / e
         for factor, code in SCALES:

@@ -215,6 +215,8 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
 def diagnosis_message(diagnosis: Diagnosis, tr: Translator) -> str:
     """What a relation between the learner's value and the expected one says about the method."""
     code, p = diagnosis.code, diagnosis.params
+    if code == "rounded" and p["places"] == 0:
+        return tr.t("Your method is right: your value is the expected one rounded to a whole number. Keep the whole value (round only where the task asks).")
     if code == "rounded":
         return tr.nt(
             "Your method is right: your value is the expected one rounded to {n} decimal place. Keep the whole value (round only where the task asks).",
@@ -243,6 +245,8 @@ def diagnosis_message(diagnosis: Diagnosis, tr: Translator) -> str:
         return tr.t("Your value is 60 times too small: hours where minutes are wanted (or minutes for seconds)?")
     if code == "leap":
         return tr.t("Your value is off by the ratio 366 to 365: count the days of the year from the data (a leap year has 366).")
+    if code == "negated":
+        return tr.t("Your value has the wrong sign: subtract the other way round.")
     if code == "reciprocal":
         return tr.t("Your value is upside down (1 divided by the right one): swap what you divide by what.")
     if code == "divisor":
@@ -250,7 +254,7 @@ def diagnosis_message(diagnosis: Diagnosis, tr: Translator) -> str:
             return tr.t("Your value is a total divided by {wrong} instead of {n}: divide by the number of items, len(...), not one less.", wrong=p["n"] - 1, n=p["n"])
         return tr.t("Your value is a total divided by {wrong} instead of {n}: divide by the number of items, len(...), not one more.", wrong=p["n"] + 1, n=p["n"])
     if code == "text_number":
-        return tr.t("The number is right, but it is kept as text ({text}): turn it into a number with int() or float().", text=repr(p["text"]))
+        return tr.t("This number is kept as text ({text}): turn it into a number with int() or float().", text=repr(p["text"]))
     return ""
 
 

@@ -43,6 +43,8 @@ def find_patterns(tree: ast.AST | None) -> list[Pattern]:
             found.extend(_text_compare(node))
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             found.extend(_thrown_away(node.value))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.BinOp):
+            found.append(Pattern("thrown_away", node.lineno, {"code": _text(node.value)}))
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             found.extend(_none_kept(node.value))
         elif isinstance(node, ast.For):
@@ -60,14 +62,42 @@ def _text(node: ast.AST) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+NUMBER_CALLS = frozenset("float int len sum round abs max min".split())
+
+
+def _numeric(node: ast.AST) -> bool:
+    """Whether an expression is surely a number (a number literal, arithmetic, float(...))."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in NUMBER_CALLS
+
+
+def _unknown(node: ast.AST) -> bool:
+    """A variable or a column whose kind the code does not show (not a slice of a text)."""
+    if isinstance(node, ast.Subscript):
+        return not isinstance(node.slice, ast.Slice)
+    return isinstance(node, (ast.Name, ast.Attribute))
+
+
 def _text_compare(node: ast.Compare) -> list[Pattern]:
+    """A number written in quotes compared with a number; or ordered (<, >) against a value whose
+    kind is not shown, where text compares letter by letter ("9" > "15"). Codes written with a
+    leading zero ("01" for January) are text on purpose and left alone unless the other side is
+    surely a number."""
     sides = [node.left, *node.comparators]
     for op, left, right in zip(node.ops, sides, sides[1:]):
         if not isinstance(op, (ast.Lt, ast.Gt, ast.LtE, ast.GtE, ast.Eq, ast.NotEq)):
             continue
-        for literal in (left, right):
-            if isinstance(literal, ast.Constant) and isinstance(literal.value, str) and as_number(literal.value) is not None:
-                return [Pattern("text_compare", node.lineno, {"text": repr(literal.value), "number": literal.value.strip()})]
+        for literal, other in ((left, right), (right, left)):
+            if not (isinstance(literal, ast.Constant) and isinstance(literal.value, str) and as_number(literal.value) is not None):
+                continue
+            text = literal.value.strip()
+            padded = len(text.lstrip("-")) > 1 and text.lstrip("-")[0] == "0" and text.lstrip("-")[1:2] != "."
+            ordered = isinstance(op, (ast.Lt, ast.Gt, ast.LtE, ast.GtE))
+            if _numeric(other) or (ordered and not padded and _unknown(other)):
+                return [Pattern("text_compare", node.lineno, {"text": repr(literal.value), "number": text})]
     return []
 
 
