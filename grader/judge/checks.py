@@ -457,11 +457,21 @@ def _output(
         main = tr.t("Line {number} of what you print should be “{expected}”, but it is “{actual}”.", number=number, expected=e[:80], actual=a[:80])
     elif "count" in why:
         e, a = why["count"]
-        main = tr.nt("Your code should print {expected} line, but it prints {actual}.", "Your code should print {expected} lines, but it prints {actual}.", e, expected=e, actual=a)
+        main = tr.nt(
+            "Your code should print {expected} line, but it prints {actual}.",
+            "Your code should print {expected} lines, but it prints {actual}.",
+            e,
+            expected=e,
+            actual=a,
+        )
     elif "numbers" in why:
         e, a = why["numbers"]
         main = tr.nt(
-            "Your code should print {expected} number, but it prints {actual}.", "Your code should print {expected} numbers, but it prints {actual}.", e, expected=e, actual=a
+            "Your code should print {expected} number, but it prints {actual}.",
+            "Your code should print {expected} numbers, but it prints {actual}.",
+            e,
+            expected=e,
+            actual=a,
         )
     elif "number" in why:
         position, e, a, line = why["number"]

@@ -13,29 +13,28 @@ from collections.abc import Callable
 
 from ..i18n import Translator
 
-# Python's names of kinds of values, as a learner calls them.
-KINDS = {
-    "int": "whole number",
-    "float": "number with a decimal point",
-    "str": "text",
-    "list": "list",
-    "dict": "dictionary",
-    "tuple": "tuple",
-    "set": "set",
-    "NoneType": "None (nothing)",
-    "bool": "True/False",
-    "function": "function",
-    "builtin_function_or_method": "function",
-    "method": "method",
-    "DataFrame": "table",
-    "Series": "series",
-    "module": "module",
-}
-
 
 def kind(tr: Translator, python_name: str) -> str:
+    """Python's name of a kind of value, as a learner calls it (each a literal, for extraction)."""
     name = python_name.strip("'\"")
-    return tr.t(KINDS[name]) if name in KINDS else f"`{name}`"
+    kinds = {
+        "int": lambda: tr.t("whole number"),
+        "float": lambda: tr.t("number with a decimal point"),
+        "str": lambda: tr.t("text"),
+        "list": lambda: tr.t("list"),
+        "dict": lambda: tr.t("dictionary"),
+        "tuple": lambda: tr.t("tuple"),
+        "set": lambda: tr.t("set"),
+        "NoneType": lambda: tr.t("None (nothing)"),
+        "bool": lambda: tr.t("True/False"),
+        "function": lambda: tr.t("function"),
+        "builtin_function_or_method": lambda: tr.t("function"),
+        "method": lambda: tr.t("method"),
+        "DataFrame": lambda: tr.t("table"),
+        "Series": lambda: tr.t("series"),
+        "module": lambda: tr.t("module"),
+    }
+    return kinds[name]() if name in kinds else f"`{name}`"
 
 
 Explainer = Callable[[Translator, re.Match], str]
@@ -64,7 +63,12 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     (
         "TypeError",
         re.compile(r"'([<>=!]+)' not supported between instances of '(\w+)' and '(\w+)'"),
-        lambda tr, m: tr.t("A {left} cannot be compared with a {right} using `{op}`. Is one of them text? Convert it first.", op=m[1], left=kind(tr, m[2]), right=kind(tr, m[3])),
+        lambda tr, m: tr.t(
+            "A {left} cannot be compared with a {right} using `{op}`. Is one of them text? Convert it first.",
+            op=m[1],
+            left=kind(tr, m[2]),
+            right=kind(tr, m[3]),
+        ),
     ),
     (
         "TypeError",
@@ -74,9 +78,7 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     (
         "TypeError",
         re.compile(r"'(\w+)' object is not callable"),
-        lambda tr, m: tr.t(
-            "A {kind} cannot be called like a function. Did a variable take the name of a function (for example sum = …)?", kind=kind(tr, m[1])
-        ),
+        lambda tr, m: tr.t("A {kind} cannot be called like a function. Did a variable take the name of a function (for example sum = …)?", kind=kind(tr, m[1])),
     ),
     (
         "TypeError",
@@ -165,7 +167,11 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
         re.compile(r"unindent does not match any outer indentation level"),
         lambda tr, m: tr.t("This line's indent does not line up with any line above."),
     ),
-    ("ValueError", re.compile(r"math domain error"), lambda tr, m: tr.t("A math function got a number it cannot work with (a square root of a negative number?).")),
+    (
+        "ValueError",
+        re.compile(r"math domain error"),
+        lambda tr, m: tr.t("A math function got a number it cannot work with (a square root of a negative number?)."),
+    ),
     ("RecursionError", re.compile(r"maximum recursion depth exceeded.*"), lambda tr, m: tr.t("A function called itself too many times.")),
 ]
 

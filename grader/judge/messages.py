@@ -153,7 +153,9 @@ def difference_message(diff: Difference, tr: Translator, subject: str) -> str:
             actual=_show(p["actual"], tr),
         )
     if diff.code == "value":
-        return tr.t("{subject} should be {expected}, but your code gave {actual}.", subject=subject, expected=_show(p["expected"], tr), actual=_show(p["actual"], tr))
+        return tr.t(
+            "{subject} should be {expected}, but your code gave {actual}.", subject=subject, expected=_show(p["expected"], tr), actual=_show(p["actual"], tr)
+        )
     if diff.code == "length":
         return tr.nt(
             "{subject} should have {expected} item, but yours has {actual}.",
@@ -251,8 +253,12 @@ def diagnosis_message(diagnosis: Diagnosis, tr: Translator) -> str:
         return tr.t("Your value is upside down (1 divided by the right one): swap what you divide by what.")
     if code == "divisor":
         if p["sign"] < 0:
-            return tr.t("Your value is a total divided by {wrong} instead of {n}: divide by the number of items, len(...), not one less.", wrong=p["n"] - 1, n=p["n"])
-        return tr.t("Your value is a total divided by {wrong} instead of {n}: divide by the number of items, len(...), not one more.", wrong=p["n"] + 1, n=p["n"])
+            return tr.t(
+                "Your value is a total divided by {wrong} instead of {n}: divide by the number of items, len(...), not one less.", wrong=p["n"] - 1, n=p["n"]
+            )
+        return tr.t(
+            "Your value is a total divided by {wrong} instead of {n}: divide by the number of items, len(...), not one more.", wrong=p["n"] + 1, n=p["n"]
+        )
     if code == "text_number":
         return tr.t("This number is kept as text ({text}): turn it into a number with int() or float().", text=repr(p["text"]))
     return ""
@@ -262,19 +268,48 @@ def pattern_message(pattern: Pattern, tr: Translator) -> str:
     """A code pattern found at a line, said as a thing to look at."""
     code, p, line = pattern.code, pattern.params, pattern.line
     if code == "text_compare":
-        return tr.t("Line {line} compares with the text {text}, not the number {number}: remove the quotes (and convert text read from a file with float()).", line=line, text=p["text"], number=p["number"])
+        return tr.t(
+            "Line {line} compares with the text {text}, not the number {number}: remove the quotes (and convert text read from a file with float()).",
+            line=line,
+            text=p["text"],
+            number=p["number"],
+        )
     if code == "thrown_away":
-        return tr.t("Line {line} computes `{code}` and throws the result away: it gives a new value and leaves the old one as it was. Keep it, for example x = x.method(...).", line=line, code=p["code"])
+        return tr.t(
+            "Line {line} computes `{code}` and throws the result away: it gives a new value and leaves the old one as it was. Keep it, for example x = x.method(...).",
+            line=line,
+            code=p["code"],
+        )
     if code == "none_kept":
-        return tr.t("Line {line} keeps the result of `.{method}()`, which changes the list itself and gives None. Call it on its own line, without =.", line=line, method=p["method"])
+        return tr.t(
+            "Line {line} keeps the result of `.{method}()`, which changes the list itself and gives None. Call it on its own line, without =.",
+            line=line,
+            method=p["method"],
+        )
     if code == "remove_in_loop":
-        return tr.t("Line {line} removes items from `{name}` while a loop walks over it, so the loop skips items. Build a new list of the items to keep instead.", line=line, name=p["name"])
+        return tr.t(
+            "Line {line} removes items from `{name}` while a loop walks over it, so the loop skips items. Build a new list of the items to keep instead.",
+            line=line,
+            name=p["name"],
+        )
     if code == "return_in_loop":
-        return tr.t("The return on line {line} is inside the loop of line {loop}, so the function stops at the first item. Move it out of the loop (indent it less).", line=line, loop=p["loop"])
+        return tr.t(
+            "The return on line {line} is inside the loop of line {loop}, so the function stops at the first item. Move it out of the loop (indent it less).",
+            line=line,
+            loop=p["loop"],
+        )
     if code == "print_in_loop":
-        return tr.t("The print on line {line} is inside the loop of line {loop}, so it prints once per item. To print one result, move it out of the loop (indent it less).", line=line, loop=p["loop"])
+        return tr.t(
+            "The print on line {line} is inside the loop of line {loop}, so it prints once per item. To print one result, move it out of the loop (indent it less).",
+            line=line,
+            loop=p["loop"],
+        )
     if code == "float_index":
-        return tr.t("Line {line} uses a division result as a position (`{code}`): / always gives a number with a decimal point. Use // for a whole number.", line=line, code=p["code"])
+        return tr.t(
+            "Line {line} uses a division result as a position (`{code}`): / always gives a number with a decimal point. Use // for a whole number.",
+            line=line,
+            code=p["code"],
+        )
     return ""
 
 
