@@ -12,7 +12,7 @@ import builtins
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..content.model import CHECK_SPECS, Check, CheckKind, Exercise
@@ -92,6 +92,7 @@ class Evidence:
     learner: RunResult
     reference: RunResult | None
     mistakes: dict[str, RunResult]  # "check-id.mistake-id" -> the mistake program's run
+    rescued: RunResult | None = None  # the functions run without the top-level line that crashed
 
 
 def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> list[CheckResult]:
@@ -106,7 +107,12 @@ def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict
     for check in exercise.checks:
         spec = CHECK_SPECS[check.kind]
         count = len(check.option("calls") or ()) if spec.captures == "calls" else 0
-        if not spec.reads_code_only and not run.ok:
+        if spec.captures == "calls" and not run.ok and evidence.rescued is not None:
+            # The cause is a line below the functions: they are judged on their own.
+            passed, message = JUDGES[check.kind](
+                check, _Judging(replace(evidence, learner=evidence.rescued), tree, tr, feedback, call_offset, (), tuple(patterns))
+            )
+        elif not spec.reads_code_only and not run.ok:
             passed, message = False, tr.t("Not checked yet: first make your code run without errors.")
         else:
             passed, message = JUDGES[check.kind](check, _Judging(evidence, tree, tr, feedback, call_offset, tuple(wrong), tuple(patterns)))

@@ -16,6 +16,7 @@ from qala.grader.judge.explain import explain
 from qala.grader.judge.grading import Grader
 from qala.grader.judge.messages import error_said, show
 from qala.grader.judge.patterns import find_patterns, names_read
+from qala.grader.judge.rescue import without_crash
 from qala.grader.run.launch import ProcessRunner
 from tests.conftest import exercise_text, lesson_text, make_course
 
@@ -280,3 +281,36 @@ def test_a_crash_is_explained_in_kazakh_with_its_line(tmp_path):
     said = message(grade(tmp_path, code, "kk", **MEAN), "runs")
     assert said.startswith("3-жол:") and "Мәтінді тек мәтінмен ғана біріктіруге болады" in said
     assert "can only concatenate" not in said
+
+
+# ---------------------------------------------------------------- causes, not symptoms: a crash below the functions
+
+MEAN_OF = dict(
+    ex_id="mean-of",
+    starter="def mean_of(values):\n    return 0",
+    solution="def mean_of(values):\n    return sum(values) / len(values)",
+    checks='[[check]]\nfunction = "mean_of"\ncalls = ["mean_of([1, 2])", "mean_of([52, 54, 28])"]',
+)
+
+
+def test_without_crash_leaves_out_the_line_that_crashed_and_keeps_line_numbers():
+    source = "import csv\n\ndef f(x):\n    return x * 2\n\nprint('a' + f(2))\ny = f(3)\n\ndef g(v):\n    return v\n"
+    trimmed = without_crash(source, 6)
+    assert trimmed == "import csv\n\ndef f(x):\n    return x * 2\n\n\n\n\ndef g(v):\n    return v\n"
+    inside = "def f(xs):\n    return xs[10]\n\ndata = [1]\nz = f(data)\nprint(z)\n"
+    assert without_crash(inside, 2) == "def f(xs):\n    return xs[10]\n\ndata = [1]\n\n\n"
+    assert without_crash("def f():\n    return 1\n", 2) is None  # nothing below calls it: nothing to leave out
+    assert without_crash("x = (", 1) is None
+
+
+def test_a_right_function_is_checked_even_when_a_later_line_crashes(tmp_path):
+    code = "def mean_of(values):\n    return sum(values) / len(values)\n\nprint('Mean: ' + mean_of([1, 2]))"
+    result = grade(tmp_path, code, **MEAN_OF)
+    assert message(result, "runs").startswith("Line 4:")
+    assert [f.check for f in result.feedback if f.passed] == ["mean_of"]
+
+
+def test_a_wrong_function_gets_its_diagnosis_even_when_a_later_line_crashes(tmp_path):
+    code = "def mean_of(values):\n    return sum(values) // len(values)\n\nprint('Mean: ' + mean_of([1, 2]))"
+    said = message(grade(tmp_path, code, **MEAN_OF), "mean_of")
+    assert "`mean_of([1, 2])` should be 1.5, but your code gave 1." in said and "without its decimal part" in said
