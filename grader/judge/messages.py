@@ -94,16 +94,17 @@ def show(value: Any, tr: Translator, limit: int = 80) -> str:
         names = ", ".join(str(c) for c in value.columns[:6]) + (", …" if cols > 6 else "")
         return tr.t("a table of {rows} × {cols} ({names})", rows=rows, cols=cols, names=names)
     if isinstance(value, Column):
-        items = _local(list(value.values[:8]), tr.language) + (" …" if len(value.values) > 8 else "")
+        items = _local(list(value.values[:8]), tr) + (" …" if len(value.values) > 8 else "")
         return _cut(tr.nt("a series of {n} value: {items}", "a series of {n} values: {items}", len(value.values), items=items), limit)
     if isinstance(value, Array):
-        return _cut(tr.t("an array {shape}: {items}", shape="×".join(map(str, value.shape)), items=_local(list(value.values[:8]), tr.language)), limit)
+        return _cut(tr.t("an array {shape}: {items}", shape="×".join(map(str, value.shape)), items=_local(list(value.values[:8]), tr)), limit)
     if isinstance(value, (Other, TooLarge)):
         return describe(value, limit)
-    return _cut(_local(value, tr.language), limit)
+    return _cut(_local(value, tr), limit)
 
 
-def _local(value: Any, language: str) -> str:
+def _local(value: Any, tr: Translator) -> str:
+    language = tr.language
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, (int, float)):
@@ -116,18 +117,33 @@ def _local(value: Any, language: str) -> str:
         return (value.strftime("%Y-%m-%d ") if language == "en" else value.strftime("%d.%m.%Y ")) + clock
     if isinstance(value, _dt.date):
         return value.isoformat() if language == "en" else value.strftime("%d.%m.%Y")
+    if isinstance(value, _dt.timedelta):
+        return _duration(value, tr)
     # In Russian and Kazakh a comma is the decimal point: items are separated by a semicolon.
     sep = ", " if language == "en" else "; "
     if isinstance(value, list):
-        return "[" + sep.join(_local(v, language) for v in value[:10]) + (sep + "…" if len(value) > 10 else "") + "]"
+        return "[" + sep.join(_local(v, tr) for v in value[:10]) + (sep + "…" if len(value) > 10 else "") + "]"
     if isinstance(value, tuple):
-        return "(" + sep.join(_local(v, language) for v in value[:10]) + (sep + "…" if len(value) > 10 else "") + ("," if len(value) == 1 else "") + ")"
+        return "(" + sep.join(_local(v, tr) for v in value[:10]) + (sep + "…" if len(value) > 10 else "") + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
         items = list(value.items())
-        return "{" + sep.join(f"{_local(k, language)}: {_local(v, language)}" for k, v in items[:6]) + (sep + "…" if len(items) > 6 else "") + "}"
+        return "{" + sep.join(f"{_local(k, tr)}: {_local(v, tr)}" for k, v in items[:6]) + (sep + "…" if len(items) > 6 else "") + "}"
     if isinstance(value, frozenset):
-        return "{" + sep.join(sorted(_local(v, language) for v in list(value)[:10])) + "}"
+        return "{" + sep.join(sorted(_local(v, tr) for v in list(value)[:10])) + "}"
     return describe(value, 200)
+
+
+def _duration(value: _dt.timedelta, tr: Translator) -> str:
+    """A duration as '2 days 3:05' ('2 дня 3:05'), never ``datetime.timedelta(...)``."""
+    sign = "-" if value < _dt.timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = f"{hours}:{minutes:02d}" + (f":{seconds:02d}" if seconds or value.microseconds else "")
+    if not value.days:
+        return sign + clock
+    days = tr.nt("{n} day", "{n} days", value.days)
+    return sign + (days if not value.seconds and not value.microseconds else f"{days} {clock}")
 
 
 def _cut(text: str, limit: int) -> str:

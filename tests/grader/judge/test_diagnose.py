@@ -200,6 +200,8 @@ def test_numbers_and_dates_are_written_the_local_way():
     assert show(dt.date(2025, 3, 14), ru) == "14.03.2025" and show(dt.date(2025, 3, 14), en) == "2025-03-14"
     assert show(dt.datetime(2025, 3, 14, 8, 30), kk) == "14.03.2025 08:30"
     assert "datetime" not in show({"first": dt.datetime(2025, 1, 1)}, ru)
+    assert show(dt.timedelta(days=2, hours=3, minutes=5), ru) == "2 дня 3:05" and show(dt.timedelta(days=1), en) == "1 day"
+    assert show(dt.timedelta(minutes=90), kk) == "1:30"
 
 
 def test_counts_take_the_right_plural():
