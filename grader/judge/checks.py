@@ -21,9 +21,9 @@ from ..i18n import Translator
 from ..run.evidence import Column, Table
 from ..run.jobs import Job, RunResult
 from .compare import Tolerance, compare, is_number, numbers_close
-from .diagnose import Diagnosis, diagnose, diagnose_values
-from .messages import cascade_message, diagnosis_message, difference_message, error_said, pattern_message, run_message, show
-from .patterns import Pattern, find_patterns, names_read
+from .diagnose import Diagnosis, diagnose, diagnose_values, refined
+from .messages import cascade_message, crash_pattern, difference_message, error_said, explained, run_message, show
+from .patterns import CERTAIN_PATTERNS, Pattern, find_patterns, names_read
 
 RUN_CHECK = "runs"
 
@@ -100,7 +100,7 @@ def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict
     run = evidence.learner
     tree = _parse(evidence.source)
     patterns = find_patterns(tree)
-    crash = _crash_mistake(exercise, evidence, feedback) or _crash_pattern(run, patterns, tr)
+    crash = _crash_mistake(exercise, evidence, feedback) or crash_pattern(run, patterns, tr)
     results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), crash, ""))]
     call_offset = 0
     wrong: list[str] = []  # variables already found wrong, to trace a later wrong value to them
@@ -125,32 +125,6 @@ def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict
     return results
 
 
-def _crash_pattern(run: RunResult, patterns: list[Pattern], tr: Translator) -> str | None:
-    """A beginner's code pattern on the line where the code crashed: often the cause."""
-    error = run.error
-    if run.status != "error" or error is None or not error.line:
-        return None
-    found = next((p for p in patterns if p.line == error.line and p.code in CERTAIN_PATTERNS), None)
-    if found is None and "NoneType" in error.message:  # x = items.sort() on one line, x used on another
-        found = next((p for p in patterns if p.code == "none_kept"), None)
-    return pattern_message(found, tr) if found else None
-
-
-def _refined(diagnosis: Diagnosis | None, tree: ast.AST | None) -> Diagnosis | None:
-    """A whole number that is both the value cut and the value rounded: cut by // or int() only
-    if the code has them; otherwise it was rounded, and the method is right."""
-    if diagnosis is None or diagnosis.code != "floored" or tree is None:
-        return diagnosis
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.FloorDiv):
-            return diagnosis
-        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
-            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
-            if name in ("int", "floor", "trunc", "astype"):
-                return diagnosis
-    return Diagnosis("rounded", {"places": 0})
-
-
 def _reference(evidence: Evidence) -> RunResult:
     """The reference solution's run, which every check that compares with it has (grading runs it first)."""
     if evidence.reference is None:
@@ -173,34 +147,6 @@ class _Judging:
 
 def _judge_function(check: Check, x: _Judging) -> tuple[bool, str]:
     return _function(check, x.evidence, x.call_offset, x.tr, x.feedback, x.patterns, x.tree)
-
-
-# Patterns that are a mistake wherever they are, worth naming on any failing value or function.
-CERTAIN_PATTERNS = ("text_compare", "thrown_away", "none_kept", "remove_in_loop", "float_index", "return_in_loop")
-
-
-def _explained(
-    tr: Translator,
-    main: str,
-    mistake: str | None,
-    advice: str,
-    diagnosis: Diagnosis | None = None,
-    patterns: Iterable[Pattern] = (),
-    cascade: str = "",
-) -> str:
-    """A failing check's message: what differs, then the most specific reason known — the
-    teacher's typical mistake, a wrong value it was computed from, a relation between the values,
-    a code pattern at a line — then the teacher's advice (left out when the method is right)."""
-    pattern = next(iter(patterns), None)
-    at_line = f" {pattern_message(pattern, tr)}" if pattern is not None else ""
-    if mistake:  # the teacher's words win; a pattern at a line may say where it happened
-        return f"{_compose(main, mistake, '')}{at_line}"
-    if cascade:
-        return f"{main} {cascade}"
-    if diagnosis is not None:
-        said = f"{main} {diagnosis_message(diagnosis, tr)}"
-        return said if diagnosis.method_right else _compose(f"{said}{at_line}", None, advice)
-    return _compose(f"{main}{at_line}", None, advice)
 
 
 # One judge per check kind (content.model.CheckKind): (check, what it may look at) -> (passed, message).
@@ -323,12 +269,12 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
     if not reveals(check):
         return False, _compose(tr.t("{subject} is not right yet.", subject=subject), mistake, feedback.get(check.id, check.message))
     earlier = [n for n in (x.wrong if x else ()) if n in names_read(x.tree if x else None, name)]
-    return False, _explained(
+    return False, explained(
         tr,
         difference_message(diff, tr, subject),
         mistake,
         feedback.get(check.id, check.message),
-        _refined(diagnose(diff), x.tree if x else None),
+        refined(diagnose(diff), x.tree if x else None),
         [p for p in (x.patterns if x else ()) if p.code in CERTAIN_PATTERNS],
         cascade_message(tr, subject, earlier) if earlier else "",
     )
@@ -384,7 +330,7 @@ def _function(
                     main = tr.t("`{call}` stopped with {error}", call=call, error=said)
                 patterns = [p for p in patterns if p.line == mine.error.line]
             found = [p for p in patterns if p.code in CERTAIN_PATTERNS]
-            return False, _explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, None, found)
+            return False, explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, None, found)
         if ref.error is not None:
             if hidden:
                 return False, _compose(tr.t("`{name}` should stop with an error on one of the hidden inputs, but it returns a value.", name=name), None, advice)
@@ -396,7 +342,7 @@ def _function(
                 return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
             main = difference_message(diff, tr, f"`{call}`")
             found = [p for p in patterns if p.code in CERTAIN_PATTERNS]
-            return False, _explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, _refined(diagnose(diff), tree), found)
+            return False, explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, refined(diagnose(diff), tree), found)
     return True, tr.nt(
         "`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target
     )
@@ -488,7 +434,7 @@ def _output(
             actual=show(_whole(a), tr),
             line=line[:60],
         )
-        diagnosis = _refined(diagnose_values(e, a), tree)
+        diagnosis = refined(diagnose_values(e, a), tree)
     elif "missing" in why:
         main = tr.t("Your output should contain “{text}”.", text=why["missing"][:80])
     else:
@@ -500,7 +446,7 @@ def _output(
     mistake = _mistake_message(check, evidence, feedback, same_as)
     more = ("count" in why and why["count"][1] > why["count"][0]) or ("numbers" in why and why["numbers"][1] > why["numbers"][0])
     found = [p for p in patterns if p.code == "print_in_loop"] if more else []
-    return False, _explained(tr, main, mistake, feedback.get(check.id, check.message), diagnosis if "number" in why else None, found)
+    return False, explained(tr, main, mistake, feedback.get(check.id, check.message), diagnosis if "number" in why else None, found)
 
 
 def _whole(number: float) -> float | int:

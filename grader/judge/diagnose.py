@@ -9,6 +9,7 @@ kept as text. Pure functions over decoded evidence; the wording is in :mod:`.mes
 
 from __future__ import annotations
 
+import ast
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,3 +127,18 @@ def _divisor(e: float, a: float) -> Diagnosis | None:
         if 3 <= n <= 1_000_000 and abs(n - round(n)) < 1e-6 * n:
             return Diagnosis("divisor", {"n": int(round(n)), "sign": sign})
     return None
+
+
+def refined(diagnosis: Diagnosis | None, tree: ast.AST | None) -> Diagnosis | None:
+    """A whole number that is both the value cut and the value rounded: cut by // or int() only
+    if the code has them; otherwise it was rounded, and the method is right."""
+    if diagnosis is None or diagnosis.code != "floored" or tree is None:
+        return diagnosis
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.FloorDiv):
+            return diagnosis
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            if name in ("int", "floor", "trunc", "astype"):
+                return diagnosis
+    return Diagnosis("rounded", {"places": 0})

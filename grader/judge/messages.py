@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..i18n import Translator
@@ -16,7 +17,7 @@ from ..run.jobs import RunError, RunResult
 from .compare import Difference
 from .diagnose import Diagnosis
 from .explain import explain
-from .patterns import Pattern
+from .patterns import CERTAIN_PATTERNS, Pattern
 
 ERROR_ADVICE = {
     "NameError": "Check the spelling (names are case-sensitive) and that the name is created before this line.",
@@ -338,3 +339,43 @@ def cascade_message(tr: Translator, subject: str, earlier: list[str]) -> str:
         subject=subject,
         names=", ".join(f"`{name}`" for name in earlier),
     )
+
+
+def _then(main: str, mistake: str | None, advice: str) -> str:
+    extra = mistake or advice
+    return f"{main} {extra}".strip() if extra else main
+
+
+def explained(
+    tr: Translator,
+    main: str,
+    mistake: str | None,
+    advice: str,
+    diagnosis: Diagnosis | None = None,
+    patterns: Iterable[Pattern] = (),
+    cascade: str = "",
+) -> str:
+    """A failing check's message: what differs, then the most specific reason known — the
+    teacher's typical mistake, a wrong value it was computed from, a relation between the values,
+    a code pattern at a line — then the teacher's advice (left out when the method is right)."""
+    pattern = next(iter(patterns), None)
+    at_line = f" {pattern_message(pattern, tr)}" if pattern is not None else ""
+    if mistake:  # the teacher's words win; a pattern at a line may say where it happened
+        return f"{_then(main, mistake, '')}{at_line}"
+    if cascade:
+        return f"{main} {cascade}"
+    if diagnosis is not None:
+        said = f"{main} {diagnosis_message(diagnosis, tr)}"
+        return said if diagnosis.method_right else _then(f"{said}{at_line}", None, advice)
+    return _then(f"{main}{at_line}", None, advice)
+
+
+def crash_pattern(run: RunResult, patterns: list[Pattern], tr: Translator) -> str | None:
+    """A beginner's code pattern on the line where the code crashed: often the cause."""
+    error = run.error
+    if run.status != "error" or error is None or not error.line:
+        return None
+    found = next((p for p in patterns if p.line == error.line and p.code in CERTAIN_PATTERNS), None)
+    if found is None and "NoneType" in error.message:  # x = items.sort() on one line, x used on another
+        found = next((p for p in patterns if p.code == "none_kept"), None)
+    return pattern_message(found, tr) if found else None

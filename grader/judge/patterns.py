@@ -24,6 +24,9 @@ RETURNS_NEW_FUNCTIONS = frozenset("sorted round abs int float str list set len s
 # Methods that change a list (or dict) in place and return None.
 IN_PLACE = frozenset("sort append extend reverse insert remove clear update".split())
 REMOVES = frozenset("remove pop clear".split())
+# Patterns that are a mistake wherever they are, worth naming on any failing value or function
+# (a print inside a loop is named only where more was printed than expected).
+CERTAIN_PATTERNS = ("text_compare", "thrown_away", "none_kept", "remove_in_loop", "float_index", "return_in_loop")
 
 
 @dataclass(frozen=True)
