@@ -43,7 +43,9 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     (
         "NameError",
         re.compile(r"name '(\w+)' is not defined"),
-        lambda tr, m: tr.t("Python does not know the name `{name}`: it is not created before this line, or it is spelt differently.", name=m[1]),
+        lambda tr, m: tr.t(
+            "Python does not know the name `{name}`. Check the spelling (names are case-sensitive) and that it is created before this line.", name=m[1]
+        ),
     ),
     (
         "TypeError",
@@ -53,12 +55,7 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     (
         "TypeError",
         re.compile(r"unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'"),
-        lambda tr, m: tr.t(
-            "`{op}` cannot be used on a {left} and a {right}. Is one of them text read from a file? Convert it with int() or float().",
-            op=m[1].strip(),
-            left=kind(tr, m[2]),
-            right=kind(tr, m[3]),
-        ),
+        lambda tr, m: _operands(tr, m[1].strip(), m[2], m[3]),
     ),
     (
         "TypeError",
@@ -109,22 +106,26 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     (
         "KeyError",
         re.compile(r"(.+)"),
-        lambda tr, m: tr.t("There is no key or column {key} here. Names must match exactly, capitals and spaces included.", key=m[1]),
+        lambda tr, m: tr.t("There is no such key or column: {key}. Names must match exactly, capitals and spaces included.", key=m[1]),
     ),
     (
         "ValueError",
         re.compile(r"invalid literal for int\(\) with base 10: (.+)"),
-        lambda tr, m: tr.t("The text {text} cannot be turned into a whole number with int(). Does it have a decimal point? Use float().", text=m[1]),
+        lambda tr, m: (
+            _empty(tr)
+            if m[1] in ("''", '""')
+            else tr.t("The text {text} is not a number int() can read (does it have a decimal point?): use float().", text=m[1])
+        ),
     ),
     (
         "ValueError",
         re.compile(r"could not convert string to float: (.+)"),
-        lambda tr, m: tr.t("The text {text} cannot be turned into a number.", text=m[1]),
+        lambda tr, m: _empty(tr) if m[1] in ("''", '""') else tr.t("The text {text} is not a number, so it cannot be turned into one.", text=m[1]),
     ),
     (
         "AttributeError",
         re.compile(r"'(\w+)' object has no attribute '(\w+)'"),
-        lambda tr, m: tr.t("A {kind} has no method or attribute `{name}`.", kind=kind(tr, m[1]), name=m[2]),
+        lambda tr, m: tr.t("A {kind} has no such method or attribute: `{name}`. Check the name and what kind of value it is.", kind=kind(tr, m[1]), name=m[2]),
     ),
     (
         "FileNotFoundError",
@@ -150,7 +151,7 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     ),
     ("SyntaxError", re.compile(r"invalid syntax\. Perhaps you forgot a comma\?"), lambda tr, m: tr.t("Python could not read this line: is a comma missing?")),
     ("SyntaxError", re.compile(r"invalid syntax\. Maybe you meant '==' .*"), lambda tr, m: tr.t("To compare, write `==`; a single `=` gives a name a value.")),
-    ("SyntaxError", re.compile(r"invalid syntax"), lambda tr, m: tr.t("Python could not read this line.")),
+    ("SyntaxError", re.compile(r"invalid syntax"), lambda tr, m: tr.t("Python could not read this line: look for a missing bracket, quote, colon or comma.")),
     ("IndentationError", re.compile(r"unexpected indent"), lambda tr, m: tr.t("This line is indented, but nothing above asks for a block here.")),
     (
         "IndentationError",
@@ -174,6 +175,22 @@ RULES: list[tuple[str, re.Pattern, Explainer]] = [
     ),
     ("RecursionError", re.compile(r"maximum recursion depth exceeded.*"), lambda tr, m: tr.t("A function called itself too many times.")),
 ]
+
+
+def _operands(tr: Translator, op: str, left: str, right: str) -> str:
+    if "str" in (left, right):
+        return tr.t(
+            "`{op}` cannot be used on a {left} and a {right}: that is text where a number was needed. "
+            "Text read from a file stays text until you convert it with int() or float().",
+            op=op,
+            left=kind(tr, left),
+            right=kind(tr, right),
+        )
+    return tr.t("`{op}` cannot be used on a {left} and a {right}.", op=op, left=kind(tr, left), right=kind(tr, right))
+
+
+def _empty(tr: Translator) -> str:
+    return tr.t("The text is empty (an empty cell?), and an empty text is not a number: skip the empty cells first.")
 
 
 def explain(tr: Translator, error_type: str, message: str) -> str | None:

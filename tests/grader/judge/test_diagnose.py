@@ -159,6 +159,8 @@ def test_names_a_value_is_computed_from():
         ("KeyError", "'District'", "'District'"),
         ("ValueError", "invalid literal for int() with base 10: '12.5'", "float()"),
         ("ValueError", "could not convert string to float: 'n/a'", "'n/a'"),
+        ("ValueError", "could not convert string to float: ''", ""),
+        ("TypeError", "unsupported operand type(s) for -: 'list' and 'int'", "`-`"),
         ("AttributeError", "'str' object has no attribute 'appendd'", "`appendd`"),
         ("FileNotFoundError", "[Errno 2] No such file or directory: 'districts.csv'", "datasets/"),
         ("SyntaxError", "expected ':'", "`:`"),
@@ -186,7 +188,9 @@ def test_an_error_nobody_explained_keeps_pythons_words():
 
 def test_russian_names_the_unknown_name_in_russian():
     said = error_said(Translator("ru"), "NameError", "name 'numbrs' is not defined")
-    assert said == "NameError: Python не знает имени `numbrs`: оно не создано до этой строки или написано по-другому."
+    assert said == (
+        "NameError: Python не знает имени `numbrs`. Проверьте написание (заглавные и строчные буквы различаются) и то, что имя создано до этой строки."
+    )
 
 
 # ---------------------------------------------------------------- numbers, dates, plurals
