@@ -12,17 +12,19 @@ import builtins
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..content.model import CHECK_SPECS, Check, CheckKind, Exercise
 from ..errors import GradingError
 from ..i18n import Translator
-from ..run.evidence import CHARTS, Column, Table, describe
+from ..run.evidence import CHARTS, Column, Table
 from ..run.jobs import Job, RunResult
 from .charts import chart_difference, charts_of
 from .compare import Tolerance, compare, is_number, numbers_close
-from .messages import difference_message, error_advice, run_message
+from .diagnose import Diagnosis, diagnose, diagnose_values, refined
+from .messages import cascade_message, crash_pattern, difference_message, error_said, explained, run_message, show
+from .patterns import CERTAIN_PATTERNS, Pattern, find_patterns, names_read
 
 RUN_CHECK = "runs"
 
@@ -93,21 +95,32 @@ class Evidence:
     learner: RunResult
     reference: RunResult | None
     mistakes: dict[str, RunResult]  # "check-id.mistake-id" -> the mistake program's run
+    rescued: RunResult | None = None  # the functions run without the top-level line that crashed
 
 
 def judge(exercise: Exercise, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> list[CheckResult]:
     """Every check of the exercise, in order, after a first 'your code runs' result."""
     run = evidence.learner
-    results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), _crash_mistake(exercise, evidence, feedback), ""))]
     tree = _parse(evidence.source)
+    patterns = find_patterns(tree)
+    crash = _crash_mistake(exercise, evidence, feedback) or crash_pattern(run, patterns, tr)
+    results = [CheckResult(RUN_CHECK, run.ok, _compose(run_message(run, tr), crash, ""))]
     call_offset = 0
+    wrong: list[str] = []  # variables already found wrong, to trace a later wrong value to them
     for check in exercise.checks:
         spec = CHECK_SPECS[check.kind]
         count = len(check.option("calls") or ()) if spec.captures == "calls" else 0
-        if not spec.reads_code_only and not run.ok:
+        if spec.captures == "calls" and not run.ok and evidence.rescued is not None:
+            # The cause is a line below the functions: they are judged on their own.
+            passed, message = JUDGES[check.kind](
+                check, _Judging(replace(evidence, learner=evidence.rescued), tree, tr, feedback, call_offset, (), tuple(patterns))
+            )
+        elif not spec.reads_code_only and not run.ok:
             passed, message = False, tr.t("Not checked yet: first make your code run without errors.")
         else:
-            passed, message = JUDGES[check.kind](check, _Judging(evidence, tree, tr, feedback, call_offset))
+            passed, message = JUDGES[check.kind](check, _Judging(evidence, tree, tr, feedback, call_offset, tuple(wrong), tuple(patterns)))
+        if not passed and check.kind == "value":
+            wrong.append(check.target)
         call_offset += count
         if not passed and not spec.takes_mistakes:  # kinds with mistakes word their own advice
             message = _with_advice(message, feedback.get(check.id, check.message))
@@ -131,17 +144,19 @@ class _Judging:
     tr: Translator
     feedback: dict[str, str]  # the teacher's words per check and mistake, in the learner's language
     call_offset: int  # where this check's calls start among the run's call results
+    wrong: tuple[str, ...] = ()  # variables of earlier value checks that failed
+    patterns: tuple[Pattern, ...] = ()  # beginner's code patterns found in the learner's code
 
 
 def _judge_function(check: Check, x: _Judging) -> tuple[bool, str]:
-    return _function(check, x.evidence, x.call_offset, x.tr, x.feedback)
+    return _function(check, x.evidence, x.call_offset, x.tr, x.feedback, x.patterns, x.tree)
 
 
 # One judge per check kind (content.model.CheckKind): (check, what it may look at) -> (passed, message).
 JUDGES: dict[CheckKind, Callable[[Check, _Judging], tuple[bool, str]]] = {
-    CheckKind.VALUE: lambda check, x: _value(check, x.evidence, x.tr, x.feedback),
+    CheckKind.VALUE: lambda check, x: _value(check, x.evidence, x.tr, x.feedback, x),
     CheckKind.FUNCTION: _judge_function,
-    CheckKind.OUTPUT: lambda check, x: _output(check, x.evidence, x.tr, x.feedback),
+    CheckKind.OUTPUT: lambda check, x: _output(check, x.evidence, x.tr, x.feedback, x.patterns, x.tree),
     CheckKind.USES: lambda check, x: _structure(check, x.tree, x.tr),
     CheckKind.FORBIDS: lambda check, x: _structure(check, x.tree, x.tr),
     CheckKind.NO_HARDCODED: lambda check, x: _no_hardcoded(check, x.evidence, x.tree, x.tr),
@@ -239,7 +254,7 @@ def _compose(main: str, mistake: str | None, advice: str) -> str:
     return f"{main} {extra}".strip() if extra else main
 
 
-def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str], x: _Judging | None = None) -> tuple[bool, str]:
     name = check.target
     values = evidence.learner.values
     subject = f"`{name}`"
@@ -257,10 +272,27 @@ def _value(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str,
     mistake = _mistake_message(check, evidence, feedback, same_as)
     if not reveals(check):
         return False, _compose(tr.t("{subject} is not right yet.", subject=subject), mistake, feedback.get(check.id, check.message))
-    return False, _compose(difference_message(diff, tr, subject), mistake, feedback.get(check.id, check.message))
+    earlier = [n for n in (x.wrong if x else ()) if n in names_read(x.tree if x else None, name)]
+    return False, explained(
+        tr,
+        difference_message(diff, tr, subject),
+        mistake,
+        feedback.get(check.id, check.message),
+        refined(diagnose(diff), x.tree if x else None),
+        [p for p in (x.patterns if x else ()) if p.code in CERTAIN_PATTERNS],
+        cascade_message(tr, subject, earlier) if earlier else "",
+    )
 
 
-def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+def _function(
+    check: Check,
+    evidence: Evidence,
+    offset: int,
+    tr: Translator,
+    feedback: dict[str, str],
+    patterns: Iterable[Pattern] = (),
+    tree: ast.AST | None = None,
+) -> tuple[bool, str]:
     calls = check.option("calls")
     learner = evidence.learner.calls[offset : offset + len(calls)]
     reference = _reference(evidence).calls[offset : offset + len(calls)]
@@ -293,18 +325,28 @@ def _function(check: Check, evidence: Evidence, offset: int, tr: Translator, fee
                 continue  # the reference raises here too, on purpose
             if hidden:
                 main = tr.t("`{name}` stopped with {error} on one of the hidden inputs.", name=name, error=mine.error.type)
+                patterns = []
             else:
-                main = tr.t("`{call}` stopped with {error}: {message}.", call=call, error=mine.error.type, message=mine.error.message)
-            main += " " + error_advice(tr, mine.error.type)
-            return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
+                said = error_said(tr, mine.error.type, mine.error.message)
+                if mine.error.line:
+                    main = tr.t("Line {line}: `{call}` stopped with {error}", call=call, line=mine.error.line, error=said)
+                else:
+                    main = tr.t("`{call}` stopped with {error}", call=call, error=said)
+                patterns = [p for p in patterns if p.line == mine.error.line]
+            found = [p for p in patterns if p.code in CERTAIN_PATTERNS]
+            return False, explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, None, found)
         if ref.error is not None:
             if hidden:
                 return False, _compose(tr.t("`{name}` should stop with an error on one of the hidden inputs, but it returns a value.", name=name), None, advice)
-            return False, tr.t("`{call}` should stop with {error}, but it returned {actual}.", call=call, error=ref.error.type, actual=describe(mine.value))
+            return False, tr.t("`{call}` should stop with {error}, but it returned {actual}.", call=call, error=ref.error.type, actual=show(mine.value, tr))
         diff = compare(ref.value, mine.value, tol)
         if diff is not None:
-            main = tr.t("`{name}` gives a wrong answer for one of the hidden inputs.", name=name) if hidden else difference_message(diff, tr, f"`{call}`")
-            return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
+            if hidden:
+                main = tr.t("`{name}` gives a wrong answer for one of the hidden inputs.", name=name)
+                return False, _compose(main, _mistake_message(check, evidence, feedback, same_as), advice)
+            main = difference_message(diff, tr, f"`{call}`")
+            found = [p for p in patterns if p.code in CERTAIN_PATTERNS]
+            return False, explained(tr, main, _mistake_message(check, evidence, feedback, same_as), advice, refined(diagnose(diff), tree), found)
     return True, tr.nt(
         "`{name}` gives the right answer for {n} hidden input.", "`{name}` gives the right answers for {n} hidden inputs.", len(calls), name=check.target
     )
@@ -352,11 +394,14 @@ def output_matches(expected: str, actual: str, match: str, tolerance: float) -> 
     return True, {}
 
 
-def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
+def _output(
+    check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str], patterns: Iterable[Pattern] = (), tree: ast.AST | None = None
+) -> tuple[bool, str]:
     match = check.option("match", "lines")
     tolerance = float(check.option("tolerance", 0) or 0)
     actual = evidence.learner.stdout
     ok, why = output_matches(_reference(evidence).stdout, actual, match, tolerance)
+    diagnosis: Diagnosis | None = None
     if ok:
         return True, tr.t("What your code prints is right.")
     if not actual.strip():
@@ -368,19 +413,32 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
         main = tr.t("Line {number} of what you print should be “{expected}”, but it is “{actual}”.", number=number, expected=e[:80], actual=a[:80])
     elif "count" in why:
         e, a = why["count"]
-        main = tr.t("Your code should print {expected} lines, but it prints {actual}.", expected=e, actual=a)
+        main = tr.nt(
+            "Your code should print {expected} line, but it prints {actual}.",
+            "Your code should print {expected} lines, but it prints {actual}.",
+            e,
+            expected=e,
+            actual=a,
+        )
     elif "numbers" in why:
         e, a = why["numbers"]
-        main = tr.t("Your code should print {expected} numbers, but it prints {actual}.", expected=e, actual=a)
+        main = tr.nt(
+            "Your code should print {expected} number, but it prints {actual}.",
+            "Your code should print {expected} numbers, but it prints {actual}.",
+            e,
+            expected=e,
+            actual=a,
+        )
     elif "number" in why:
         position, e, a, line = why["number"]
         main = tr.t(
             "Number {position} that you print should be {expected}, but it is {actual} (in the line “{line}”).",
             position=position,
-            expected=describe(e),
-            actual=describe(a),
+            expected=show(_whole(e), tr),
+            actual=show(_whole(a), tr),
             line=line[:60],
         )
+        diagnosis = refined(diagnose_values(e, a), tree)
     elif "missing" in why:
         main = tr.t("Your output should contain “{text}”.", text=why["missing"][:80])
     else:
@@ -390,7 +448,14 @@ def _output(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str
         return output_matches(run.stdout, actual, match, 0 if exact else tolerance)[0]
 
     mistake = _mistake_message(check, evidence, feedback, same_as)
-    return False, _compose(main, mistake, feedback.get(check.id, check.message))
+    more = ("count" in why and why["count"][1] > why["count"][0]) or ("numbers" in why and why["numbers"][1] > why["numbers"][0])
+    found = [p for p in patterns if p.code == "print_in_loop"] if more else []
+    return False, explained(tr, main, mistake, feedback.get(check.id, check.message), diagnosis if "number" in why else None, found)
+
+
+def _whole(number: float) -> float | int:
+    """A printed number read as a float, shown as it was printed (12 rather than 12.0)."""
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def _chart(check: Check, evidence: Evidence, tr: Translator, feedback: dict[str, str]) -> tuple[bool, str]:
@@ -520,7 +585,7 @@ def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Tr
         for value in expected:
             if is_number(value) and is_number(literal) and value not in (0, 1) and numbers_close(value, literal, TYPED):
                 return False, tr.t(
-                    "It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=describe(literal), name=name
+                    "It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=show(literal, tr), name=name
                 )
             if isinstance(value, str) and isinstance(literal, str) and len(value) >= 3 and value == literal:
                 return False, tr.t("It looks like you typed the answer ({value}) instead of computing `{name}` from the data.", value=repr(literal), name=name)

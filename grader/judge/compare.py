@@ -158,7 +158,7 @@ def compare(expected: Any, actual: Any, tol: Tolerance = Tolerance()) -> Differe
 
 
 def _type_difference(expected: Any, actual: Any) -> Difference:
-    return Difference("type", {"expected_kind": kind_of(expected), "actual_kind": kind_of(actual), "actual": actual})
+    return Difference("type", {"expected_kind": kind_of(expected), "actual_kind": kind_of(actual), "actual": actual, "expected": expected})
 
 
 def _sort_key(value: Any) -> tuple:

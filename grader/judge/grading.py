@@ -21,6 +21,7 @@ from ..i18n import Translator
 from ..run.jobs import Runner, RunResult, decode_evidence
 from .checks import RUN_CHECK, CheckResult, Evidence, judge, needs_reference, plan
 from .kinds import judge_choice, judge_predict, shape_problem
+from .rescue import without_crash
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,12 @@ class Grader:
         if learner.status == "setup_error":
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
         evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
+        if learner.status == "error" and any(c.kind == "function" for c in exercise.checks):
+            # A line below the functions crashed: the functions can still be checked without it.
+            trimmed = without_crash(source, learner.error.line if learner.error else None)
+            if trimmed is not None:
+                rescued = self.runner.run(plan(exercise, trimmed, self.course.datasets_dir, lesson.needs))
+                evidence.rescued = rescued if rescued.ok else None
         results = judge(exercise, evidence, tr, feedback)
         with_mistakes = {c.id for c in exercise.checks if c.mistakes}
         # A crash may be a typical mistake too (an off-by-one index), so every mistake is a

@@ -28,7 +28,7 @@ from qala.grader.i18n import pick
 
 from .. import dataset_preview
 from ..i18n import t
-from ..widgets.visuals import ColumnChart, number
+from ..widgets.visuals import ColumnChart
 from .base import QalaScreen
 
 PREVIEW_ROWS = 200
@@ -213,7 +213,7 @@ class DataScreen(QalaScreen):
         app = self.qala
         self.query_one("#chart-plot", ColumnChart).show(series.values, series.labels)
         unit = next((c.unit for c in dataset.columns if c.name == series.column), "")
-        low, high = number(min(series.values)), number(max(series.values))
+        low, high = _rounded(min(series.values)), _rounded(max(series.values))  # written the language's way by t()
         if series.column == dataset_preview.ROWS:
             if series.period == "day":
                 note = app.t("rows per day: fewest {low}, most {high}", low=low, high=high)
@@ -224,7 +224,7 @@ class DataScreen(QalaScreen):
         else:
             note = app.t("{column}: mean per month, lowest {low}, highest {high} {unit}", column=series.column, low=low, high=high, unit=unit)
         if not series.complete:
-            note += " " + app.t("(first {rows} rows)", rows=f"{series.rows_read:,}")
+            note += " " + app.t("(first {rows} rows)", rows=series.rows_read)
         self.query_one("#chart-note", Static).update(note)
 
     # -- acting
@@ -242,3 +242,11 @@ class DataScreen(QalaScreen):
     def action_show_tab(self, tab: str) -> None:
         if self.datasets:
             self.query_one(TabbedContent).active = tab
+
+
+def _rounded(value: float) -> float | int:
+    """A number as short as it can be read (as visuals.number rounds it), left a number so that
+    the message writes it the way the learner's language does (1 204 and 35,2 in Russian)."""
+    if abs(value) >= 100 or float(value).is_integer():
+        return int(round(value))
+    return round(value, 1 if abs(value) >= 10 else 2)
