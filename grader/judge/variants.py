@@ -1,0 +1,323 @@
+"""Hidden variants: the same exercise on inputs changed under the learner's code.
+
+A check that only compares values can be passed by typing the reference's values in. So every
+value, function and output check is also judged on a *variant*: the exercise's inputs changed in
+a realistic way, the learner's code and the reference run on it, and their results must agree
+there too. Inputs are
+
+- the datasets the lesson opens: numeric measures nudged by a few to twenty percent, every row
+  kept with its planted flaws (an empty cell stays empty, a -999 or a 0 stays as it is, equal
+  values stay equal so a duplicated row stays duplicated, numbers the exercise's code names —
+  a threshold such as 35 — stay put), written once per seed into a folder of their own;
+- the literal lists, tuples and dicts a starter (or setup) gives by name (``pm25 = [52, ...]``):
+  an assignment of exactly that literal, in any program graded for the exercise, gets the
+  variant's literal in its place (same lines, so errors still point at the learner's line);
+- the numbers in a function check's hidden calls (``aqi(35.5)`` → ``aqi(38.1)``).
+
+Everything is decided by a seed (per learner and exercise, kept with each attempt), so a regrade
+reproduces the very same variant. Standard library only (it runs in the browser as well).
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import gzip
+import hashlib
+import io
+import os
+import re
+import shutil
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content.model import Exercise
+
+# Numeric columns that are not measures: identifiers, calendar fields, coordinates, categories.
+_NOT_MEASURES = re.compile(r"(^|_)(id|year|years|built|tier|month|day|hour|floors?|code|number|lat|lon|lng|latitude|longitude|rows|line)$")
+
+_PERTURBED_TYPES = ("float", "int")
+
+
+def seed_for(learner: str, lesson: str, exercise: str) -> str:
+    """The variant seed of one learner on one exercise (16 hex digits)."""
+    return hashlib.sha256(f"qala-variant\0{learner}\0{lesson}\0{exercise}".encode()).hexdigest()[:16]
+
+
+def _unit(seed: str, key: str) -> float:
+    """A number in [0, 1) fixed by the seed and the key."""
+    digest = hashlib.blake2b(f"{seed}\0{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def _factor(seed: str, key: str) -> float:
+    """A change of 6–20 % up or down."""
+    u = _unit(seed, key)
+    size = 0.06 + 0.14 * (u * 2 % 1)
+    return 1 + size if u < 0.5 else 1 - size
+
+
+def nudge(value: Any, seed: str, key: str, keep: frozenset = frozenset()) -> Any:
+    """A number changed realistically; zeros, negatives (sentinels such as -999), booleans, years
+    and numbers the exercise names stay as they are. Equal numbers change equally."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or value in keep:
+        return value
+    if isinstance(value, int):
+        if 1900 <= value <= 2100:
+            return value  # a year
+        new = round(value * _factor(seed, f"{key}:{value!r}"))
+        if new == value:
+            new = value + (1 if _unit(seed, f"{key}:{value!r}:s") < 0.5 else -1)
+        return new if new > 0 else value + 1
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
+    decimals = _decimals(repr(value))
+    new = round(value * _factor(seed, f"{key}:{value!r}"), decimals)
+    if new == value:
+        new = round(value + 10**-decimals, decimals)
+    return new
+
+
+def _decimals(text: str) -> int:
+    if "e" in text.lower() or "." not in text:
+        return 0 if "e" not in text.lower() else 6
+    return len(text.split(".", 1)[1])
+
+
+def _nudged_literal(value: Any, seed: str, key: str, keep: frozenset) -> Any:
+    if isinstance(value, list):
+        return [_nudged_literal(v, seed, key, keep) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_nudged_literal(v, seed, key, keep) for v in value)
+    if isinstance(value, dict):
+        return {k: _nudged_literal(v, seed, key, keep) for k, v in value.items()}
+    return nudge(value, seed, key, keep)
+
+
+def _has_number(value: Any) -> bool:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_has_number(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_number(v) for v in value.values())
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _parse(code: str) -> ast.Module | None:
+    try:
+        return ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _literal(node: ast.AST) -> tuple[bool, Any]:
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _given_inputs(code: str) -> dict[str, Any]:
+    """Names a program's top level gives a literal container with numbers in it."""
+    tree = _parse(code)
+    found: dict[str, Any] = {}
+    for node in tree.body if tree else []:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if isinstance(node.value, (ast.List, ast.Tuple, ast.Dict)):
+                ok, value = _literal(node.value)
+                if ok and _has_number(value):
+                    found.setdefault(node.targets[0].id, value)
+    return found
+
+
+def code_numbers(codes: Iterable[str]) -> frozenset:
+    """The numbers a piece of code names outside literal containers (thresholds, limits): kept."""
+    numbers: set = set()
+    for code in codes:
+        tree = _parse(code)
+        if tree is None:
+            continue
+        inside: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set)):
+                inside.update(id(n) for n in ast.walk(node) if n is not node)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and id(node) not in inside:
+                numbers.add(node.value)
+    return frozenset(numbers)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One variant of an exercise's inputs."""
+
+    seed: str
+    inputs: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (given, variant)
+    keep: frozenset = frozenset()
+    datasets: tuple[str, ...] = ()  # the datasets changed (when the lesson opens any)
+
+    def rewrite(self, code: str) -> str:
+        """``code`` with each top-level assignment of a given input's exact literal replaced by
+        the variant's literal, on the same lines."""
+        if not self.inputs or not code:
+            return code
+        tree = _parse(code)
+        if tree is None:
+            return code
+        lines = code.splitlines(keepends=True)
+        edits = []
+        for node in tree.body:
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                continue
+            pair = self.inputs.get(node.targets[0].id)
+            if pair is None:
+                continue
+            ok, value = _literal(node.value)
+            if not ok or value != pair[0] or type(value) is not type(pair[0]):
+                continue
+            value_node = node.value
+            if value_node.end_lineno is None or value_node.end_col_offset is None:
+                continue
+            edits.append((value_node.lineno, value_node.col_offset, value_node.end_lineno, value_node.end_col_offset, pair[1]))
+        for start, col, end, end_col, value in reversed(edits):
+            first = lines[start - 1].encode("utf-8")
+            last = lines[end - 1].encode("utf-8")
+            text = "(" + repr(value) + "\n" * (end - start) + ")"
+            joined = first[:col].decode("utf-8") + text + last[end_col:].decode("utf-8")
+            lines[start - 1 : end] = [joined]
+        return "".join(lines)
+
+    def call(self, call: str) -> str:
+        """A hidden call with its numbers nudged (the same numbers, the same way)."""
+        try:
+            tree = ast.parse(call, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return call
+        changed = False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                for arg in list(node.args) + [k.value for k in node.keywords]:
+                    for inner in ast.walk(arg):
+                        if isinstance(inner, ast.Constant) and isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
+                            new = nudge(inner.value, self.seed, "call")
+                            if new != inner.value:
+                                inner.value = new
+                                changed = True
+        return ast.unparse(tree) if changed else call
+
+
+def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] = ()) -> Variant | None:
+    """The variant of ``exercise`` for ``seed``; None when it has nothing that could change."""
+    given = _given_inputs(exercise.setup)
+    solution = _given_inputs(exercise.solution)
+    for name, value in _given_inputs(exercise.starter).items():
+        if solution.get(name) == value:
+            given.setdefault(name, value)
+    keep = code_numbers([exercise.solution, exercise.setup] + [str(c.target) for c in exercise.checks if c.kind == "assert"])
+    inputs = {}
+    for name, value in given.items():
+        new = _nudged_literal(value, seed, f"input:{name}", keep)
+        if new != value:
+            inputs[name] = (value, new)
+    calls = any(c.kind == "function" and c.option("calls") for c in exercise.checks)
+    datasets = tuple(lesson_datasets)
+    if not inputs and not datasets and not calls:
+        return None
+    return Variant(seed, inputs, keep, datasets)
+
+
+# ------------------------------------------------------------------------------------ datasets
+
+
+def _columns(sheet: Path) -> dict[str, str]:
+    """Measure columns of a datasheet: name -> type."""
+    try:
+        data = tomllib.loads(sheet.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    columns = {}
+    for column in data.get("column", []):
+        name, kind = str(column.get("name", "")), str(column.get("type", ""))
+        if kind in _PERTURBED_TYPES and not _NOT_MEASURES.search(name.lower()):
+            columns[name] = kind
+    return columns
+
+
+def _nudge_cell(text: str, kind: str, seed: str, key: str, keep: frozenset, memo: dict) -> str:
+    found = memo.get((key, text))
+    if found is not None:
+        return found
+    result = text
+    stripped = text.strip()
+    if stripped:
+        try:
+            number: Any = int(stripped) if kind == "int" and re.fullmatch(r"[+-]?\d+", stripped) else float(stripped)
+        except ValueError:
+            number = None
+        if number is not None and number not in keep and number > 0:
+            new = nudge(number, seed, key, keep)
+            if isinstance(number, float):
+                decimals = _decimals(stripped)
+                result = f"{new:.{decimals}f}"
+            else:
+                result = str(new)
+    memo[(key, text)] = result
+    return result
+
+
+def _vary_csv(source: Path, target: Path, columns: dict[str, str], seed: str, keep: frozenset) -> None:
+    opener = gzip.open if source.suffix == ".gz" else open
+    with opener(source, "rt", encoding="utf-8", newline="") as f:
+        text = f.read()
+    rows = csv.reader(io.StringIO(text))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if "\r\n" in text[:4096] else "\n")
+    header = next(rows, None)
+    if header is None:
+        shutil.copyfile(source, target)
+        return
+    writer.writerow(header)
+    varied = [(i, columns[name]) for i, name in enumerate(header) if name in columns]
+    memo: dict = {}
+    for row in rows:
+        for i, kind in varied:
+            if i < len(row):
+                row[i] = _nudge_cell(row[i], kind, seed, f"{source.name}:{header[i]}", keep, memo)
+        writer.writerow(row)
+    data = out.getvalue().encode("utf-8")
+    if source.suffix == ".gz":
+        data = gzip.compress(data, compresslevel=1, mtime=0)
+    target.write_bytes(data)
+
+
+def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
+    """A folder laid out like ``datasets_dir`` with the variant's datasets changed (made once per
+    seed and kept under ``root``); the other files are linked, or copied where links fail."""
+    keep_key = hashlib.sha256(repr(sorted(map(repr, variant.keep))).encode()).hexdigest()[:8]
+    folder = root / f"{variant.seed}-{keep_key}" / "datasets"
+    if (folder / ".complete").is_file():
+        return folder
+    tmp = root / f".{variant.seed}-{keep_key}.{os.getpid()}" / "datasets"
+    shutil.rmtree(tmp.parent, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for path in sorted(datasets_dir.iterdir()):
+        if not path.is_file():
+            continue
+        name = path.name.split(".")[0]
+        columns = _columns(datasets_dir / f"{name}.toml") if name in variant.datasets else {}
+        if columns and path.name.endswith((".csv", ".csv.gz")):
+            _vary_csv(path, tmp / path.name, columns, variant.seed, variant.keep)
+            continue
+        try:
+            os.link(path, tmp / path.name)
+        except OSError:
+            shutil.copyfile(path, tmp / path.name)
+    (tmp / ".complete").write_text(variant.seed, encoding="utf-8")
+    folder.parent.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(tmp.parent, folder.parent)
+    except OSError:  # another process made it first
+        shutil.rmtree(tmp.parent, ignore_errors=True)
+    return folder
