@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import datetime as _dt
 import gzip
 import hashlib
 import io
@@ -29,6 +30,7 @@ import os
 import re
 import shutil
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,14 @@ from ..content.model import Exercise
 _NOT_MEASURES = re.compile(r"(^|_)(id|year|years|built|tier|month|day|hour|floors?|code|number|lat|lon|lng|latitude|longitude|rows|line)$")
 
 _PERTURBED_TYPES = ("float", "int")
+
+_NUMBER_IN_TEXT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+_DECIMAL_IN_LINE = re.compile(r"(?<![\w.:-])\d+\.\d+(?![\w.])")
+
+_DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?=$|[T ]\d{2}:\d{2}|[^\d])")
+
+MIN_ROWS_TO_THIN = 100  # smaller tables (districts, tariffs) keep every row
 
 
 def seed_for(learner: str, lesson: str, exercise: str) -> str:
@@ -149,13 +159,24 @@ def code_numbers(codes: Iterable[str]) -> frozenset:
     return frozenset(numbers)
 
 
+def code_texts(codes: Iterable[str]) -> frozenset:
+    """The texts a piece of code names (a station "AQ02", a date): rows holding one are kept."""
+    texts: set = set()
+    for code in codes:
+        tree = _parse(code)
+        if tree is not None:
+            texts.update(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip())
+    return frozenset(texts)
+
+
 @dataclass(frozen=True)
 class Variant:
     """One variant of an exercise's inputs."""
 
     seed: str
     inputs: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (given, variant)
-    keep: frozenset = frozenset()
+    keep: frozenset = frozenset()  # numbers the exercise's code names: never changed
+    texts: frozenset = frozenset()  # texts the exercise's code names: rows holding one stay
     datasets: tuple[str, ...] = ()  # the datasets changed (when the lesson opens any)
 
     def rewrite(self, code: str) -> str:
@@ -200,12 +221,39 @@ class Variant:
             if isinstance(node, ast.Call):
                 for arg in list(node.args) + [k.value for k in node.keywords]:
                     for inner in ast.walk(arg):
-                        if isinstance(inner, ast.Constant) and isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
-                            new = nudge(inner.value, self.seed, "call")
+                        if isinstance(inner, ast.Constant) and isinstance(inner.value, (int, float, str)) and not isinstance(inner.value, bool):
+                            new = self._text(inner.value) if isinstance(inner.value, str) else nudge(inner.value, self.seed, "call")
                             if new != inner.value:
                                 inner.value = new
                                 changed = True
         return ast.unparse(tree) if changed else call
+
+    def _text(self, text: str) -> str:
+        """Numbers written inside a text (a reading "56.26", a zone code "7002") nudged, as
+        many digits as before; one- and two-digit runs (hours, days, "07:45") stay."""
+
+        def one(match: re.Match) -> str:
+            whole = match.group(0)
+            if "." not in whole and len(whole) < 3:
+                return whole
+            number: Any = float(whole) if "." in whole else int(whole)
+            new = nudge(number, self.seed, "text")
+            if isinstance(number, float):
+                return f"{new:.{_decimals(whole)}f}"
+            return str(new).zfill(len(whole))[-len(whole) :] if len(str(new)) <= len(whole) else whole
+
+        shifted = _DATE_IN_TEXT.sub(self._date, text)
+        if shifted != text:
+            return shifted  # a timestamp: its date moves, its clock stays (digits are not nudged)
+        return _NUMBER_IN_TEXT.sub(one, text)
+
+    def _date(self, match: re.Match) -> str:
+        """A date a few days to four weeks later — the same shift for every date of the variant."""
+        try:
+            day = _dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return match.group(0)
+        return (day + _dt.timedelta(days=1 + int(_unit(self.seed, "date") * 27))).isoformat()
 
 
 def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] = ()) -> Variant | None:
@@ -215,7 +263,8 @@ def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] =
     for name, value in _given_inputs(exercise.starter).items():
         if solution.get(name) == value:
             given.setdefault(name, value)
-    keep = code_numbers([exercise.solution, exercise.setup] + [str(c.target) for c in exercise.checks if c.kind == "assert"])
+    codes = [exercise.solution, exercise.setup] + [str(c.target) for c in exercise.checks if c.kind == "assert"]
+    keep = code_numbers(codes)
     inputs = {}
     for name, value in given.items():
         new = _nudged_literal(value, seed, f"input:{name}", keep)
@@ -225,7 +274,7 @@ def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] =
     datasets = tuple(lesson_datasets)
     if not inputs and not datasets and not calls:
         return None
-    return Variant(seed, inputs, keep, datasets)
+    return Variant(seed, inputs, keep, code_texts(codes), datasets)
 
 
 # ------------------------------------------------------------------------------------ datasets
@@ -267,7 +316,61 @@ def _nudge_cell(text: str, kind: str, seed: str, key: str, keep: frozenset, memo
     return result
 
 
-def _vary_csv(source: Path, target: Path, columns: dict[str, str], seed: str, keep: frozenset) -> None:
+def _thinning(seed: str, name: str) -> float:
+    """The share of ordinary rows a variant leaves out of a table: 5–12 % (another sample)."""
+    return 0.05 + 0.07 * _unit(seed, f"thin:{name}")
+
+
+def _is_zero(text: str) -> bool:
+    return text in ("0", "0.0", "0.00")
+
+
+def _flaw_columns(header: list[str], body: list[list[str]]) -> set[tuple[int, str]]:
+    """Where an empty cell or a zero is a planted flaw: columns where it is rare (under 20 % of
+    rows; an optional column, empty in most rows, plants nothing)."""
+    flaws = set()
+    for i in range(len(header)):
+        cells = [row[i].strip() for row in body if i < len(row)]
+        for kind, test in (("empty", lambda t: not t), ("zero", _is_zero)):
+            found = sum(1 for c in cells if test(c))
+            if 0 < found < 0.2 * len(cells):
+                flaws.add((i, kind))
+    return flaws
+
+
+def _dropped(row: list[str], seen: Counter, share: float, rare: frozenset, flawed: set, seed: str, name: str) -> bool:
+    """Whether a variant leaves this row out: only ordinary rows go — never a duplicated one, one
+    with a planted flaw (a rare empty cell or zero, a negative number such as -999), nor one
+    holding a rare text the exercise's code names (a date, a station)."""
+    if seen[tuple(row)] > 1:
+        return False
+    for i, cell in enumerate(row):
+        text = cell.strip()
+        if text in rare or text.startswith("-") or (not text and (i, "empty") in flawed) or (_is_zero(text) and (i, "zero") in flawed):
+            return False
+    return _unit(seed, f"row:{name}:" + "\x1f".join(row)) < share
+
+
+def _vary_lines(source: Path, target: Path, variant: Variant) -> None:
+    """A JSON-lines file with a few ordinary lines left out (every line kept as written)."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    if len(lines) < MIN_ROWS_TO_THIN:
+        shutil.copyfile(source, target)
+        return
+    share = _thinning(variant.seed, source.name)
+    seen = Counter(lines)
+    kept = [line for line in lines if seen[line] > 1 or not line.strip() or _unit(variant.seed, f"row:{source.name}:{line}") >= share]
+    memo: dict = {}
+
+    def reading(match: re.Match) -> str:
+        return _nudge_cell(match.group(0), "float", variant.seed, source.name, variant.keep, memo)
+
+    # Readings written with decimals ("56.26", "-3.60" stays: negatives are kept) are nudged;
+    # whole numbers (ids, counters, "wifi":"-69") stay.
+    target.write_text(_DECIMAL_IN_LINE.sub(reading, "".join(kept)), encoding="utf-8")
+
+
+def _vary_csv(source: Path, target: Path, columns: dict[str, str], variant: Variant) -> None:
     opener = gzip.open if source.suffix == ".gz" else open
     with opener(source, "rt", encoding="utf-8", newline="") as f:
         text = f.read()
@@ -281,10 +384,20 @@ def _vary_csv(source: Path, target: Path, columns: dict[str, str], seed: str, ke
     writer.writerow(header)
     varied = [(i, columns[name]) for i, name in enumerate(header) if name in columns]
     memo: dict = {}
-    for row in rows:
+    body = list(rows)
+    share = _thinning(variant.seed, source.name) if len(body) >= MIN_ROWS_TO_THIN else 0.0
+    seen = Counter(tuple(row) for row in body) if share else Counter()
+    # A text the code names keeps its rows when it is rare (a date, a station's one bad day);
+    # a common one ("OSI", a district) would keep nearly every row, and does not.
+    named = Counter(cell for row in body for cell in row if cell in variant.texts) if share else Counter()
+    rare = frozenset(text for text, n in named.items() if n <= max(3, len(body) // 100))
+    flawed = _flaw_columns(header, body) if share else set()
+    for row in body:
+        if share and _dropped(row, seen, share, rare, flawed, variant.seed, source.name):
+            continue
         for i, kind in varied:
             if i < len(row):
-                row[i] = _nudge_cell(row[i], kind, seed, f"{source.name}:{header[i]}", keep, memo)
+                row[i] = _nudge_cell(row[i], kind, variant.seed, f"{source.name}:{header[i]}", variant.keep, memo)
         writer.writerow(row)
     data = out.getvalue().encode("utf-8")
     if source.suffix == ".gz":
@@ -295,7 +408,7 @@ def _vary_csv(source: Path, target: Path, columns: dict[str, str], seed: str, ke
 def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
     """A folder laid out like ``datasets_dir`` with the variant's datasets changed (made once per
     seed and kept under ``root``); the other files are linked, or copied where links fail."""
-    keep_key = hashlib.sha256(repr(sorted(map(repr, variant.keep))).encode()).hexdigest()[:8]
+    keep_key = hashlib.sha256(repr((sorted(map(repr, variant.keep)), sorted(variant.texts))).encode()).hexdigest()[:8]
     folder = root / f"{variant.seed}-{keep_key}" / "datasets"
     if (folder / ".complete").is_file():
         return folder
@@ -306,9 +419,11 @@ def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
         if not path.is_file():
             continue
         name = path.name.split(".")[0]
-        columns = _columns(datasets_dir / f"{name}.toml") if name in variant.datasets else {}
-        if columns and path.name.endswith((".csv", ".csv.gz")):
-            _vary_csv(path, tmp / path.name, columns, variant.seed, variant.keep)
+        if name in variant.datasets and path.name.endswith((".csv", ".csv.gz")):
+            _vary_csv(path, tmp / path.name, _columns(datasets_dir / f"{name}.toml"), variant)
+            continue
+        if name in variant.datasets and path.name.endswith(".jsonl"):
+            _vary_lines(path, tmp / path.name, variant)
             continue
         try:
             os.link(path, tmp / path.name)
