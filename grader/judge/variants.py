@@ -5,10 +5,13 @@ value, function and output check is also judged on a *variant*: the exercise's i
 a realistic way, the learner's code and the reference run on it, and their results must agree
 there too. Inputs are
 
-- the datasets the lesson opens: numeric measures nudged by a few to twenty percent, every row
-  kept with its planted flaws (an empty cell stays empty, a -999 or a 0 stays as it is, equal
-  values stay equal so a duplicated row stays duplicated, numbers the exercise's code names —
-  a threshold such as 35 — stay put), written once per seed into a folder of their own;
+- the datasets the exercise opens: another sample of them — 5 to 12 % of the days (or of the
+  rows, where a table is not one row per day and place) left out, the decimal readings scaled by
+  one factor of 6 to 20 % up or down, so that every relation between them holds. Planted flaws
+  stay as they are: an empty cell, a -999, a rare zero, a duplicated row, a row holding a rare
+  text the exercise's code names (a date, a station), a number it names (a threshold such as 35).
+  Whole counts are not scaled (totals and subtotals must still add up). Written once per seed
+  into a folder of their own;
 - the literal lists, tuples and dicts a starter (or setup) gives by name (``pm25 = [52, ...]``):
   an assignment of exactly that literal, in any program graded for the exercise, gets the
   variant's literal in its place (same lines, so errors still point at the learner's line);
@@ -40,8 +43,6 @@ from ..content.model import Exercise
 
 # Numeric columns that are not measures: identifiers, calendar fields, coordinates, categories.
 _NOT_MEASURES = re.compile(r"(^|_)(id|year|years|built|tier|month|day|hour|floors?|code|number|lat|lon|lng|latitude|longitude|rows|line)$")
-
-_PERTURBED_TYPES = ("float", "int")
 
 _NUMBER_IN_TEXT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
@@ -115,6 +116,13 @@ def _has_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
+def _flat(value: Any) -> bool:
+    """Data, not a table of rules: a flat list of readings or a flat dict (a nested table, such as
+    AQI breakpoints, is the exercise's rule and stays)."""
+    items = value.values() if isinstance(value, dict) else value
+    return not any(isinstance(v, (list, tuple, dict, set)) for v in items)
+
+
 def _parse(code: str) -> ast.Module | None:
     try:
         return ast.parse(code)
@@ -137,7 +145,7 @@ def _given_inputs(code: str) -> dict[str, Any]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             if isinstance(node.value, (ast.List, ast.Tuple, ast.Dict)):
                 ok, value = _literal(node.value)
-                if ok and _has_number(value):
+                if ok and _has_number(value) and _flat(value):
                     found.setdefault(node.targets[0].id, value)
     return found
 
@@ -271,7 +279,9 @@ def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] =
         if new != value:
             inputs[name] = (value, new)
     calls = any(c.kind == "function" and c.option("calls") for c in exercise.checks)
-    datasets = tuple(lesson_datasets)
+    # Only the datasets the exercise opens are changed (the rest are linked as they are).
+    opened = tuple(d for d in lesson_datasets if d in exercise.solution or d in exercise.setup)
+    datasets = opened or tuple(lesson_datasets)
     if not inputs and not datasets and not calls:
         return None
     return Variant(seed, inputs, keep, code_texts(codes), datasets)
@@ -280,44 +290,40 @@ def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] =
 # ------------------------------------------------------------------------------------ datasets
 
 
-def _columns(sheet: Path) -> dict[str, str]:
-    """Measure columns of a datasheet: name -> type."""
+def _sheet(sheet: Path) -> tuple[set[str], bool]:
+    """A datasheet's measure columns (decimal readings: pm25, tonnes, °C — not ids, years,
+    coordinates, nor whole counts, whose totals and subtotals must still add up), and whether
+    its first column is a day or a time (the table's grain: it then loses whole days)."""
     try:
         data = tomllib.loads(sheet.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    columns = {}
-    for column in data.get("column", []):
-        name, kind = str(column.get("name", "")), str(column.get("type", ""))
-        if kind in _PERTURBED_TYPES and not _NOT_MEASURES.search(name.lower()):
-            columns[name] = kind
-    return columns
+        return set(), False
+    columns = [c for c in data.get("column", []) if isinstance(c, dict)]
+    measures = {str(c.get("name")) for c in columns if c.get("type") == "float" and not _NOT_MEASURES.search(str(c.get("name", "")).lower())}
+    return measures, bool(columns) and columns[0].get("type") in ("date", "datetime")
 
 
-def _nudge_cell(text: str, kind: str, seed: str, key: str, keep: frozenset, memo: dict) -> str:
-    found = memo.get((key, text))
-    if found is not None:
-        return found
-    result = text
-    stripped = text.strip()
-    if stripped:
+def _scaled(text: str, factor: float, keep: frozenset, memo: dict) -> str:
+    """A reading written in a cell, scaled and written with as many decimals as before; an empty
+    cell, a zero, a negative (a sentinel such as -999) or a number the code names stays."""
+    found = memo.get(text)
+    if found is None:
+        found = text
+        stripped = text.strip()
         try:
-            number: Any = int(stripped) if kind == "int" and re.fullmatch(r"[+-]?\d+", stripped) else float(stripped)
+            number = float(stripped) if stripped else None
         except ValueError:
             number = None
-        if number is not None and number not in keep and number > 0:
-            new = nudge(number, seed, key, keep)
-            if isinstance(number, float):
-                decimals = _decimals(stripped)
-                result = f"{new:.{decimals}f}"
-            else:
-                result = str(new)
-    memo[(key, text)] = result
-    return result
+        if number is not None and number > 0 and number not in keep and number == number and number != float("inf"):
+            decimals = _decimals(stripped)
+            new = round(number * factor, decimals)
+            found = f"{(new if new != number else number + 10**-decimals):.{decimals}f}"
+        memo[text] = found
+    return found
 
 
 def _thinning(seed: str, name: str) -> float:
-    """The share of ordinary rows a variant leaves out of a table: 5–12 % (another sample)."""
+    """The share of a table a variant leaves out: 5–12 % of its days (or rows) — another sample."""
     return 0.05 + 0.07 * _unit(seed, f"thin:{name}")
 
 
@@ -338,21 +344,45 @@ def _flaw_columns(header: list[str], body: list[list[str]]) -> set[tuple[int, st
     return flaws
 
 
-def _dropped(row: list[str], seen: Counter, share: float, rare: frozenset, flawed: set, seed: str, name: str) -> bool:
-    """Whether a variant leaves this row out: only ordinary rows go — never a duplicated one, one
-    with a planted flaw (a rare empty cell or zero, a negative number such as -999), nor one
-    holding a rare text the exercise's code names (a date, a station)."""
-    if seen[tuple(row)] > 1:
-        return False
+def _kept_whole(row: list[str], seen: Counter, rare: frozenset, flawed: set) -> bool:
+    """A row a variant never leaves out (nor its day): a duplicated one (or one equal to another
+    but for its first column), one with a planted flaw (a
+    rare empty cell or zero, a negative number such as -999), or one holding a rare text the
+    exercise's code names (a date, a station's bad day)."""
+    if seen[tuple(row)] > 1 or seen[("\x00",) + tuple(row[1:])] > 1:
+        return True
     for i, cell in enumerate(row):
         text = cell.strip()
         if text in rare or text.startswith("-") or (not text and (i, "empty") in flawed) or (_is_zero(text) and (i, "zero") in flawed):
-            return False
-    return _unit(seed, f"row:{name}:" + "\x1f".join(row)) < share
+            return True
+    return False
+
+
+def _left_out(header: list[str], body: list[list[str]], by_day: bool, variant: Variant, name: str) -> set[str]:
+    """Which days (or rows, by their text) the variant leaves out of a table."""
+    if len(body) < MIN_ROWS_TO_THIN:
+        return set()
+    share = _thinning(variant.seed, name)
+    # Duplicates, and rows equal but for their first column (a republished copy under another
+    # id, a stuck sensor's same readings on another day), stay together.
+    seen = Counter(tuple(row) for row in body) + Counter(("\x00",) + tuple(row[1:]) for row in body)
+    # A text the code names keeps its rows when it is rare (a date, a station's one bad day);
+    # a common one ("OSI", a district) would keep nearly every row, and does not.
+    named = Counter(cell for row in body for cell in row if cell in variant.texts)
+    rare = frozenset(text for text, n in named.items() if n <= max(3, len(body) // 100))
+    flawed = _flaw_columns(header, body)
+    keys = {_row_key(row, by_day) for row in body}
+    keys -= {_row_key(row, by_day) for row in body if _kept_whole(row, seen, rare, flawed)}
+    return {k for k in keys if k and _unit(variant.seed, f"out:{name}:{k}") < share}
+
+
+def _row_key(row: list[str], by_day: bool) -> str:
+    return (row[0][:10] if row else "") if by_day else "\x1f".join(row)
 
 
 def _vary_lines(source: Path, target: Path, variant: Variant) -> None:
-    """A JSON-lines file with a few ordinary lines left out (every line kept as written)."""
+    """A JSON-lines file with a few ordinary lines left out and its readings scaled (every line
+    otherwise kept as written)."""
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     if len(lines) < MIN_ROWS_TO_THIN:
         shutil.copyfile(source, target)
@@ -361,43 +391,42 @@ def _vary_lines(source: Path, target: Path, variant: Variant) -> None:
     seen = Counter(lines)
     kept = [line for line in lines if seen[line] > 1 or not line.strip() or _unit(variant.seed, f"row:{source.name}:{line}") >= share]
     memo: dict = {}
+    factor = _factor(variant.seed, f"scale:{source.name}")
 
     def reading(match: re.Match) -> str:
-        return _nudge_cell(match.group(0), "float", variant.seed, source.name, variant.keep, memo)
+        return _scaled(match.group(0), factor, variant.keep, memo)
 
-    # Readings written with decimals ("56.26", "-3.60" stays: negatives are kept) are nudged;
+    # Readings written with decimals ("56.26"; "-3.60" stays: negatives are kept) are scaled;
     # whole numbers (ids, counters, "wifi":"-69") stay.
     target.write_text(_DECIMAL_IN_LINE.sub(reading, "".join(kept)), encoding="utf-8")
 
 
-def _vary_csv(source: Path, target: Path, columns: dict[str, str], variant: Variant) -> None:
+def _vary_csv(source: Path, target: Path, sheet: Path, variant: Variant) -> None:
+    """A table with some days (or rows) left out and its readings scaled by one factor, so that
+    every relation between them holds (PM10 below PM2.5 stays below it, parts still add up)."""
+    measures, by_day = _sheet(sheet)
     opener = gzip.open if source.suffix == ".gz" else open
     with opener(source, "rt", encoding="utf-8", newline="") as f:
         text = f.read()
     rows = csv.reader(io.StringIO(text))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n" if "\r\n" in text[:4096] else "\n")
     header = next(rows, None)
     if header is None:
         shutil.copyfile(source, target)
         return
-    writer.writerow(header)
-    varied = [(i, columns[name]) for i, name in enumerate(header) if name in columns]
-    memo: dict = {}
     body = list(rows)
-    share = _thinning(variant.seed, source.name) if len(body) >= MIN_ROWS_TO_THIN else 0.0
-    seen = Counter(tuple(row) for row in body) if share else Counter()
-    # A text the code names keeps its rows when it is rare (a date, a station's one bad day);
-    # a common one ("OSI", a district) would keep nearly every row, and does not.
-    named = Counter(cell for row in body for cell in row if cell in variant.texts) if share else Counter()
-    rare = frozenset(text for text, n in named.items() if n <= max(3, len(body) // 100))
-    flawed = _flaw_columns(header, body) if share else set()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if "\r\n" in text[:4096] else "\n")
+    writer.writerow(header)
+    varied = [i for i, name in enumerate(header) if name in measures]
+    left_out = _left_out(header, body, by_day, variant, source.name)
+    factor = _factor(variant.seed, f"scale:{source.name}")
+    memos: dict[int, dict] = {i: {} for i in varied}
     for row in body:
-        if share and _dropped(row, seen, share, rare, flawed, variant.seed, source.name):
+        if left_out and _row_key(row, by_day) in left_out:
             continue
-        for i, kind in varied:
+        for i in varied:
             if i < len(row):
-                row[i] = _nudge_cell(row[i], kind, variant.seed, f"{source.name}:{header[i]}", variant.keep, memo)
+                row[i] = _scaled(row[i], factor, variant.keep, memos[i])
         writer.writerow(row)
     data = out.getvalue().encode("utf-8")
     if source.suffix == ".gz":
@@ -420,7 +449,7 @@ def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
             continue
         name = path.name.split(".")[0]
         if name in variant.datasets and path.name.endswith((".csv", ".csv.gz")):
-            _vary_csv(path, tmp / path.name, _columns(datasets_dir / f"{name}.toml"), variant)
+            _vary_csv(path, tmp / path.name, datasets_dir / f"{name}.toml", variant)
             continue
         if name in variant.datasets and path.name.endswith(".jsonl"):
             _vary_lines(path, tmp / path.name, variant)
