@@ -344,16 +344,18 @@ def _flaw_columns(header: list[str], body: list[list[str]]) -> set[tuple[int, st
     return flaws
 
 
-def _kept_whole(row: list[str], seen: Counter, rare: frozenset, flawed: set) -> bool:
+def _kept_whole(row: list[str], seen: Counter, rare: frozenset, flawed: set | None) -> bool:
     """A row a variant never leaves out (nor its day): a duplicated one (or one equal to another
     but for its first column), one with a planted flaw (a
     rare empty cell or zero, a negative number such as -999), or one holding a rare text the
     exercise's code names (a date, a station's bad day)."""
-    if seen[tuple(row)] > 1 or seen[("\x00",) + tuple(row[1:])] > 1:
+    if seen[tuple(row)] > 1 or (flawed is not None and seen[("\x00",) + tuple(row[1:])] > 1):
         return True
     for i, cell in enumerate(row):
         text = cell.strip()
-        if text in rare or text.startswith("-") or (not text and (i, "empty") in flawed) or (_is_zero(text) and (i, "zero") in flawed):
+        if text in rare:
+            return True
+        if flawed is not None and (text.startswith("-") or (not text and (i, "empty") in flawed) or (_is_zero(text) and (i, "zero") in flawed)):
             return True
     return False
 
@@ -370,7 +372,9 @@ def _left_out(header: list[str], body: list[list[str]], by_day: bool, variant: V
     # a common one ("OSI", a district) would keep nearly every row, and does not.
     named = Counter(cell for row in body for cell in row if cell in variant.texts)
     rare = frozenset(text for text, n in named.items() if n <= max(3, len(body) // 100))
-    flawed = _flaw_columns(header, body)
+    # A table by day loses whole days, flaws and all (most days hold one somewhere; the others
+    # keep theirs), but never a day with a duplicated row or a rare text the code names.
+    flawed = None if by_day else _flaw_columns(header, body)
     keys = {_row_key(row, by_day) for row in body}
     keys -= {_row_key(row, by_day) for row in body if _kept_whole(row, seen, rare, flawed)}
     return {k for k in keys if k and _unit(variant.seed, f"out:{name}:{k}") < share}
