@@ -150,7 +150,12 @@ class Grader:
             # reference solution right after running it, and its result is already known.
             learner = self._cached_run(lesson, exercise, source, "solution")
         else:
-            learner = self.runner.run(self._job(lesson, exercise, source))
+            job = self._job(lesson, exercise, source)
+            variant = self.variant(lesson, exercise, seed) if needs_reference(exercise) else None
+            if variant is not None and variant.datasets:
+                # The variant's run comes next when this one passes: its sandbox gets ready meanwhile.
+                job = replace(job, then_datasets_dir=self._job(lesson, exercise, "", variant).datasets_dir)
+            learner = self.runner.run(job)
         if learner.status == "setup_error":
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
         evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
@@ -181,7 +186,7 @@ class Grader:
         if source == exercise.solution:
             learner_v = reference_v
         else:
-            learner_v = self.runner.run(self._job(lesson, exercise, source, variant))
+            learner_v = self.runner.run(replace(self._job(lesson, exercise, source, variant), then_datasets_dir=self.course.datasets_dir))
         return judge_variant(exercise, results, reference, reference_v, learner_v, tr)
 
     def variant_trouble(self, lesson: Lesson, exercise: Exercise, seed: str | None = None) -> str | None:
