@@ -21,7 +21,7 @@ from ..errors import GradingError
 from ..i18n import Translator
 from ..run.jobs import Job, Runner, RunResult, decode_evidence
 from .checks import RUN_CHECK, CheckResult, Evidence, judge, judge_variant, needs_reference, plan
-from .variants import Variant, dataset_folder, make_variant, seed_for
+from .variants import VARIANTS_FORMAT, Variant, dataset_folder, make_variant, seed_for
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Grader:
 
     def _cached_run(self, lesson: Lesson, exercise: Exercise, source: str, what: str, variant: Variant | None = None) -> RunResult:
         job = self._job(lesson, exercise, source, variant)
-        seed = [variant.seed, sorted(variant.keep, key=repr)] if variant else None
+        seed = [VARIANTS_FORMAT, variant.seed, sorted(variant.keep, key=repr), variant.every_day] if variant else None
         key = hashlib.sha256(json.dumps([__version__, what, job.as_message(), job.timeout, self._fingerprint(lesson), repr(seed)]).encode()).hexdigest()[:32]
         if key in self._memory:
             return self._memory[key]

@@ -50,7 +50,11 @@ _DECIMAL_IN_LINE = re.compile(r"(?<![\w.:-])\d+\.\d+(?![\w.])")
 
 _DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?=$|[T ]\d{2}:\d{2}|[^\d])")
 
-MIN_ROWS_TO_THIN = 100  # smaller tables (districts, tariffs) keep every row
+_CONSECUTIVE = re.compile(r"\.(rolling|shift|diff|resample|asfreq|pct_change|expanding|ewm)\(")
+
+MIN_ROWS_TO_THIN = 100
+
+VARIANTS_FORMAT = 1  # bump when a seed would give another variant (cached reference runs then expire)  # smaller tables (districts, tariffs) keep every row
 
 
 def seed_for(learner: str, lesson: str, exercise: str) -> str:
@@ -185,6 +189,7 @@ class Variant:
     inputs: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (given, variant)
     keep: frozenset = frozenset()  # numbers the exercise's code names: never changed
     texts: frozenset = frozenset()  # texts the exercise's code names: rows holding one stay
+    every_day: bool = False  # the exercise works on consecutive days (rolling, shift…): no day is left out
     datasets: tuple[str, ...] = ()  # the datasets changed (when the lesson opens any)
 
     def rewrite(self, code: str) -> str:
@@ -284,7 +289,8 @@ def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] =
     datasets = opened or tuple(lesson_datasets)
     if not inputs and not datasets and not calls:
         return None
-    return Variant(seed, inputs, keep, code_texts(codes), datasets)
+    every_day = bool(_CONSECUTIVE.search("\n".join(codes)))
+    return Variant(seed, inputs, keep, code_texts(codes), datasets, every_day)
 
 
 # ------------------------------------------------------------------------------------ datasets
@@ -362,8 +368,8 @@ def _kept_whole(row: list[str], seen: Counter, rare: frozenset, flawed: set | No
 
 def _left_out(header: list[str], body: list[list[str]], by_day: bool, variant: Variant, name: str) -> set[str]:
     """Which days (or rows, by their text) the variant leaves out of a table."""
-    if len(body) < MIN_ROWS_TO_THIN:
-        return set()
+    if len(body) < MIN_ROWS_TO_THIN or (by_day and variant.every_day):
+        return set()  # a day left out would break a run of consecutive days (a 7-day window)
     share = _thinning(variant.seed, name)
     # Duplicates, and rows equal but for their first column (a republished copy under another
     # id, a stuck sensor's same readings on another day), stay together.
@@ -441,11 +447,11 @@ def _vary_csv(source: Path, target: Path, sheet: Path, variant: Variant) -> None
 def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
     """A folder laid out like ``datasets_dir`` with the variant's datasets changed (made once per
     seed and kept under ``root``); the other files are linked, or copied where links fail."""
-    keep_key = hashlib.sha256(repr((sorted(map(repr, variant.keep)), sorted(variant.texts))).encode()).hexdigest()[:8]
-    folder = root / f"{variant.seed}-{keep_key}" / "datasets"
+    keep_key = hashlib.sha256(repr((sorted(map(repr, variant.keep)), sorted(variant.texts), variant.every_day)).encode()).hexdigest()[:8]
+    folder = root / f"{VARIANTS_FORMAT}-{variant.seed}-{keep_key}" / "datasets"
     if (folder / ".complete").is_file():
         return folder
-    tmp = root / f".{variant.seed}-{keep_key}.{os.getpid()}" / "datasets"
+    tmp = root / f".{VARIANTS_FORMAT}-{variant.seed}-{keep_key}.{os.getpid()}" / "datasets"
     shutil.rmtree(tmp.parent, ignore_errors=True)
     tmp.mkdir(parents=True)
     for path in sorted(datasets_dir.iterdir()):
