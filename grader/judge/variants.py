@@ -290,7 +290,7 @@ def make_variant(exercise: Exercise, seed: str, lesson_datasets: Iterable[str] =
     if not inputs and not datasets and not calls:
         return None
     every_day = bool(_CONSECUTIVE.search("\n".join(codes)))
-    return Variant(seed, inputs, keep, code_texts(codes), datasets, every_day)
+    return Variant(seed, inputs, keep, code_texts(codes), every_day=every_day, datasets=datasets)
 
 
 # ------------------------------------------------------------------------------------ datasets
