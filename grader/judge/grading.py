@@ -45,6 +45,9 @@ class Grader:
         self.runner = runner
         self.cache_dir = cache_dir
         self._memory: dict[str, RunResult] = {}
+        # A regrade sees one program with many seeds: its run on the original inputs is kept and shared.
+        self.share_runs = False
+        self._shared: dict[str, RunResult] = {}
         # Hidden variants (judge/variants.py) are on unless switched off (QALA_VARIANTS=0: bench's "before").
         self.variants = variants if variants is not None else os.environ.get("QALA_VARIANTS", "1").strip() != "0"
 
@@ -155,7 +158,7 @@ class Grader:
             if variant is not None and variant.datasets:
                 # The variant's run comes next when this one passes: its sandbox gets ready meanwhile.
                 job = replace(job, then_datasets_dir=self._job(lesson, exercise, "", variant).datasets_dir)
-            learner = self.runner.run(job)
+            learner = self._run_shared(job) if self.share_runs else self.runner.run(job)
         if learner.status == "setup_error":
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
         evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
@@ -171,6 +174,15 @@ class Grader:
             results = self._on_variant(lesson, exercise, source, tr, reference, results, seed)
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
+
+    def _run_shared(self, job: Job) -> RunResult:
+        key = hashlib.sha256(json.dumps([job.as_message(), str(job.datasets_dir), job.timeout]).encode()).hexdigest()
+        found = self._shared.get(key)
+        if found is None:
+            found = self.runner.run(job)
+            if len(self._shared) < 4096:
+                self._shared[key] = found
+        return found
 
     def _on_variant(
         self, lesson: Lesson, exercise: Exercise, source: str, tr: Translator, reference: RunResult, results: list[CheckResult], seed: str | None

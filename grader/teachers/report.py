@@ -377,6 +377,7 @@ def build_report(
                 owners.setdefault((attempt.lesson, attempt.exercise, attempt.code, attempt.seed), set()).add(index)
     if owners:
         require_walls(grader, tr)
+        grader.share_runs = True  # a program sent with many seeds runs once on the original inputs
     spent: dict[int, float] = {}  # seconds of runs per file (by its index)
     regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget, on_progress)
     stopped = [
@@ -430,7 +431,7 @@ def build_report(
         disagreements=disagreements,
         problems=problems,
         lessons=lessons,
-        runs=len(regrades),
+        runs=len({key[:3] for key in regrades}),  # programs: each runs once, then once more per seed on its variant
         stopped=stopped,
     )
 
