@@ -10,8 +10,10 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from ..content.model import Course, Exercise, Lesson
 from ..errors import GradingError
 from ..i18n import Translator
 from ..run.jobs import Job, Runner, RunResult, decode_evidence
+from ..run.runners import InProcessRunner
 from .checks import RUN_CHECK, CheckResult, Evidence, judge, judge_variant, needs_reference, plan
 from .variants import VARIANTS_FORMAT, Variant, dataset_folder, make_variant, seed_for
 
@@ -137,6 +140,7 @@ class Grader:
         """Grade ``source``; ``seed`` chooses the hidden variant (a learner's, from the progress
         store; None: the course's default one)."""
         started = time.perf_counter()
+        pending: Future | None = None
         feedback = dict(lesson.text(tr.language).exercises[exercise.id].feedback)
         missing = self.missing_modules(lesson)
         if missing:
@@ -155,9 +159,12 @@ class Grader:
         else:
             job = self._job(lesson, exercise, source)
             variant = self.variant(lesson, exercise, seed) if needs_reference(exercise) else None
-            if variant is not None and variant.datasets:
-                # The variant's run comes next when this one passes: its sandbox gets ready meanwhile.
-                job = replace(job, then_datasets_dir=self._job(lesson, exercise, "", variant).datasets_dir)
+            if variant is not None and not isinstance(self.runner, InProcessRunner) and sys.platform != "emscripten":
+                # The variant's runs start beside this one (two cores, two sandboxes): a check
+                # then takes about as long as one run, not two. In the browser there are no threads.
+                pool = ThreadPoolExecutor(max_workers=1)
+                pending = pool.submit(self._variant_runs, lesson, exercise, source, variant)
+                pool.shutdown(wait=False)
             learner = self._run_shared(job) if self.share_runs else self.runner.run(job)
         if learner.status == "setup_error":
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
@@ -171,7 +178,7 @@ class Grader:
             evidence.mistakes = self.mistakes(lesson, exercise, wanted)
             results = judge(exercise, evidence, tr, feedback)
         if reference is not None and learner.ok and any(r.passed for r in results[1:]):
-            results = self._on_variant(lesson, exercise, source, tr, reference, results, seed)
+            results = self._on_variant(lesson, exercise, source, tr, reference, results, seed, pending)
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
 
@@ -185,21 +192,32 @@ class Grader:
         return found
 
     def _on_variant(
-        self, lesson: Lesson, exercise: Exercise, source: str, tr: Translator, reference: RunResult, results: list[CheckResult], seed: str | None
+        self,
+        lesson: Lesson,
+        exercise: Exercise,
+        source: str,
+        tr: Translator,
+        reference: RunResult,
+        results: list[CheckResult],
+        seed: str | None,
+        pending: Future | None = None,
     ) -> list[CheckResult]:
         """The checks that passed, judged again on a hidden variant of the inputs: a result that
         was typed in rather than computed is right only on the original."""
         variant = self.variant(lesson, exercise, seed)
         if variant is None:
             return results
-        reference_v = self._cached_run(lesson, exercise, exercise.solution, "solution", variant)
+        reference_v, learner_v = pending.result() if pending is not None else self._variant_runs(lesson, exercise, source, variant)
         if not reference_v.ok:
             return results  # the reference does not run on this variant: `qala validate` says so
-        if source == exercise.solution:
-            learner_v = reference_v
-        else:
-            learner_v = self.runner.run(replace(self._job(lesson, exercise, source, variant), then_datasets_dir=self.course.datasets_dir))
         return judge_variant(exercise, results, reference, reference_v, learner_v, tr)
+
+    def _variant_runs(self, lesson: Lesson, exercise: Exercise, source: str, variant: Variant) -> tuple[RunResult, RunResult]:
+        """The reference's run on the variant (cached) and the learner's."""
+        reference_v = self._cached_run(lesson, exercise, exercise.solution, "solution", variant)
+        if source == exercise.solution or not reference_v.ok:
+            return reference_v, reference_v
+        return reference_v, self.runner.run(self._job(lesson, exercise, source, variant))
 
     def variant_trouble(self, lesson: Lesson, exercise: Exercise, seed: str | None = None) -> str | None:
         """Why the reference solution does not run on the exercise's variant (None: it does), for

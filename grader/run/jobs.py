@@ -28,7 +28,6 @@ class Job:
     datasets_dir: Path | None = None
     needs: tuple[str, ...] = ()  # modules worth importing before the clock starts (e.g. pandas)
     timeout: float = 10.0
-    then_datasets_dir: Path | None = None  # the datasets the next run will likely need (a hint: a sandbox for them gets ready)
 
     def as_message(self) -> dict:
         return {"source": self.source, "setup": self.setup, "variables": list(self.variables), "calls": list(self.calls), "preload": list(self.needs)}

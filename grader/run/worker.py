@@ -243,7 +243,7 @@ class WorkerRunner:
         with self._lock:
             if self._next is not None or self._process is None:
                 return
-            stale = self._prepare_locked(job.then_datasets_dir or job.datasets_dir, job.needs)
+            stale = self._prepare_locked(job.datasets_dir, job.needs)
         if stale is not None:
             discard_sandbox(stale)
 
