@@ -90,10 +90,8 @@ def nudge(value: Any, seed: str, key: str, keep: frozenset = frozenset()) -> Any
     if value != value or value in (float("inf"), float("-inf")):
         return value
     decimals = _decimals(repr(value))
-    new = round(value * _factor(seed, f"{key}:{value!r}"), decimals)
-    if new == value:
-        new = round(value + 10**-decimals, decimals)
-    return new
+    moved = round(value * _factor(seed, f"{key}:{value!r}"), decimals)
+    return moved if moved != value else round(value + 10**-decimals, decimals)
 
 
 def _decimals(text: str) -> int:
