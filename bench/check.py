@@ -40,9 +40,25 @@ def run(ctx: Context) -> list[Figure]:
         reps = str(ctx.reps(20, 5))
         floor = probe(ctx, "floor", lesson, exercise, reps)
         floor_ms = ms(summary(floor["samples"])["median"])
+        # Issue 14.1: the same check without hidden variants (QALA_VARIANTS=0), in the same run.
+        before = probe(ctx, "engine-check", lesson, exercise, reps, str(ctx.tempdir("check-home-before")), env=bench_env(QALA_VARIANTS="0"))
+        before_stats = summary([ms(s) for s in before["samples"]])
         home = ctx.tempdir("check-home")
         engine = probe(ctx, "engine-check", lesson, exercise, reps, str(home))
         stats = summary([ms(s) for s in engine["samples"]])
+        figures.append(
+            Figure(
+                f"check.warm.{weight}.before_variants",
+                f"check, warm (Engine.check), {weight}, before variants (QALA_VARIANTS=0): {lesson}/{exercise}",
+                before_stats["median"],
+                "ms",
+                "floor: solution in-process",
+                floor_ms,
+                [under(before_stats["median"], 100, "< 100 ms")],
+                notes=f"p90 {before_stats['p90']:.0f} ms; the row below is the same check with variants",
+                details={"samples_ms": [ms(s) for s in before["samples"]], "stats": before_stats},
+            )
+        )
         figures.append(
             Figure(
                 f"check.warm.{weight}",

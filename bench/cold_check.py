@@ -27,9 +27,13 @@ def run(ctx: Context) -> list[Figure]:
     first = timed_run(cmd, env=bench_env())
     if first.returncode != 0:
         raise RuntimeError(f"qala check did not pass the reference solution (exit {first.returncode}): {first.stderr[-400:]}")
-    checks, imports, bare = [], [], []
+    before_home = folder / "home-before"
+    before_cmd = [*qala_command(), "--home", str(before_home), "check", lesson, exercise, str(solution), "--json"]
+    timed_run(before_cmd, env=bench_env(QALA_VARIANTS="0"))  # its reference cached, as above
+    checks, imports, bare, before = [], [], [], []
     for _ in range(reps):  # interleaved, so a busy moment on the machine hits both alike
         checks.append(timed_run(cmd, env=bench_env()).seconds)
+        before.append(timed_run(before_cmd, env=bench_env(QALA_VARIANTS="0")).seconds)
         imports.append(timed_run([ctx.python, "-c", "import pandas"], env=bench_env()).seconds)
         bare.append(timed_run([ctx.python, "-c", "pass"], env=bench_env()).seconds)
     floor = probe(ctx, "floor", lesson, exercise, str(ctx.reps(20, 5)))
@@ -37,7 +41,19 @@ def run(ctx: Context) -> list[Figure]:
     import_ms = summary([ms(s) for s in imports])["median"]
     floor_ms = ms(summary(floor["samples"])["median"])
     baseline = import_ms + floor_ms
+    before_ms = summary([ms(s) for s in before])["median"]
     return [
+        Figure(
+            "cold_check.before_variants",
+            f"qala check from the shell, cold, before variants (QALA_VARIANTS=0): {lesson}/{exercise}",
+            before_ms,
+            "ms",
+            "python -c 'import pandas' + solution",
+            baseline,
+            [at_most(before_ms / baseline, 1.3, "≤ 1.3× baseline")],
+            notes="the row below is the same check with hidden variants, in the same run",
+            details={"samples_ms": [ms(s) for s in before]},
+        ),
         Figure(
             "cold_check",
             f"qala check from the shell, cold: {lesson}/{exercise}",
@@ -55,5 +71,5 @@ def run(ctx: Context) -> list[Figure]:
                 "first_check_fresh_home_ms": ms(first.seconds),
                 "command": " ".join(cmd[:1] + ["…"] + cmd[-5:]),
             },
-        )
+        ),
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
@@ -24,6 +25,7 @@ from .content.own_data import ExploreOutcome, OwnDataReport
 from .errors import ContentError, UsageError
 from .i18n import Translator, resolve_language
 from .judge.grading import Grade, Grader
+from .judge.variants import seed_for
 from .outcomes import (
     BadgeView,
     CheckOutcome,
@@ -86,6 +88,7 @@ class Setting(StrEnum):
     THEME = "theme"
     LEARNER_NAME = "learner_name"
     PATH = "path"
+    LEARNER_ID = "learner_id"  # random, made on first check: seeds the hidden variants (not shown, not a setting to change)
 
 
 @dataclass(frozen=True)
@@ -416,13 +419,23 @@ class Engine:
         """Grade code and keep nothing (no attempt, no XP): for a check that cannot count, such
         as one whose lesson needs a module this Python lacks (the grade says so)."""
         lesson = self.lesson(lesson_id)
-        return self.grader.grade(lesson, self.exercise(lesson, exercise_id), source, self.tr)
+        return self.grader.grade(lesson, self.exercise(lesson, exercise_id), source, self.tr, self.variant_seed(lesson_id, exercise_id))
+
+    def variant_seed(self, lesson_id: str, exercise_id: str) -> str:
+        """This learner's hidden-variant seed for one exercise (judge/variants.py): classmates get
+        different numbers, and the seed is kept with each attempt so a regrade reproduces it."""
+        learner = self.store.setting(Setting.LEARNER_ID)
+        if not learner:
+            learner = secrets.token_hex(8)
+            self.store.set_setting(Setting.LEARNER_ID, learner)
+        return seed_for(learner, lesson_id, exercise_id)
 
     def check(self, lesson_id: str, exercise_id: str, source: str) -> CheckOutcome:
         """Grade code, keep the attempt, award XP and badges — all in one transaction."""
         lesson = self.lesson(lesson_id)
         exercise = self.exercise(lesson, exercise_id)
-        grade = self.grader.grade(lesson, exercise, source, self.tr)
+        seed = self.variant_seed(lesson.id, exercise.id)
+        grade = self.grader.grade(lesson, exercise, source, self.tr, seed)
         course = self.course
         base = rewards.exercise_xp(exercise, course.info.xp)
         now = self.clock()
@@ -439,7 +452,7 @@ class Engine:
             return xp, rewards.new_badges(course, after)
 
         attempt = NewAttempt(
-            course.info.id, lesson.id, exercise.id, source, grade.passed, [f.as_json() for f in grade.feedback], grade.duration_ms, at, local_date
+            course.info.id, lesson.id, exercise.id, source, grade.passed, [f.as_json() for f in grade.feedback], grade.duration_ms, at, local_date, seed
         )
         xp, badge_ids = self.store.record_attempt(attempt, decide)
         total = before_xp[0] + xp

@@ -570,7 +570,28 @@ def _scalars(value: Any) -> list[Any]:
         return [value]
     if isinstance(value, (list, tuple)):
         return [v for v in value if is_number(v) or isinstance(v, str)]
+    if isinstance(value, (Column, Table)):  # a table's own numbers: those no code would name by chance
+        cells = value.values if isinstance(value, Column) else [v for column in value.data for v in column]
+        return [v for v in cells[:10_000] if is_number(v) and v == v and abs(v) != float("inf") and (abs(v) >= 1000 or v != int(v))]
     return []
+
+
+def _assigned(tree: ast.AST | None, name: str) -> list[Any]:
+    """Literals (arithmetic on literals worked out) assigned straight to ``name``."""
+    if tree is None:
+        return []
+    folded = _folded(tree)
+    found = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        value = getattr(node, "value", None)
+        if value is None or not any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            continue
+        if isinstance(value, ast.Constant) and isinstance(value.value, (int, float, str)) and not isinstance(value.value, bool):
+            found.append(value.value)
+        elif folded.get(value) is not None:
+            found.append(folded[value])
+    return found
 
 
 def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Translator) -> tuple[bool, str]:
@@ -578,6 +599,10 @@ def _no_hardcoded(check: Check, evidence: Evidence, tree: ast.AST | None, tr: Tr
     expected = _scalars(_reference(evidence).values.get(name))
     # Literals the exercise itself gave (in the starter or setup) may appear as often as given.
     given = Counter(map(repr, _constants(_parse(evidence.starter)) + _constants(_parse(evidence.setup))))
+    # A literal assigned straight to the target was typed in, even a number the starter shows
+    # (``january = 52`` where the starter's list holds 52).
+    for literal in _assigned(tree, name):
+        given[repr(literal)] = 0
     for literal in _constants(tree):
         if given[repr(literal)] > 0:
             given[repr(literal)] -= 1
@@ -646,3 +671,63 @@ def _assert(check: Check, run: RunResult, tr: Translator) -> tuple[bool, str]:
     if passed:
         return True, tr.t("Check passed: {what}", what=f"`{check.target}`")
     return False, tr.t("Check failed: {what}", what=f"`{check.target}`")
+
+
+_VARIED = (CheckKind.VALUE, CheckKind.FUNCTION, CheckKind.OUTPUT)
+
+
+def judge_variant(
+    exercise: Exercise, results: list[CheckResult], reference: RunResult, reference_v: RunResult, learner_v: RunResult, tr: Translator
+) -> list[CheckResult]:
+    """``results`` (every check passed on the original inputs) with each value, function and
+    output check judged again on the hidden variant's runs: one that fails there was right for
+    the inputs shown only — typed in, or looked up — and says so."""
+    by_id = {r.check: r for r in results}
+    offset = 0
+    for check in exercise.checks:
+        spec = CHECK_SPECS[check.kind]
+        count = len(check.option("calls") or ()) if spec.captures == "calls" else 0
+        if check.kind in _VARIED and by_id[check.id].passed and not _holds_on_variant(check, offset, reference, reference_v, learner_v):
+            by_id[check.id] = CheckResult(check.id, False, _literal_message(check, tr))
+        offset += count
+    return [by_id[r.check] for r in results]
+
+
+def _holds_on_variant(check: Check, offset: int, reference: RunResult, reference_v: RunResult, learner_v: RunResult) -> bool:
+    if not learner_v.ok:
+        return False
+    tol = Tolerance.from_options(dict(check.options))
+    if check.kind == CheckKind.VALUE:
+        name = check.target
+        return name in learner_v.values and compare(reference_v.values.get(name), learner_v.values[name], tol) is None
+    if check.kind == CheckKind.OUTPUT:
+        return output_matches(reference_v.stdout, learner_v.stdout, check.option("match", "lines"), float(check.option("tolerance", 0) or 0))[0]
+    count = len(check.option("calls") or ())
+    span = slice(offset, offset + count)
+    original, expected, actual = reference.calls[span], reference_v.calls[span], learner_v.calls[span]
+    if not (len(original) == len(expected) == len(actual) == count):
+        return False
+    for first, ref, mine in zip(original, expected, actual):
+        if (first.error is None) != (ref.error is None):
+            continue  # the nudged input left the function's domain (or entered it): not compared
+        if ref.error is not None:
+            if mine.error is None or mine.error.type != ref.error.type:
+                return False
+        elif mine.error is not None or compare(ref.value, mine.value, tol) is not None:
+            return False
+    return True
+
+
+def _literal_message(check: Check, tr: Translator) -> str:
+    name = check.target
+    if check.kind == CheckKind.FUNCTION:
+        return tr.t(
+            "`{name}` gives the right answers for the inputs it was shown, but not for other inputs: it must work the answer out, not look it up.",
+            name=name,
+        )
+    if check.kind == CheckKind.OUTPUT:
+        return tr.t("What your code prints is right for these data, but not when the data change: print what your code computes, not numbers you typed in.")
+    return tr.t(
+        "`{name}` is right for these data, but not when the data change: compute it from the data instead of typing the answer in.",
+        name=name,
+    )

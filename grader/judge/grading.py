@@ -10,18 +10,23 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import __version__
 from ..content.model import Course, Exercise, ExerciseKind, Lesson
 from ..errors import GradingError
 from ..i18n import Translator
-from ..run.jobs import Runner, RunResult, decode_evidence
-from .checks import RUN_CHECK, CheckResult, Evidence, judge, needs_reference, plan
+from ..run.jobs import Job, Runner, RunResult, decode_evidence
+from ..run.runners import InProcessRunner
+from .checks import RUN_CHECK, CheckResult, Evidence, judge, judge_variant, needs_reference, plan
 from .kinds import judge_choice, judge_predict, shape_problem
 from .rescue import without_crash
+from .variants import VARIANTS_FORMAT, Variant, dataset_folder, make_variant, seed_for
 
 
 @dataclass(frozen=True)
@@ -40,11 +45,16 @@ class Grade:
 class Grader:
     """Grades code for a course's exercises with one runner and a cache of reference runs."""
 
-    def __init__(self, course: Course, runner: Runner, cache_dir: Path | None = None):
+    def __init__(self, course: Course, runner: Runner, cache_dir: Path | None = None, variants: bool | None = None):
         self.course = course
         self.runner = runner
         self.cache_dir = cache_dir
         self._memory: dict[str, RunResult] = {}
+        # A regrade sees one program with many seeds: its run on the original inputs is kept and shared.
+        self.share_runs = False
+        self._shared: dict[str, RunResult] = {}
+        # Hidden variants (judge/variants.py) are on unless switched off (QALA_VARIANTS=0: bench's "before").
+        self.variants = variants if variants is not None else os.environ.get("QALA_VARIANTS", "1").strip() != "0"
 
     # -- reference runs
 
@@ -56,9 +66,26 @@ class Grader:
                 parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
         return "|".join(parts)
 
-    def _cached_run(self, lesson: Lesson, exercise: Exercise, source: str, what: str) -> RunResult:
+    def _job(self, lesson: Lesson, exercise: Exercise, source: str, variant: Variant | None = None) -> Job:
         job = plan(exercise, source, self.course.datasets_dir, lesson.needs)
-        key = hashlib.sha256(json.dumps([__version__, what, job.as_message(), job.timeout, self._fingerprint(lesson)]).encode()).hexdigest()[:32]
+        if variant is None:
+            return job
+        folder = job.datasets_dir
+        if variant.datasets and job.datasets_dir is not None:
+            root = self.cache_dir.parent / "variants" if self.cache_dir else Path(tempfile.gettempdir()) / "qala-variants"
+            folder = dataset_folder(variant, job.datasets_dir, root)
+        return replace(
+            job,
+            source=variant.rewrite(job.source),
+            setup=variant.rewrite(job.setup),
+            calls=tuple(variant.call(c) for c in job.calls),
+            datasets_dir=folder,
+        )
+
+    def _cached_run(self, lesson: Lesson, exercise: Exercise, source: str, what: str, variant: Variant | None = None) -> RunResult:
+        job = self._job(lesson, exercise, source, variant)
+        seed = [VARIANTS_FORMAT, variant.seed, sorted(variant.keep, key=repr), variant.every_day] if variant else None
+        key = hashlib.sha256(json.dumps([__version__, what, job.as_message(), job.timeout, self._fingerprint(lesson), repr(seed)]).encode()).hexdigest()[:32]
         if key in self._memory:
             return self._memory[key]
         path = self.cache_dir / f"{key}.json" if self.cache_dir else None
@@ -105,8 +132,17 @@ class Grader:
     def missing_modules(self, lesson: Lesson) -> list[str]:
         return [name for name in lesson.needs if importlib.util.find_spec(name) is None]
 
-    def grade(self, lesson: Lesson, exercise: Exercise, source: str, tr: Translator) -> Grade:
+    def variant(self, lesson: Lesson, exercise: Exercise, seed: str | None) -> Variant | None:
+        """The hidden variant this grading uses (None: variants off, or nothing to change)."""
+        if not self.variants:
+            return None
+        return make_variant(exercise, seed or seed_for("", lesson.id, exercise.id), lesson.datasets)
+
+    def grade(self, lesson: Lesson, exercise: Exercise, source: str, tr: Translator, seed: str | None = None) -> Grade:
+        """Grade ``source``; ``seed`` chooses the hidden variant (a learner's, from the progress
+        store; None: the course's default one)."""
         started = time.perf_counter()
+        pending: Future | None = None
         feedback = dict(lesson.text(tr.language).exercises[exercise.id].feedback)
         missing = self.missing_modules(lesson)
         if missing:
@@ -130,7 +166,15 @@ class Grader:
             # reference solution right after running it, and its result is already known.
             learner = self._cached_run(lesson, exercise, source, "solution")
         else:
-            learner = self.runner.run(plan(exercise, source, self.course.datasets_dir, lesson.needs))
+            job = self._job(lesson, exercise, source)
+            variant = self.variant(lesson, exercise, seed) if needs_reference(exercise) else None
+            if variant is not None and not isinstance(self.runner, InProcessRunner) and sys.platform != "emscripten":
+                # The variant's runs start beside this one (two cores, two sandboxes): a check
+                # then takes about as long as one run, not two. In the browser there are no threads.
+                pool = ThreadPoolExecutor(max_workers=1)
+                pending = pool.submit(self._variant_runs, lesson, exercise, source, variant)
+                pool.shutdown(wait=False)
+            learner = self._run_shared(job) if self.share_runs else self.runner.run(job)
         if learner.status == "setup_error":
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
         evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
@@ -148,8 +192,59 @@ class Grader:
         if wanted and learner.status in ("ok", "error"):
             evidence.mistakes = self.mistakes(lesson, exercise, wanted)
             results = judge(exercise, evidence, tr, feedback)
+        if reference is not None and learner.ok and any(r.passed for r in results[1:]):
+            results = self._on_variant(lesson, exercise, source, tr, reference, results, seed, pending)
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
+
+    def _run_shared(self, job: Job) -> RunResult:
+        key = hashlib.sha256(json.dumps([job.as_message(), str(job.datasets_dir), job.timeout]).encode()).hexdigest()
+        found = self._shared.get(key)
+        if found is None:
+            found = self.runner.run(job)
+            if len(self._shared) < 4096:
+                self._shared[key] = found
+        return found
+
+    def _on_variant(
+        self,
+        lesson: Lesson,
+        exercise: Exercise,
+        source: str,
+        tr: Translator,
+        reference: RunResult,
+        results: list[CheckResult],
+        seed: str | None,
+        pending: Future | None = None,
+    ) -> list[CheckResult]:
+        """The checks that passed, judged again on a hidden variant of the inputs: a result that
+        was typed in rather than computed is right only on the original."""
+        variant = self.variant(lesson, exercise, seed)
+        if variant is None:
+            return results
+        reference_v, learner_v = pending.result() if pending is not None else self._variant_runs(lesson, exercise, source, variant)
+        if not reference_v.ok:
+            return results  # the reference does not run on this variant: `qala validate` says so
+        return judge_variant(exercise, results, reference, reference_v, learner_v, tr)
+
+    def _variant_runs(self, lesson: Lesson, exercise: Exercise, source: str, variant: Variant) -> tuple[RunResult, RunResult]:
+        """The reference's run on the variant (cached) and the learner's."""
+        reference_v = self._cached_run(lesson, exercise, exercise.solution, "solution", variant)
+        if source == exercise.solution or not reference_v.ok:
+            return reference_v, reference_v
+        return reference_v, self.runner.run(self._job(lesson, exercise, source, variant))
+
+    def variant_trouble(self, lesson: Lesson, exercise: Exercise, seed: str | None = None) -> str | None:
+        """Why the reference solution does not run on the exercise's variant (None: it does), for
+        `qala validate`."""
+        variant = self.variant(lesson, exercise, seed)
+        if variant is None or not needs_reference(exercise):
+            return None
+        result = self._cached_run(lesson, exercise, exercise.solution, "solution", variant)
+        if result.ok:
+            return None
+        error = result.error
+        return f"{error.type}: {error.message} (line {error.line})" if error else f"{result.status} {result.detail}".strip()
 
 
 def _passed(result: CheckResult) -> tuple[bool, tuple[CheckResult, ...]]:

@@ -21,7 +21,7 @@ from typing import Any, NoReturn, Protocol
 from ..errors import StoreError
 from .rewards import AttemptSummary, Progress
 
-SCHEMA_VERSION = 2  # 2: the solutions table (reference solutions shown after the last hint)
+SCHEMA_VERSION = 2  # 2: attempts keep their variant seed; the solutions table (reference solutions shown after the last hint)
 
 Decide = Callable[[Progress], tuple[int, list[str]]]
 
@@ -40,6 +40,7 @@ class NewAttempt:
     duration_ms: int
     at: str  # UTC, ISO 8601
     local_date: str  # the learner's calendar day, for streaks
+    seed: str = ""  # the hidden variant it was graded on (judge/variants.py): a regrade uses it
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Attempt:
     at: str
     local_date: str
     duration_ms: int
+    seed: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -71,6 +73,7 @@ class Attempt:
             "at": self.at,
             "local_date": self.local_date,
             "duration_ms": self.duration_ms,
+            "seed": self.seed,
         }
 
 
@@ -156,7 +159,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     hints_used INTEGER NOT NULL,
     at TEXT NOT NULL,
     local_date TEXT NOT NULL,
-    duration_ms INTEGER NOT NULL
+    duration_ms INTEGER NOT NULL,
+    seed TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts (course, lesson, exercise);
 CREATE TABLE IF NOT EXISTS hints (
@@ -281,6 +285,8 @@ class SQLiteStore:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 db.execute(statement)
+        if "seed" not in {row[1] for row in db.execute("PRAGMA table_info(attempts)")}:  # a format-1 file
+            db.execute("ALTER TABLE attempts ADD COLUMN seed TEXT NOT NULL DEFAULT ''")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
@@ -350,7 +356,7 @@ class SQLiteStore:
             xp, badges = decide(before)
             hints = before.hints.get((a.lesson, a.exercise), 0)
             db.execute(
-                "INSERT INTO attempts (course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO attempts (course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms, seed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     a.course,
                     a.lesson,
@@ -363,6 +369,7 @@ class SQLiteStore:
                     a.at,
                     a.local_date,
                     a.duration_ms,
+                    a.seed,
                 ),
             )
             db.executemany("INSERT OR IGNORE INTO badges (course, badge, at) VALUES (?,?,?)", [(a.course, b, a.at) for b in badges])
@@ -387,10 +394,10 @@ class SQLiteStore:
 
     def attempts(self, course: str) -> list[Attempt]:
         rows = self._read(
-            "SELECT id, course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms FROM attempts WHERE course = ? ORDER BY id",
+            "SELECT id, course, lesson, exercise, code, passed, feedback, xp, hints_used, at, local_date, duration_ms, seed FROM attempts WHERE course = ? ORDER BY id",
             (course,),
         )
-        return [Attempt(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6]), r[7], r[8], r[9], r[10], r[11]) for r in rows]
+        return [Attempt(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6]), r[7], r[8], r[9], r[10], r[11], r[12]) for r in rows]
 
     def draft(self, course, lesson, exercise):
         rows = self._read("SELECT code FROM drafts WHERE course=? AND lesson=? AND exercise=?", (course, lesson, exercise))
@@ -508,6 +515,7 @@ class JsonStore:
                 "at": a.at,
                 "local_date": a.local_date,
                 "duration_ms": a.duration_ms,
+                "seed": a.seed,
             }
         )
         self.data["badges"].extend({"course": a.course, "badge": b, "at": a.at} for b in badges if b not in before.badges)
@@ -556,6 +564,7 @@ class JsonStore:
                 a["at"],
                 a["local_date"],
                 a["duration_ms"],
+                str(a.get("seed", "")),
             )
             for a in self.data["attempts"]
             if a["course"] == course

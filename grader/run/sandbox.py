@@ -9,7 +9,6 @@ trusted side but :mod:`~qala.grader.run.evidence`.
 from __future__ import annotations
 
 import io
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -74,10 +73,19 @@ def describe_error(exc: BaseException, source: str, filename: str = LEARNER_FILE
     return {"type": type(exc).__name__, "message": message[:500], "line": line if type(line) is int else None, "text": text[:200]}
 
 
-def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[dict | None], None] | None = None) -> dict:
+def execute(
+    job: dict,
+    step_budget: int | None = None,
+    after_setup: Callable[[dict | None], None] | None = None,
+    calls_later: Callable[[dict], list[str]] | None = None,
+) -> dict:
     """Run a job in this process and return its evidence (a JSON-ready dict).
 
     ``after_setup`` is told how the teacher's setup went (None: fine) before any learner code runs.
+    ``calls_later``: the job's hidden calls are not in it; once learner code has run, this is
+    handed the evidence so far (values, printout) and returns them (see supervisor: the
+    supervisor keeps whatever learner code learns from then on out of those values and printout).
+    What is printed during the hidden calls is never kept, under either way of running.
     """
     started = time.perf_counter()
     source = job.get("source", "")
@@ -124,20 +132,21 @@ def execute(job: dict, step_budget: int | None = None, after_setup: Callable[[di
             if tracer:
                 sys.settrace(None)
         if result["status"] == "ok":
-            _collect(job, namespace, source, result, tracer, encode)
+            _collect(job, namespace, source, result, tracer, encode, out, calls_later)
     finally:
         sys.stdout, sys.stderr = real_stdout, real_stderr
     return _finish(result, out, started)
 
 
-def _collect(job: dict, namespace: dict, source: str, result: dict, tracer, encode) -> None:
+def _collect(job: dict, namespace: dict, source: str, result: dict, tracer, encode, out: _Capped, calls_later) -> None:
     for name in job.get("variables", []):
         if name == evidence.CHARTS:
             result["values"][name] = encode(_drawings())
         elif name in namespace:
             result["values"][name] = encode(namespace[name])
+    result["stdout"], result["stdout_dropped"] = out.getvalue(), out.dropped  # the printout: before any hidden call
     # Each result names its call: the grader matches them to the calls it asked for.
-    for call in job["calls"] if "calls" in job else _unstash(job.get("calls_fd")):
+    for call in calls_later(result) if calls_later is not None else job.get("calls", []):
         if tracer:
             sys.settrace(tracer)
         try:
@@ -174,49 +183,9 @@ def _drawings() -> list:
         return []
 
 
-def stash(calls: list[str]) -> int | None:
-    """Keep a job's calls (its hidden inputs) out of the learner code's reach while it runs: in
-    a pipe, not in any object its frames lead to. Returns the pipe's read end; None if they do
-    not fit (they then stay in the job). Code that finds the descriptor and reads it can only
-    take the calls away, and the grader then sees results missing."""
-    import json
-
-    data = json.dumps(calls).encode("utf-8")
-    read, write = os.pipe()
-    try:
-        if len(data) > 65536:
-            import fcntl
-
-            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), len(data))
-        os.set_blocking(write, False)
-        os.write(write, data)  # all or nothing for this size, or BlockingIOError
-    except (OSError, ImportError):
-        os.close(read)
-        return None
-    finally:
-        os.close(write)
-    return read
-
-
-def _unstash(fd: int | None) -> list[str]:
-    if type(fd) is not int:
-        return []
-    import json
-
-    chunks = []
-    try:
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-        os.close(fd)
-        calls = json.loads(b"".join(chunks))
-    except (OSError, ValueError):
-        return []
-    return calls if type(calls) is list and all(type(c) is str for c in calls) else []
-
-
 def _finish(result: dict, out: _Capped, started: float) -> dict:
-    result["stdout"] = out.getvalue()
-    result["stdout_dropped"] = out.dropped
+    result.setdefault("stdout", out.getvalue())
+    result.setdefault("stdout_dropped", out.dropped)
     result["duration_ms"] = int((time.perf_counter() - started) * 1000)
     return result
 

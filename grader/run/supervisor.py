@@ -33,7 +33,8 @@ from typing import Any
 
 from . import evidence
 from .guard import REFUSED, install_guard
-from .sandbox import execute, stash
+from .later import FRAME, CallsLater  # FRAME: kind, length — the learner process's messages to its supervisor
+from .sandbox import execute
 
 MAX_EVIDENCE_BYTES = 32 * 1024 * 1024
 REPORT_FD_ENV = "QALA_REPORT_FD"
@@ -43,8 +44,6 @@ WARM_UP_AFTER = 0.05  # seconds a ready sandbox waits for its job before it warm
 # Qala's own modules that lesson code may import (standard library only, nothing of the grader's
 # state): loaded before the walls go up, since Qala's files are not in the learner's view.
 LEARNER_MODULES = ("qala.grader.plot",)
-
-FRAME = struct.Struct(">cI")  # kind, length: the learner process's messages to its supervisor
 
 
 def _frame(kind: bytes, payload: bytes) -> bytes:
@@ -58,7 +57,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _learner_process(params: dict, job_fd: int, channel: int, output: int, isolated: bool, nobody: bool, walls) -> None:
+def _learner_process(params: dict, job_fd: int, channel: int, output: int, isolated: bool, nobody: bool, walls, calls_fd: int = -1) -> None:
     """The learner's process, from fork to exit: every wall first, then — once the job is
     there — the teacher's setup, then learner code. Nothing of the job exists in this process
     before its walls are up; a sandbox started ahead of its job waits for it here."""
@@ -69,7 +68,7 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
         os.dup2(output, 2)
         null = os.open("/dev/null", os.O_RDONLY)
         os.dup2(null, 0)
-        keep = {0, 1, 2, channel, job_fd}
+        keep = {0, 1, 2, channel, job_fd, calls_fd}
         for fd in _open_fds():
             if fd not in keep:
                 try:
@@ -128,17 +127,23 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
         if job is None:  # end-of-file instead of a job: the sandbox is being taken down
             os._exit(0)
         confine.limit_cpu(float(job.get("timeout", 10.0)) + 1.0)  # a lowering: the guard allows it
-        # The calls wait in a pipe while learner code runs: the job dict is in reach of its frames.
-        calls_fd = stash(job.get("calls", []))
-        if calls_fd is not None:
-            job["calls_fd"] = calls_fd
-            del job["calls"]
         _write_all(channel, ready)
 
         def after_setup(error: dict | None) -> None:
             _write_all(channel, _frame(b"S", dumps({"error": error}).encode()))
 
-        result = execute(job, after_setup=after_setup)
+        def calls_later(so_far: dict) -> list[str]:
+            # The hidden calls are not in this process while learner code runs (its frames reach
+            # everything here): the supervisor sends them for the evidence so far, and takes the
+            # values and printout from that, whatever the code learns afterwards.
+            _write_all(channel, _frame(b"V", dumps(so_far, allow_nan=False).encode("utf-8")))
+            chunks = []
+            while chunk := os.read(calls_fd, 1 << 16):
+                chunks.append(chunk)
+            calls = json.loads(b"".join(chunks) or b"[]")
+            return calls if type(calls) is list and all(type(c) is str for c in calls) else []
+
+        result = execute(job, after_setup=after_setup, calls_later=calls_later if job.pop("calls_later", False) else None)
         if result.get("status") != "setup_error":
             data = dumps(result, allow_nan=False).encode("utf-8")
             _write_all(channel, _frame(b"E", data))
@@ -393,15 +398,18 @@ def _prepare_and_run(job_fd: int, report_fd: int, output_fd: int, walls, header:
             os.chown(params["scratch"], confine.NOBODY, confine.NOBODY)
     channel_r, channel_w = os.pipe()
     job_r, job_w = os.pipe()
+    calls_r, calls_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(channel_r)
         os.close(job_w)
+        os.close(calls_w)
         os.close(report_fd)
-        _learner_process(params, job_r, channel_w, output_fd, isolated, nobody, walls)
+        _learner_process(params, job_r, channel_w, output_fd, isolated, nobody, walls, calls_r)
     run["pid"] = pid
     os.close(channel_w)
     os.close(job_r)
+    os.close(calls_r)
     try:
         pidfd = os.pidfd_open(pid)
     except (AttributeError, OSError):
@@ -420,17 +428,27 @@ def _prepare_and_run(job_fd: int, report_fd: int, output_fd: int, walls, header:
         run["started"] = time.monotonic()
         header["job"] = True
         job = json.loads(data)
+        # The hidden calls stay here until learner code has run (see calls_later in _learner_process).
+        calls = job.pop("calls", None) or []
+        if calls:
+            job["calls_later"] = True
+            data = json.dumps(job).encode("utf-8")
         try:
             _write_all(job_w, data)
         except OSError:
             pass  # the learner's process is gone: the watch below says so
         os.close(job_w)
         job_w = -1
-        run["evidence"] = _watch(pid, channel_r, float(job.get("timeout", 10.0)), float(job.get("startup", STARTUP_SECONDS)), header, pidfd)
+        later = CallsLater(calls_w, json.dumps(calls).encode("utf-8"), _take_frame) if calls else None
+        calls_w = -1 if later else calls_w
+        evidence = _watch(pid, channel_r, float(job.get("timeout", 10.0)), float(job.get("startup", STARTUP_SECONDS)), header, pidfd, later)
+        run["evidence"] = later.merged(evidence, header) if later else evidence
         run["reaped"] = not header.get("done")
     finally:
         if job_w >= 0:
             os.close(job_w)
+        if calls_w >= 0:
+            os.close(calls_w)
         if pidfd is not None:
             os.close(pidfd)
 
@@ -534,7 +552,7 @@ def _nobody_fits(params: dict) -> bool:
     return confine.nobody_can_use(needed)
 
 
-def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict, pidfd: int | None) -> bytes:
+def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict, pidfd: int | None, later: CallsLater | None = None) -> bytes:
     """Read the learner process's frames, keep its clock, reap it. Returns the evidence bytes."""
     import select
 
@@ -571,6 +589,8 @@ def _watch(pid: int, channel: int, timeout: float, startup: float, header: dict,
                     break
                 if len(frames) < 2 and _take_early_frames(buffer, frames, header):
                     deadline = time.monotonic() + timeout  # "ready": the learner's clock starts now
+                if len(frames) == 2 and later is not None:
+                    later.take(buffer)
         if pidfd is None or pidfd in ready or not open_channel:
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:

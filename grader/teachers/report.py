@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import threading
 import time
 import unicodedata
@@ -76,6 +77,7 @@ class ClaimedAttempt:
     hints_used: int
     at: str
     local_date: str
+    seed: str = ""  # the hidden variant it was graded on; the regrade uses the same one
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,8 @@ def _attempt(number: int, raw: Any, tr: Translator) -> ClaimedAttempt:
         _dt.date.fromisoformat(local_date)
     except ValueError:
         raise problem(tr.t("the date {date} is not YYYY-MM-DD", date=repr(local_date[:20]))) from None
-    return ClaimedAttempt(number, lesson, exercise, code, raw["passed"], int(raw.get("xp", 0)), int(raw.get("hints_used", 0)), at, local_date)
+    seed = raw.get("seed", "") if isinstance(raw.get("seed"), str) and re.fullmatch(r"[0-9a-f]{0,32}", raw["seed"]) else ""  # none: the default variant
+    return ClaimedAttempt(number, lesson, exercise, code, raw["passed"], int(raw.get("xp", 0)), int(raw.get("hints_used", 0)), at, local_date, seed)
 
 
 # ---------------------------------------------------------------- the report's data
@@ -371,13 +374,14 @@ def build_report(
         files.append(export)
 
     # One run per distinct program: a class often sends the same code many times.
-    owners: dict[tuple[str, str, str], set[int]] = {}
+    owners: dict[tuple[str, str, str, str], set[int]] = {}
     for index, export in enumerate(files):
         for attempt in export.attempts:
             if _exercise(course, attempt.lesson, attempt.exercise):
-                owners.setdefault((attempt.lesson, attempt.exercise, attempt.code), set()).add(index)
+                owners.setdefault((attempt.lesson, attempt.exercise, attempt.code, attempt.seed), set()).add(index)
     if owners:
         require_walls(grader, tr)
+        grader.share_runs = True  # a program sent with many seeds runs once on the original inputs
     spent: dict[int, float] = {}  # seconds of runs per file (by its index)
     regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget, on_progress)
     stopped = [
@@ -431,7 +435,7 @@ def build_report(
         disagreements=disagreements,
         problems=problems,
         lessons=lessons,
-        runs=len(regrades),
+        runs=len({key[:3] for key in regrades}),  # programs: each runs once, then once more per seed on its variant
         stopped=stopped,
     )
 
@@ -462,12 +466,12 @@ def _regrade_all(
 
     # Reference runs first, one per exercise, so the attempts never race to compute them.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(warm, sorted({(lesson_id, e) for lesson_id, e, _ in owners})))
+        list(pool.map(warm, sorted({(lesson_id, e) for lesson_id, e, _, _ in owners})))
     slow: Counter = Counter()
     lock = threading.Lock()
 
-    def regrade(key: tuple[str, str, str]) -> tuple[tuple[str, str, str], Regrade]:
-        lesson_id, exercise_id, code = key
+    def regrade(key: tuple[str, str, str, str]) -> tuple[tuple[str, str, str, str], Regrade]:
+        lesson_id, exercise_id, code, seed = key
         if (lesson_id, exercise_id) in broken:
             return key, Regrade(False, (), "", tr.t("the exercise itself cannot run: {error}", error=broken[(lesson_id, exercise_id)]))
         with lock:
@@ -478,7 +482,7 @@ def _regrade_all(
         lesson, exercise = _known_exercise(course, lesson_id, exercise_id)
         started = time.monotonic()
         try:
-            grade = grader.grade(lesson, exercise, code, tr)
+            grade = grader.grade(lesson, exercise, code, tr, seed or None)
         except GradingError as exc:
             return key, Regrade(False, (), "", str(exc))
         except Exception as exc:  # a regrade must never take the whole report down
@@ -500,7 +504,7 @@ def _regrade_all(
 
     done = [0]
 
-    def counted(key: tuple[str, str, str]) -> tuple[tuple[str, str, str], Regrade]:
+    def counted(key: tuple[str, str, str, str]) -> tuple[tuple[str, str, str, str], Regrade]:
         found = regrade(key)
         done[0] += 1  # only shown: a count a thread races to is still a count of finished runs
         if on_progress is not None:
@@ -543,7 +547,7 @@ def _learner(course: Course, export: ExportFile, regrades: dict, per_exercise: d
         if pair is None:
             disagree(attempt, "unknown", None, 0)
             continue
-        regrade = regrades[(attempt.lesson, attempt.exercise, attempt.code)]
+        regrade = regrades[(attempt.lesson, attempt.exercise, attempt.code, attempt.seed)]
         stats = per_exercise.setdefault(key, {"attempted": set(), "passed": set(), "attempts": 0, "failed": 0, "checks": Counter(), "messages": {}})
         stats["attempted"].add(file)
         stats["attempts"] += 1

@@ -140,6 +140,17 @@ def _self_test(grader: Grader, lesson: Lesson, exercise: Exercise, cases: list[C
         else:
             problem(t("the reference solution of {lesson}/{exercise} does not run ({status})"), path, exercise.line, **names, status=reference.status)
         return problems
+    trouble = grader.variant_trouble(lesson, exercise)
+    if trouble:
+        # Graded learners would then be judged on the original inputs only (judge/variants.py).
+        problem(
+            t("the reference solution of {lesson}/{exercise} does not run on the hidden variant of its inputs: {detail}"),
+            path,
+            exercise.line,
+            lesson=lesson.id,
+            exercise=exercise.id,
+            detail=trouble,
+        )
     right = reference_answer(exercise, reference.stdout)
     solved = grader.grade(lesson, exercise, right, tr)
     for result in solved.feedback:

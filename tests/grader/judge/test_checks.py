@@ -116,7 +116,8 @@ def test_structure_checks(tmp_path):
 def test_no_hardcoded_answers(tmp_path):
     checks = '[[check]]\nvalue = "total"\n\n[[check]]\nno_hardcoded = "total"'
     result = grade(tmp_path, "numbers = [1, 2, 3]\ntotal = 6", checks=checks)
-    assert feedback(result, "total") == "`total` is right."
+    # Right for the numbers shown, wrong on the hidden variant of `numbers` (judge/variants.py).
+    assert feedback(result, "total").startswith("`total` is right for these data, but not when the data change")
     assert "typed the answer (6)" in feedback(result, "computed-total")
     assert not result.passed
 
