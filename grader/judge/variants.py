@@ -54,7 +54,7 @@ _CONSECUTIVE = re.compile(r"\.(rolling|shift|diff|resample|asfreq|pct_change|exp
 
 MIN_ROWS_TO_THIN = 100
 
-VARIANTS_FORMAT = 1  # bump when a seed would give another variant (cached reference runs then expire)  # smaller tables (districts, tariffs) keep every row
+VARIANTS_FORMAT = 2  # bump when a seed would give another variant (cached reference runs then expire)  # smaller tables (districts, tariffs) keep every row
 
 
 def seed_for(learner: str, lesson: str, exercise: str) -> str:
@@ -381,6 +381,11 @@ def _left_out(header: list[str], body: list[list[str]], by_day: bool, variant: V
     flawed = None if by_day else _flaw_columns(header, body)
     keys = {_row_key(row, by_day) for row in body}
     keys -= {_row_key(row, by_day) for row in body if _kept_whole(row, seen, rare, flawed)}
+    if by_day:
+        # Every table by day of the variant loses the same days, so that tables joined by their
+        # day or hour (traffic and NO2) still find each other's rows.
+        share = _thinning(variant.seed, "days")
+        return {k for k in keys if k and _unit(variant.seed, f"out:day:{k}") < share}
     return {k for k in keys if k and _unit(variant.seed, f"out:{name}:{k}") < share}
 
 
@@ -409,9 +414,11 @@ def _vary_lines(source: Path, target: Path, variant: Variant) -> None:
     target.write_text(_DECIMAL_IN_LINE.sub(reading, "".join(kept)), encoding="utf-8")
 
 
-def _vary_csv(source: Path, target: Path, sheet: Path, variant: Variant) -> None:
+def _vary_csv(source: Path, target: Path, sheet: Path, variant: Variant, thin_rows: bool = True) -> None:
     """A table with some days (or rows) left out and its readings scaled by one factor, so that
-    every relation between them holds (PM10 below PM2.5 stays below it, parts still add up)."""
+    every relation between them holds (PM10 below PM2.5 stays below it, parts still add up).
+    ``thin_rows``: a table not by day may lose rows (only the exercise's largest such table: the
+    others are what it looks things up in, such as the stations its trips start from)."""
     measures, by_day = _sheet(sheet)
     opener = gzip.open if source.suffix == ".gz" else open
     with opener(source, "rt", encoding="utf-8", newline="") as f:
@@ -426,7 +433,7 @@ def _vary_csv(source: Path, target: Path, sheet: Path, variant: Variant) -> None
     writer = csv.writer(out, lineterminator="\r\n" if "\r\n" in text[:4096] else "\n")
     writer.writerow(header)
     varied = [i for i, name in enumerate(header) if name in measures]
-    left_out = _left_out(header, body, by_day, variant, source.name)
+    left_out = _left_out(header, body, by_day, variant, source.name) if by_day or thin_rows else set()
     factor = _factor(variant.seed, f"scale:{source.name}")
     memos: dict[int, dict] = {i: {} for i in varied}
     for row in body:
@@ -452,12 +459,15 @@ def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
     tmp = root / f".{VARIANTS_FORMAT}-{variant.seed}-{keep_key}.{os.getpid()}" / "datasets"
     shutil.rmtree(tmp.parent, ignore_errors=True)
     tmp.mkdir(parents=True)
+    tables = [p for p in sorted(datasets_dir.iterdir()) if p.is_file() and p.name.split(".")[0] in variant.datasets and p.name.endswith((".csv", ".csv.gz"))]
+    not_by_day = [p for p in tables if not _sheet(datasets_dir / f"{p.name.split('.')[0]}.toml")[1]]
+    thinned = max(not_by_day, key=lambda p: p.stat().st_size, default=None)
     for path in sorted(datasets_dir.iterdir()):
         if not path.is_file():
             continue
         name = path.name.split(".")[0]
         if name in variant.datasets and path.name.endswith((".csv", ".csv.gz")):
-            _vary_csv(path, tmp / path.name, datasets_dir / f"{name}.toml", variant)
+            _vary_csv(path, tmp / path.name, datasets_dir / f"{name}.toml", variant, thin_rows=path == thinned)
             continue
         if name in variant.datasets and path.name.endswith(".jsonl"):
             _vary_lines(path, tmp / path.name, variant)
