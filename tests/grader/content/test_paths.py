@@ -102,7 +102,7 @@ def test_lessons_json_lists_the_paths_and_each_lessons_needs_requires_and_system
     assert [p["id"] for p in data["paths"]] == ["school", "staff"]
     assert data["path"] is None
     staff = data["paths"][1]
-    assert staff["title"] and staff["lessons"][0] == "monthly-air" and "pandas-first-look" in staff["lessons"]
+    assert staff["title"] and staff["lessons"][0] == "python-zero" and "pandas-first-look" in staff["lessons"]
     lessons = {lesson["id"]: lesson for track in data["tracks"] for lesson in track["lessons"]}
     assert lessons["onay-fares"]["needs"] == ["pandas"]
     assert lessons["onay-fares"]["requires"] == ["pandas-first-look"]
