@@ -570,6 +570,8 @@ def _scalars(value: Any) -> list[Any]:
         return [value]
     if isinstance(value, (list, tuple)):
         return [v for v in value if is_number(v) or isinstance(v, str)]
+    if isinstance(value, dict):  # a dictionary's values (its keys are names the task gives)
+        return [v for v in value.values() if is_number(v) or isinstance(v, str)]
     if isinstance(value, (Column, Table)):  # a table's own numbers: those no code would name by chance
         cells = value.values if isinstance(value, Column) else [v for column in value.data for v in column]
         return [v for v in cells[:10_000] if is_number(v) and v == v and abs(v) != float("inf") and (abs(v) >= 1000 or v != int(v))]
