@@ -194,6 +194,8 @@ class Grader:
             results = judge(exercise, evidence, tr, feedback)
         if reference is not None and learner.ok and any(r.passed for r in results[1:]):
             results = self._on_variant(lesson, exercise, source, tr, reference, results, seed, pending)
+        elif pending is not None:
+            pending.result()  # not needed after all, but nothing of a check outlives it (its sandbox, its scratch folder)
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
 

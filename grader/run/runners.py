@@ -64,8 +64,9 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False) -> Run
     """The runner for this platform.
 
     In Pyodide, the in-process runner. Elsewhere, a :class:`~qala.grader.run.worker.WorkerRunner`:
-    its first run is one-shot (a single ``qala check`` from the shell is fastest that way) and
-    the warm worker starts from the second run on — the terminal app, ``qala validate`` and
+    its first two runs — one check: the learner's inputs and a hidden variant — are one-shot (a
+    single ``qala check`` from the shell is fastest that way) and the warm worker starts from the
+    third run on — the terminal app, ``qala validate`` and
     ``qala report`` all get there at once. ``warm=True`` starts the worker now; ``warm=False``
     (or ``QALA_RUNNER=oneshot``) never does. ``one_at_a_time``: runs come one at a time (a
     learner's checks), so with two cores or more the sandbox kept ready for the next one warms
@@ -78,7 +79,9 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False) -> Run
         return ProcessRunner()
     from .worker import WorkerRunner
 
-    runner = WorkerRunner(warm_after=0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None)
+    # A check is two runs (the learner's inputs and a hidden variant, side by side): the first
+    # check's both are one-shot, and the worker starts with the second check, as before variants.
+    runner = WorkerRunner(warm_after=0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None, cold_runs=2)
     if warm or choice == "warm":
         runner.warm_up()
     return runner

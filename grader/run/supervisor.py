@@ -137,6 +137,7 @@ def _learner_process(params: dict, job_fd: int, channel: int, output: int, isola
             # everything here): the supervisor sends them for the evidence so far, and takes the
             # values and printout from that, whatever the code learns afterwards.
             _write_all(channel, _frame(b"V", dumps(so_far, allow_nan=False).encode("utf-8")))
+            os.set_blocking(calls_fd, True)  # learner code may have made it non-blocking
             chunks = []
             while chunk := os.read(calls_fd, 1 << 16):
                 chunks.append(chunk)
