@@ -23,7 +23,8 @@ def test_a_quick_benchmark_writes_the_table_as_json_and_markdown(tmp_path):
     assert data["format"] == "qala-bench" and data["quick"] is True and data["benchmarks"] == ["cold-check"]
     assert {"cpu", "cpus", "python", "pandas", "textual"} <= set(data["machine"])
     assert not data["skipped"], data["skipped"]
-    (figure,) = data["figures"]
+    before, figure = data["figures"]  # the same check without hidden variants, then with them (same run)
+    assert before["id"] == "cold_check.before_variants" and before["baseline"] == figure["baseline"]
     assert {"id", "title", "value", "unit", "baseline_title", "baseline", "ratio", "targets", "met", "notes", "details"} <= set(figure)
     assert figure["id"] == "cold_check" and figure["unit"] == "ms"
     assert figure["value"] > 0 and figure["baseline"] > 0 and figure["ratio"] == figure["value"] / figure["baseline"]
