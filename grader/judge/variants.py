@@ -474,10 +474,7 @@ def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
         if name in variant.datasets and path.name.endswith(".jsonl"):
             _vary_lines(path, tmp / path.name, variant)
             continue
-        try:
-            os.link(path, tmp / path.name)
-        except OSError:
-            shutil.copyfile(path, tmp / path.name)
+        _link_or_copy(path, tmp / path.name)
     (tmp / ".complete").write_text(variant.seed, encoding="utf-8")
     folder.parent.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -485,3 +482,17 @@ def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
     except OSError:  # another process made it first
         shutil.rmtree(tmp.parent, ignore_errors=True)
     return folder
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A file the variant does not change: a hard link, else (Pyodide has no os.link) a symbolic
+    link, else a copy."""
+    for make in (getattr(os, "link", None), getattr(os, "symlink", None)):
+        if make is None:
+            continue
+        try:
+            make(source, target)
+            return
+        except OSError:
+            continue
+    shutil.copyfile(source, target)
