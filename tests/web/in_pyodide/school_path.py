@@ -40,5 +40,7 @@ for lesson in course.path_lessons("school"):
             failed.append(f"{lesson.id}/{exercise.id}")
 print(
     "QALA-RESULT "
-    + json.dumps({"platform": sys.platform, "seconds": time.perf_counter() - started, "lessons": lessons, "graded": graded, "failed": failed, "problems": len(problems)})
+    + json.dumps(
+        {"platform": sys.platform, "seconds": time.perf_counter() - started, "lessons": lessons, "graded": graded, "failed": failed, "problems": len(problems)}
+    )
 )
