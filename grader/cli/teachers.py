@@ -293,8 +293,9 @@ def cmd_report(args) -> int:
     from ..engine import default_home
     from ..judge.grading import Grader
     from ..run.runners import default_runner
-    from ..teachers.report import build_report, print_report, shown
+    from ..teachers.report import build_report, shown
     from ..teachers.report_page import render_html
+    from ..teachers.report_text import print_report
 
     tr = Translator(resolve_language(args.lang))
     root = _teacher_course(args)

@@ -67,7 +67,10 @@ def diagnose_values(expected: Any, actual: Any) -> Diagnosis | None:
         return None
     if not (is_number(expected) and is_number(actual)):
         return None
-    e, a = float(expected), float(actual)
+    try:
+        e, a = float(expected), float(actual)
+    except OverflowError:  # a number no float holds (a hostile 10**400): no arithmetic relation to name
+        return None
     if not (math.isfinite(e) and math.isfinite(a)) or numbers_close(e, a, CLOSE):
         return None
     found = _rounding(e, a)

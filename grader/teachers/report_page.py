@@ -8,7 +8,8 @@ import math
 from typing import Any
 
 from ..i18n import Translator
-from .report import ClassReport, claims_note, kind_text, shown, verdict_text
+from .report import ClassReport, shown
+from .report_text import claims_note, kind_text, verdict_text
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1f24;background:#fff}

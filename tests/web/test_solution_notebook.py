@@ -28,7 +28,10 @@ def opened(tmp_path):
 
 
 def test_solution_after_the_last_hint_in_the_notebook(opened):
-    asyncio.run(_in_a_notebook(opened))  # a notebook's cells run with the kernel's loop running
+    # A notebook's cells run with the kernel's loop running; in a thread of its own, since a
+    # browser test earlier in the run may still hold this thread's loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _in_a_notebook(opened)).result()
 
 
 async def _in_a_notebook(opened):

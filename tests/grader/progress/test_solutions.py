@@ -130,8 +130,9 @@ def test_the_class_report_marks_it_and_its_regrade_gives_no_xp_after_it(course, 
     from qala.grader.i18n import Translator
     from qala.grader.judge.grading import Grader
     from qala.grader.run.launch import ProcessRunner
-    from qala.grader.teachers.report import build_report, print_report
+    from qala.grader.teachers.report import build_report
     from qala.grader.teachers.report_page import render_html
+    from qala.grader.teachers.report_text import print_report
 
     engine = Engine(course, home, language="en")
     engine.hint("sums", "total")

@@ -344,8 +344,9 @@ def test_escape_sequences_in_a_file_never_reach_the_teachers_terminal_or_page(cl
 
 def test_dates_hints_and_order_are_shown_as_claimed_and_earn_no_badge_silently(classroom, tmp_path):
     from qala.grader.i18n import Translator
-    from qala.grader.teachers.report import build_report, print_report
+    from qala.grader.teachers.report import build_report
     from qala.grader.teachers.report_page import render_html
+    from qala.grader.teachers.report_text import print_report
 
     course_root = tmp_path / "course"
     shutil.copytree(classroom["course"], course_root)
