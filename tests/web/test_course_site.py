@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
+from qala.grader.content.course_file import bundled_course_root, load_course
+from qala.grader.content.model import ExerciseKind
 from qala.web.serve import Serving, serving
 
 from . import axe
@@ -275,6 +277,41 @@ def test_the_progress_survives_a_browser_restart(visit):
     assert visit.page.get_attribute("body", "data-progress") == "saved"
     expect(visit.page.get_by_test_id("xp")).to_have_text("10 XP")
     expect(visit.page.locator(f"[data-lesson='{LESSON}'].lesson")).to_have_attribute("data-status", "in_progress")
+
+
+#: The school path's first three lessons and its capstone, walked by a pupil in the offline site.
+SCHOOL_WALK = ("python-zero", "monthly-air", "district-table", "school-capstone-pe")
+
+
+def pupils_answer(lesson, exercise) -> str:
+    """What a pupil who got it right types under the %%check line: the reference program, the
+    right options of a choice, or what a prediction's program really prints."""
+    if exercise.kind is ExerciseKind.CHOICE:
+        return ", ".join(exercise.answer)
+    if exercise.kind is ExerciseKind.PREDICT:
+        done = subprocess.run([sys.executable, "-c", exercise.solution], capture_output=True, text=True, cwd=lesson.path.parents[1], timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.rstrip("\n")
+    return exercise.solution.rstrip("\n")
+
+
+def test_a_pupil_walks_the_school_paths_first_lessons_and_its_capstone(visit):
+    course, problems = load_course(bundled_course_root())
+    assert problems == []
+    assert course.path("school").lessons[:3] == SCHOOL_WALK[:3] and course.path("school").lessons[-1] == SCHOOL_WALK[-1]
+    page = visit.page
+    for lesson_id in SCHOOL_WALK:
+        lesson = course.lessons[lesson_id]
+        page.goto(f"{visit.server.url}notebooks/index.html?path=en/{lesson_id}.ipynb")
+        lab = Lab(page, visit.traffic, time.perf_counter())
+        lab.wait_for_kernel()
+        assert lesson.text("en").title in lab.run_cell(visit.exercise_cell("from qala.web.notebook import"))
+        for exercise in lesson.exercises:
+            cell = visit.exercise_cell(f"%%check {exercise.id}")
+            lab.type_code(cell, f"%%check {exercise.id}\n{pupils_answer(lesson, exercise)}\n")
+            output = lab.run_cell(cell)
+            assert "Passed!" in output, (lesson_id, exercise.id, output[-1500:])
+    visit.traffic.assert_clean()
 
 
 def test_every_request_stayed_on_the_site_and_succeeded(visit):
