@@ -1,4 +1,4 @@
-"""The course's one plotting helper: a bar chart and a line chart that a lesson's code can draw.
+"""The course's one plotting helper: bar, line, histogram, scatter and map charts a lesson's code can draw.
 
 Everywhere, each prints a compact Unicode text chart (at most 80 columns, the same text on every
 machine), so it works in a terminal, in the grading sandbox and in a notebook alike; where an
@@ -8,6 +8,9 @@ matplotlib. Standard library only, and nothing heavy at import time: it must loa
     from qala.grader.plot import bar_chart, line_chart
     bar_chart(["Medeu", "Turksib"], [16, 31], title="PM2.5 in a year", unit="µg/m³")
     line_chart([52, 54, 28, 17, 10, 11, 10, 10, 10, 17, 28, 38], title="PM2.5 by month")
+    histogram(daily_pm25, bins=8, title="January days", unit="µg/m³")
+    scatter(temperatures, pm25, x_label="°C", y_label="PM2.5")
+    map_points(latitudes, longitudes, weights=docks, title="Bike docks")
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["bar_chart", "line_chart", "drawings", "forget_drawings"]
+__all__ = ["bar_chart", "line_chart", "histogram", "scatter", "map_points", "drawings", "forget_drawings"]
 
 WIDTH = 80  # columns the text chart may use, at most
 LABEL_WIDTH = 16  # longer labels are cut with '…'
@@ -66,6 +69,127 @@ def line_chart(values: Iterable[Any], labels: Iterable[Any] | None = None, title
     print(_line_text(numbers, names, str(title), str(unit)))
     _record("line", names or [], [("", numbers)], str(title), "", str(unit))
     _show_svg(lambda: _line_svg(numbers, names, str(title), str(unit)))
+
+
+def histogram(values: Iterable[Any], bins: int = 10, title: str = "", unit: str = "") -> None:
+    """Count the values in ``bins`` bins of equal width, from the smallest value to the largest,
+    and draw one bar per bin (labelled with its range): the shape of the data. Missing values
+    are left out. Prints the chart; in a notebook also shows it as a drawing. Returns None."""
+    if type(bins) is not int or bins < 1:
+        raise ValueError("histogram: bins must be a whole number, 1 or more")
+    numbers = [v for v in _numbers(values, "histogram") if v is not None]
+    names, counts = _binned(numbers, bins)
+    print(_bar_text(names, counts, str(title), str(unit)))
+    _record("hist", names, [("", counts)], str(title), str(unit), "count")
+    _show_svg(lambda: _bar_svg(names, counts, str(title), str(unit)))
+
+
+def scatter(x: Iterable[Any], y: Iterable[Any], title: str = "", x_label: str = "", y_label: str = "") -> None:
+    """One point per pair (x, y): do the two rise and fall together? Pairs with a missing value
+    are left out; where several points share a spot the mark grows (· • ●). Prints the chart; in
+    a notebook also shows it as a drawing. Returns None."""
+    xs, ys = _numbers(x, "scatter"), _numbers(y, "scatter")
+    if len(xs) != len(ys):
+        raise ValueError(f"scatter: {len(xs)} x values but {len(ys)} y values; give one y for each x")
+    points = [(a, b, 1.0) for a, b in zip(xs, ys) if a is not None and b is not None]
+    print(_points_text(points, str(title), str(x_label), str(y_label)))
+    _record("scatter", [number_text(a) for a in xs], [("", ys)], str(title), str(x_label), str(y_label))
+    _show_svg(lambda: _points_svg(points, str(title), str(x_label), str(y_label), False))
+
+
+def map_points(latitudes: Iterable[Any], longitudes: Iterable[Any], weights: Iterable[Any] | None = None, title: str = "") -> None:
+    """Places on a map from their latitude and longitude (north up, east right, distances kept
+    true at Almaty's latitude); ``weights`` (docks, people) make a place's mark bigger. Prints
+    the chart; in a notebook also shows it as a drawing. Returns None."""
+    lats, lons = _numbers(latitudes, "map_points"), _numbers(longitudes, "map_points")
+    sizes = [1.0] * len(lats) if weights is None else _numbers(weights, "map_points")
+    if not (len(lats) == len(lons) == len(sizes)):
+        raise ValueError(f"map_points: {len(lats)} latitudes, {len(lons)} longitudes and {len(sizes)} weights; give one of each per place")
+    present = [lat for lat in lats if lat is not None]
+    shrink = math.cos(math.radians(sum(present) / len(present))) if present else 1.0  # a degree of longitude is shorter
+    points = [(lon * shrink, lat, w if w is not None else 0.0) for lat, lon, w in zip(lats, lons, sizes) if lat is not None and lon is not None]
+    shown = [lon for lat, lon in zip(lats, lons) if lat is not None and lon is not None]
+    ends = (number_text(min(shown)), number_text(max(shown))) if shown else None
+    print(_points_text(points, str(title), "longitude", "latitude", weighted=weights is not None, x_ends=ends))
+    _record("scatter", [number_text(v) for v in lons], [("", lats)], str(title), "longitude", "latitude")
+    _show_svg(lambda: _points_svg(points, str(title), "", "", weights is not None))
+
+
+def _binned(numbers: list[float], bins: int) -> tuple[list[str], list[float | None]]:
+    if not numbers:
+        return [], []
+    low, high = min(numbers), max(numbers)
+    width = (high - low) / bins if high > low else 1.0
+    counts = [0] * bins
+    for value in numbers:
+        counts[min(int((value - low) / width), bins - 1)] += 1
+    names = [f"{number_text(low + i * width)}–{number_text(low + (i + 1) * width)}" for i in range(bins)]
+    return names, [float(c) for c in counts]
+
+
+MARKS = "·•●"  # one point, a few, many (or a small, middling, large weight)
+POINTS_WIDTH, POINTS_HEIGHT = 60, 16
+
+
+def _points_text(
+    points: list[tuple[float, float, float]], title: str, x_label: str, y_label: str, weighted: bool = False, x_ends: tuple[str, str] | None = None
+) -> str:
+    lines = [_cut(title, WIDTH)] if title else []
+    if not points:
+        return "\n".join([*lines, "(no data)"])
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x_low, x_high, y_low, y_high = min(xs), max(xs), min(ys), max(ys)
+    grid: dict[tuple[int, int], float] = {}
+    for x, y, weight in points:
+        column = 0 if x_high == x_low else round((x - x_low) / (x_high - x_low) * (POINTS_WIDTH - 1))
+        row = 0 if y_high == y_low else round((y_high - y) / (y_high - y_low) * (POINTS_HEIGHT - 1))
+        grid[(row, column)] = grid.get((row, column), 0.0) + (weight if weighted else 1.0)
+    biggest = max(grid.values()) or 1.0
+    axis = max(len(number_text(y_high)), len(number_text(y_low)))
+    for row in range(POINTS_HEIGHT):
+        cells = "".join(_mark(grid.get((row, column)), biggest, weighted) for column in range(POINTS_WIDTH))
+        side = number_text(y_high) if row == 0 else number_text(y_low) if row == POINTS_HEIGHT - 1 else ""
+        lines.append(f"{side:>{axis}} │{cells}".rstrip())
+    lines.append(" " * axis + " └" + "─" * POINTS_WIDTH)
+    left, right = x_ends or (number_text(x_low), number_text(x_high))
+    lines.append(" " * (axis + 2) + left + right.rjust(POINTS_WIDTH - len(left)))
+    names = "   ".join(n for n in (y_label and f"↑ {y_label}", x_label and f"{x_label} →") if n)
+    if names:
+        lines.append(" " * (axis + 2) + _cut(names, WIDTH - axis - 2))
+    return "\n".join(lines)
+
+
+def _mark(value: float | None, biggest: float, weighted: bool) -> str:
+    if not value:
+        return " "
+    if not weighted:
+        return MARKS[0] if value < 2 else MARKS[1] if value < 5 else MARKS[2]
+    share = value / biggest
+    return MARKS[0] if share < 1 / 3 else MARKS[1] if share < 2 / 3 else MARKS[2]
+
+
+def _points_svg(points: list[tuple[float, float, float]], title: str, x_label: str, y_label: str, weighted: bool) -> str:
+    top, left, right, bottom, height = (40 if title else 14), 64, 16, 36, 300
+    plot_w, plot_h = SVG_WIDTH - left - right, height - top - bottom
+    body = [f"<text x='10' y='22' {SVG_FONT} font-weight='bold'>{_xml(title)}</text>"] if title else []
+    if not points:
+        body.append(f"<text x='{left}' y='{top + 20}' {SVG_FONT} fill='{SVG_GREY}'>(no data)</text>")
+        return _svg(SVG_WIDTH, height, body, title)
+    xs, ys, ws = [p[0] for p in points], [p[1] for p in points], [p[2] for p in points]
+    x_low, x_high, y_low, y_high = min(xs), max(xs), min(ys), max(ys)
+    biggest = max(ws) or 1.0
+    for x, y, w in points:
+        cx = left + (plot_w / 2 if x_high == x_low else plot_w * (x - x_low) / (x_high - x_low))
+        cy = top + (plot_h / 2 if y_high == y_low else plot_h * (y_high - y) / (y_high - y_low))
+        r = 3 + (9 * w / biggest if weighted else 0)
+        body.append(f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='{r:.1f}' fill='{SVG_BLUE}' fill-opacity='0.6'/>")
+    body.append(f"<line x1='{left}' y1='{top + plot_h}' x2='{left + plot_w}' y2='{top + plot_h}' stroke='{SVG_GREY}'/>")
+    body.append(f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + plot_h}' stroke='{SVG_GREY}'/>")
+    if x_label:
+        body.append(f"<text x='{left + plot_w}' y='{height - 8}' {SVG_FONT} text-anchor='end'>{_xml(x_label)}</text>")
+    if y_label:
+        body.append(f"<text x='10' y='{top - 6}' {SVG_FONT}>{_xml(y_label)}</text>")
+    return _svg(SVG_WIDTH, height, body, title)
 
 
 # ---------------------------------------------------------------- what was drawn, for chart checks

@@ -193,3 +193,54 @@ def test_it_draws_inside_the_in_process_runner_as_in_the_browser(monkeypatch):
     # While the checker runs code (the learner's, the reference's, a typical mistake's), the
     # chart is graded as text only: a drawing would show the reference's chart to the learner.
     assert shown == []
+
+
+# ---------------------------------------------------------------- histogram, scatter and map (issue 15)
+
+
+def test_a_histogram_counts_values_in_equal_bins_and_is_recorded_as_one(capsys):
+    from qala.grader import plot
+
+    plot.forget_drawings()
+    plot.histogram([1, 2, 2, 3, 3, 3, 4, 9, 12, 30, None], bins=5, title="Days", unit="µg/m³")
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == "Days (µg/m³)"
+    assert [line.split()[0] for line in text.splitlines()[1:]] == ["1–6.8", "6.8–12.6", "12.6–18.4", "18.4–24.2", "24.2–30"]
+    assert [line.split()[-1] for line in text.splitlines()[1:]] == ["7", "2", "0", "0", "1"]  # the missing value left out
+    (drawn,) = plot.drawings()
+    assert drawn["kind"] == "hist" and drawn["series"][0]["values"] == [7, 2, 0, 0, 1]
+
+
+def test_a_scatter_puts_each_pair_on_the_grid_with_its_axes(capsys):
+    from qala.grader import plot
+
+    plot.forget_drawings()
+    plot.scatter([-10, 0, 20, None], [80, 40, 10, 5], title="Cold and smog", x_label="°C", y_label="PM2.5")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Cold and smog"
+    assert lines[1].startswith("80 │·") and lines[16].startswith("10 │") and lines[16].rstrip().endswith("·")
+    assert lines[-2].split() == ["-10", "20"] and "↑ PM2.5" in lines[-1] and "°C →" in lines[-1]
+    assert sum(line.count("·") for line in lines[1:17]) == 3  # the pair with a missing x is left out
+    assert plot.drawings()[0]["kind"] == "scatter"
+
+
+def test_a_map_keeps_north_up_and_real_longitudes_and_weights_its_marks(capsys):
+    from qala.grader import plot
+
+    plot.map_points([43.25, 43.25, 43.35], [76.90, 77.00, 76.90], weights=[1, 1, 30], title="Docks")
+    lines = capsys.readouterr().out.splitlines()
+    north, south = plot.number_text(43.35), plot.number_text(43.25)
+    assert lines[1].startswith(f"{north} │●")  # the heavy place, in the north-west corner
+    assert lines[16].startswith(f"{south} │·") and lines[16].rstrip().endswith("·")
+    assert lines[-2].split() == ["76.9", "77"]  # longitudes as they are, though drawn to scale
+    with pytest.raises(ValueError, match="one of each per place"):
+        plot.map_points([43.2], [76.9, 77.0])
+
+
+def test_a_histogram_needs_whole_bins_and_a_scatter_pairs():
+    from qala.grader import plot
+
+    with pytest.raises(ValueError, match="bins must be a whole number"):
+        plot.histogram([1, 2], bins=0)
+    with pytest.raises(ValueError, match="one y for each x"):
+        plot.scatter([1, 2], [1])
