@@ -98,6 +98,12 @@ def served_while_on_the_map(page, server, paths: set[str], since: int = 0) -> No
             break
         page.wait_for_timeout(100)
     assert paths <= sent(), server.requests[since:]
+    # The server logs a file when it starts sending it; the page must also have received all of
+    # it (a 10 MB file on a loaded machine), or leaving the map cancels it before it is cached.
+    for path in paths:
+        page.wait_for_function(
+            "(path) => performance.getEntriesByType('resource').some(e => e.name.endsWith(path) && e.responseEnd > 0)", arg=path, timeout=TIMEOUT_MS
+        )
 
 
 def test_the_course_map_draws_its_icons_without_an_emoji_font(browser, server, site, traffic):
