@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import ContentError, t
 from ..i18n import LANGUAGES
 from .lesson_file import ID, Problems, _meta_line, _toml_line, _toml_message, parse_lesson, read_front_matter
-from .model import FRONT_ENDS, Badge, Course, CourseInfo, LearningPath, Level, Track, XpRules
+from .model import FRONT_ENDS, Badge, Course, CourseInfo, LearningPath, Level, Track, Trap, XpRules
 from .translation_file import english_fingerprint, parse_translation
 
 BADGE_RULES = {
@@ -149,7 +149,10 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
         if rule["kind"] == "track_completed" and rule["track"] not in {track.id for track in tracks}:
             problems.error(badge.line, t("badge {badge!r} names an unknown track {track!r}"), badge=badge.id, track=rule["track"])
 
-    info = CourseInfo(course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path, tuple(paths), show_solution)
+    traps = _read_traps(data.get("trap", []), table_lines("trap"), problems)
+    info = CourseInfo(
+        course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path, tuple(paths), show_solution, tuple(traps)
+    )
     _warn_untranslated(info, problems, _meta_line(text, "title"), table_lines("level"))
     return info, problems
 
@@ -184,6 +187,74 @@ def _read_paths(raw_paths: Any, lines: list[str], path_lines: list[int], problem
             seen.add(lesson_id)
         paths.append(LearningPath(path_id, _localized(raw.get("title")), _localized(raw.get("description")), str(front_end), tuple(lessons), line))
     return paths
+
+
+def _read_traps(raw_traps: Any, trap_lines: list[int], problems: Problems) -> list[Trap]:
+    """The ``[[trap]]`` tables: data traps taught once and then reviewed on purpose."""
+    traps: list[Trap] = []
+    if not isinstance(raw_traps, list):
+        problems.error(1, t("traps must be written as [[trap]] tables"))
+        return traps
+    for index, raw in enumerate(raw_traps):
+        line = trap_lines[index] if index < len(trap_lines) else 1
+        trap_id = raw.get("id", "")
+        if not isinstance(trap_id, str) or not ID.match(trap_id):
+            problems.error(line, t("trap id {trap!r} must be lower-case letters, digits and '-'"), trap=trap_id)
+            continue
+        if any(other.id == trap_id for other in traps):
+            problems.error(line, t("duplicate trap id {trap!r}"), trap=trap_id)
+            continue
+        _need_english(raw.get("title"), "title", line, problems)
+        taught_in = raw.get("taught_in", "")
+        if not isinstance(taught_in, str) or not ID.match(taught_in):
+            problems.error(line, t("trap {trap!r} needs taught_in: the id of the lesson that teaches it"), trap=trap_id)
+            continue
+        traps.append(Trap(trap_id, _localized(raw.get("title")), taught_in, line))
+    return traps
+
+
+def check_reviews(course: Course) -> list[ContentError]:
+    """What is wrong with the planned review: a trap taught in a lesson that does not exist, a lesson
+    that reviews an unknown trap or the trap it teaches itself, and a lesson that comes before the
+    trap's teaching lesson (or without it) in a path that holds it."""
+    problems: list[ContentError] = []
+    info = course.info
+    traps = {trap.id: trap for trap in info.traps}
+    for trap in info.traps:
+        if trap.taught_in not in course.lessons:
+            problems.append(
+                ContentError(t("trap {trap!r} is taught in an unknown lesson {lesson!r}"), info.path, trap.line, params={"trap": trap.id, "lesson": trap.taught_in})
+            )
+    for lesson in course.lessons.values():
+        if not lesson.reviews:
+            continue
+        line = _meta_line(lesson.path.read_text(encoding="utf-8"), "reviews")
+        for trap_id in lesson.reviews:
+            trap = traps.get(trap_id)
+            if trap is None:
+                problems.append(
+                    ContentError(
+                        t("reviews an unknown trap {trap!r} (traps: {known})"), lesson.path, line, params={"trap": trap_id, "known": ", ".join(sorted(traps))}
+                    )
+                )
+                continue
+            if trap.taught_in == lesson.id:
+                problems.append(ContentError(t("reviews the trap {trap!r}, which this lesson teaches"), lesson.path, line, params={"trap": trap_id}))
+                continue
+            for path in info.paths:
+                if lesson.id not in path.lessons:
+                    continue
+                here = path.lessons.index(lesson.id)
+                if trap.taught_in not in path.lessons[:here]:
+                    problems.append(
+                        ContentError(
+                            t("path {path!r}: lesson {lesson!r} reviews the trap {trap!r}, so {taught!r}, which teaches it, must come before it in the path"),
+                            lesson.path,
+                            line,
+                            params={"path": path.id, "lesson": lesson.id, "trap": trap_id, "taught": trap.taught_in},
+                        )
+                    )
+    return problems
 
 
 def _lesson_line(lines: list[str], table_line: int, lesson_id: str) -> int:
@@ -255,6 +326,9 @@ def _warn_untranslated(info: CourseInfo, problems: Problems, title_line: int, le
         for level, line in zip(info.levels, level_lines):  # no [[level]] at all: the built-in "Level 1"
             if missing(level.title):
                 problems.warn(line, t("{language}: the title of level {level} is not translated"), language=language, level=level.number)
+        for trap in info.traps:
+            if missing(trap.title):
+                problems.warn(trap.line, t("{language}: the title of trap {trap!r} is not translated"), language=language, trap=trap.id)
         for badge in info.badges:
             if missing(badge.title):
                 problems.warn(badge.line, t("{language}: the title of badge {badge!r} is not translated"), language=language, badge=badge.id)
@@ -395,6 +469,7 @@ def load_course(root: Path, languages: tuple[str, ...] | None = None) -> tuple[C
         first = course.lessons[cycle[0]]
         problems.append(ContentError(t("lessons require each other in a circle: {cycle}"), first.path, 1, params={"cycle": " → ".join(cycle)}))
     problems.extend(check_paths(course))
+    problems.extend(check_reviews(course))
     return course, problems + warnings
 
 

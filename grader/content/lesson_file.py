@@ -262,7 +262,8 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
     for system in systems:
         if system not in SYSTEMS:
             problems.error(_meta_line(text, "systems"), t("unknown system {system!r} (known: {known})"), system=system, known=", ".join(SYSTEMS))
-    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires", "systems"}
+    reviews = _meta_list(meta, "reviews", problems, text)
+    known = {"id", "track", "title", "summary", "audience", "xp", "minutes", "datasets", "needs", "requires", "systems", "reviews"}
     for key in meta:
         if key not in known:
             problems.error(_meta_line(text, key), t("unknown front-matter key {key!r} (known: {known})"), key=key, known=", ".join(sorted(known)))
@@ -317,6 +318,7 @@ def parse_lesson(path: Path, text: str | None = None, track_folder: str | None =
         texts={"en": english},
         outline=tuple(outline),
         systems=tuple(systems),
+        reviews=tuple(reviews),
     )
     return lesson, problems
 

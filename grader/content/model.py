@@ -247,6 +247,7 @@ class Lesson:
     texts: Mapping[str, LessonText]  # "en" always present
     outline: tuple[tuple[str, int | str], ...] = ()  # ("section", index) and ("exercise", id) in file order
     systems: tuple[str, ...] = ()  # city systems (SYSTEMS) the lesson is about
+    reviews: tuple[str, ...] = ()  # traps (course.toml [[trap]] ids) it brings back as planned review
 
     def text(self, language: str) -> LessonText:
         """The lesson in ``language``, English wherever the translation is missing."""
@@ -393,6 +394,17 @@ class Badge:
 
 
 @dataclass(frozen=True)
+class Trap:
+    """A data trap the course teaches once (``taught_in``) and brings back on purpose in the lessons
+    whose front matter says ``reviews = ["its-id"]`` (course.toml ``[[trap]]``)."""
+
+    id: str
+    title: Localized
+    taught_in: str  # the lesson that explains it as new
+    line: int
+
+
+@dataclass(frozen=True)
 class CourseInfo:
     """What course.toml says, before any lesson is read."""
 
@@ -406,6 +418,7 @@ class CourseInfo:
     path: Path
     paths: tuple[LearningPath, ...] = ()
     show_solution: bool = True  # [course] show_solution: a learner may see the reference after the last hint
+    traps: tuple[Trap, ...] = ()
 
 
 @dataclass
