@@ -64,6 +64,7 @@ def cmd_lessons(args) -> int:
                         "needs": list(lv.lesson.needs),
                         "requires": list(lv.lesson.requires),
                         "systems": list(lv.lesson.systems),
+                        "reviews": list(lv.lesson.reviews),
                         "exercises": exercises,
                     }
                 )

@@ -220,10 +220,15 @@ def check_reviews(course: Course) -> list[ContentError]:
     problems: list[ContentError] = []
     info = course.info
     traps = {trap.id: trap for trap in info.traps}
-    for trap in info.traps:
-        if trap.taught_in not in course.lessons:
+    for declared in info.traps:
+        if declared.taught_in not in course.lessons:
             problems.append(
-                ContentError(t("trap {trap!r} is taught in an unknown lesson {lesson!r}"), info.path, trap.line, params={"trap": trap.id, "lesson": trap.taught_in})
+                ContentError(
+                    t("trap {trap!r} is taught in an unknown lesson {lesson!r}"),
+                    info.path,
+                    declared.line,
+                    params={"trap": declared.id, "lesson": declared.taught_in},
+                )
             )
     for lesson in course.lessons.values():
         if not lesson.reviews:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from qala.grader.content.course_file import bundled_course_root, load_course
-from tests.conftest import lesson_text, make_course
+from tests.conftest import lesson_text, make_course, run_qala
 
 TRAP = """
 [[trap]]
@@ -103,3 +103,11 @@ def test_the_bundled_course_declares_its_traps_and_reviews_them_cleanly():
     for trap in traps.values():
         assert all(trap.title.get(language) for language in ("en", "ru", "kk")), trap.id
         assert any(trap.id in lesson.reviews for lesson in loaded.lessons.values()), f"{trap.id} is taught but never reviewed"
+
+
+def test_qala_lessons_json_lists_what_each_lesson_reviews(home):
+    done = run_qala("lessons", "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    lessons = {lesson["id"]: lesson for track in json.loads(done.stdout)["tracks"] for lesson in track["lessons"]}
+    assert lessons["energy-heating"]["reviews"] == ["thousands-of-tonnes", "per-person-tier"]
+    assert lessons["units-and-limits"]["reviews"] == []
