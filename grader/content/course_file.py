@@ -28,6 +28,7 @@ BADGE_RULES = {
     "no_hints_lessons": {"count"},
     "comeback": {"failures"},
     "tracks_started": {"count"},
+    "trap_reviewed": {"trap", "count"},
 }
 
 
@@ -125,6 +126,7 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
     if [level.xp for level in levels] != sorted(level.xp for level in levels) or levels[0].xp != 0:
         problems.error(_meta_line(text, "[[level]]"), t("levels must start at 0 XP and rise"))
 
+    traps = _read_traps(data.get("trap", []), table_lines("trap"), problems)
     badges = []
     badge_lines = table_lines("badge")
     for index, raw in enumerate(data.get("badge", [])):
@@ -148,8 +150,9 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
         rule = badge.rule
         if rule["kind"] == "track_completed" and rule["track"] not in {track.id for track in tracks}:
             problems.error(badge.line, t("badge {badge!r} names an unknown track {track!r}"), badge=badge.id, track=rule["track"])
+        if rule["kind"] == "trap_reviewed" and rule["trap"] not in {trap.id for trap in traps}:
+            problems.error(badge.line, t("badge {badge!r} names an unknown trap {trap!r}"), badge=badge.id, trap=rule["trap"])
 
-    traps = _read_traps(data.get("trap", []), table_lines("trap"), problems)
     info = CourseInfo(
         course_id, _localized(course.get("title")), languages, tuple(tracks), xp, tuple(levels), tuple(badges), path, tuple(paths), show_solution, tuple(traps)
     )

@@ -182,6 +182,11 @@ def badge_earned(badge: Badge, course: Course, progress: Progress) -> bool:
         )
     if kind == "comeback":
         return _comeback(progress, rule["failures"])
+    if kind == "trap_reviewed":  # the trap's lesson done, then `count` lessons that review it
+        trap = next((found for found in course.info.traps if found.id == rule["trap"]), None)
+        taught = course.lesson(trap.taught_in) if trap is not None else None
+        reviewed = sum(1 for lesson in lessons if rule["trap"] in lesson.reviews and lesson_done(lesson, passed))
+        return taught is not None and lesson_done(taught, passed) and reviewed >= rule["count"]
     if kind == "tracks_started":
         return len({found.track for lesson_id, _ in passed if (found := course.lesson(lesson_id)) is not None}) >= rule["count"]
     return False

@@ -111,3 +111,15 @@ def test_qala_lessons_json_lists_what_each_lesson_reviews(home):
     lessons = {lesson["id"]: lesson for track in json.loads(done.stdout)["tracks"] for lesson in track["lessons"]}
     assert lessons["energy-heating"]["reviews"] == ["thousands-of-tonnes", "per-person-tier"]
     assert lessons["units-and-limits"]["reviews"] == []
+
+
+def test_a_skill_badge_must_name_a_known_trap(tmp_path):
+    root = course(tmp_path, {"one": lesson_text("one")}, [("sentinel", "one")])
+    toml = root / "course" / "course.toml"
+    badge = '\n[[badge]]\nid = "spotter"\ntitle = { en = "Spotter" }\nrule = { kind = "trap_reviewed", trap = "%s", count = 1 }\n'
+    toml.write_text(toml.read_text(encoding="utf-8") + badge % "sentinel", encoding="utf-8")
+    assert problems(root) == []
+    toml.write_text(toml.read_text(encoding="utf-8") + badge.replace("spotter", "other") % "typo", encoding="utf-8")
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    line = max(n for n, text in enumerate(lines, start=1) if text == "[[badge]]")
+    assert problems(root) == [f"course.toml:{line}: badge 'other' names an unknown trap 'typo'"]
