@@ -21,6 +21,7 @@ EXPLAINS = {
     "thousands-of-tonnes": [r"\bthousands of tonnes\b", r"\b9\.4 means\b"],
     "kg-for-tonnes": [r"\bkilograms\W{0,3} instead of tonnes", r"\btyped in kilograms\b", r"\bmust be in kilograms\b"],
     "per-person-tier": [r"\btiers? count[^.]{0,40}per person", r"\blimits are per person\b", r"\btier 1 up to\b"],
+    "clock-change": [r"\bmoved (?:its clocks )?from UTC\+6 to UTC\+5", r"\bhour (?:that )?happened twice\b", r"\bfrom 23:00 to midnight twice\b"],
 }
 REVIEW_WORD = {"en": "review", "ru": "повторени", "kk": "қайтала"}
 

@@ -99,7 +99,7 @@ def test_the_bundled_course_declares_its_traps_and_reviews_them_cleanly():
     loaded, found = load_course(bundled_course_root())
     assert [str(p) for p in found if not p.warning] == []
     traps = {trap.id: trap for trap in loaded.info.traps}
-    assert {"missing-sentinel", "mg-to-ug", "thousands-of-tonnes", "kg-for-tonnes", "per-person-tier"} <= set(traps)
+    assert {"missing-sentinel", "mg-to-ug", "thousands-of-tonnes", "kg-for-tonnes", "per-person-tier", "clock-change"} <= set(traps)
     for trap in traps.values():
         assert all(trap.title.get(language) for language in ("en", "ru", "kk")), trap.id
         assert any(trap.id in lesson.reviews for lesson in loaded.lessons.values()), f"{trap.id} is taught but never reviewed"
