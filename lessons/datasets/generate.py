@@ -1638,10 +1638,9 @@ def stable_zip(data: bytes) -> bytes:
             content = source.read(entry.filename)
             if entry.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here, whatever we set
                 stamp = REPORT_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + stamp, content)
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
             target.writestr(info, content, compresslevel=GZIP_LEVEL)
     return out.getvalue()
-
 
 
 # ----------------------------------------------------------------------------------------------------------

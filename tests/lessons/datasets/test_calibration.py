@@ -661,7 +661,6 @@ def test_appeals_category_shares():
     assert coded <= 0.7 * sum(int(r["appeals"]) for r in table)  # the denominator trap
 
 
-
 # The appeals report as an Excel file (appeals_report.xlsx): its 2025 columns are appeals_daily summed per
 # district, and its total row adds up (read with openpyxl, the one file the standard library cannot read).
 
@@ -701,6 +700,7 @@ def test_appeals_report_total_row_adds_up():
     assert [sum(column) for column in zip(*table.values())] == total
     growth = total[2] / total[0] - 1
     assert 0.0 < growth < 0.2  # assumption: appeals grew, as the service spread
+
 
 # ----------------------------------------------------------------------------------------------------------
 # Budget, waste, heating, tariffs, portal.
