@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -47,7 +48,10 @@ def _spreadsheet_rows(dataset: Dataset, width: int) -> Iterator[list[str]]:
         from openpyxl import load_workbook
     except ImportError:
         return
-    book = load_workbook(dataset.path, read_only=True, data_only=True)
+    try:
+        book = load_workbook(dataset.path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError) as exc:  # not a workbook: the screen says it could not read it
+        raise ValueError(str(exc)) from None
     try:
         for row in book.active.iter_rows(values_only=True):
             cells = ["" if cell is None else str(cell) for cell in row]

@@ -88,3 +88,12 @@ def test_a_spreadsheet_shows_its_grid_as_excel_opens_it():
     assert rows[5][0] == "Всего по городу" and rows[5][4] == "173 518"
     assert all(len(row) == len(datasets["appeals_report"].columns) for row in rows)
     assert dataset_preview.series(datasets["appeals_report"], dataset_preview.ROWS) is None  # no time column
+
+
+def test_a_spreadsheet_that_is_not_one_is_a_value_error_the_screen_reports(tmp_path):
+    (tmp_path / "report.toml").write_text(SHEET.format(id="report", file="report.xlsx", format="xlsx"), encoding="utf-8")
+    (tmp_path / "report.xlsx").write_text("not a zip archive", encoding="utf-8")
+    datasets, problems = load_datasets(tmp_path)
+    assert problems == []
+    with pytest.raises(ValueError):
+        dataset_preview.head(datasets["report"])
