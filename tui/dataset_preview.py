@@ -1,7 +1,7 @@
 """Reading a few rows of a city dataset, and one column as a time series, for the Data screen.
 
 UI-free and standard library only (no pandas at startup): CSV, gzipped CSV and JSON lines, as
-the datasheets describe them.
+the datasheets describe them; a spreadsheet (.xlsx) through openpyxl, imported only for one.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ def _records(dataset: Dataset) -> Iterator[list[str]]:
                     item = json.loads(line)
                     yield ["" if item.get(n) is None else str(item.get(n)) for n in names]
         return
+    if dataset.format == "xlsx":
+        yield from _spreadsheet_rows(dataset, len(names))
+        return
     opener = gzip.open if dataset.format == "csv.gz" else open
     with opener(dataset.path, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -35,6 +39,25 @@ def _records(dataset: Dataset) -> Iterator[list[str]]:
         order = [header.index(n) if n in header else None for n in names] if names else list(range(len(header)))
         for row in reader:
             yield [row[i] if i is not None and i < len(row) else "" for i in order]
+
+
+def _spreadsheet_rows(dataset: Dataset, width: int) -> Iterator[list[str]]:
+    """A spreadsheet's sheet as Excel opens it, row by row as it is (titles, header rows and
+    footnotes included: that is what a lesson on such files reads); empty without openpyxl."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:
+        return
+    try:
+        book = load_workbook(dataset.path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError) as exc:  # not a workbook: the screen says it could not read it
+        raise ValueError(str(exc)) from None
+    try:
+        for row in book.active.iter_rows(values_only=True):
+            cells = ["" if cell is None else str(cell) for cell in row]
+            yield (cells + [""] * width)[: max(width, 1)]
+    finally:
+        book.close()
 
 
 def head(dataset: Dataset, limit: int = 200) -> list[list[str]]:

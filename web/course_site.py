@@ -354,7 +354,7 @@ def build_course_site(
     datasets = {
         f"datasets/{path.name}": path.read_bytes()
         for path in sorted(course.datasets_dir.glob("*"))
-        if path.is_file() and path.suffix in (".csv", ".gz", ".jsonl", ".toml")
+        if path.is_file() and path.suffix in (".csv", ".gz", ".jsonl", ".xlsx", ".toml")
     }
     site_packages = f"/lib/python{'.'.join(python.split('.')[:2])}/site-packages"
     with tempfile.TemporaryDirectory(prefix="qala-wheel-") as tmp:

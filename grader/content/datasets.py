@@ -13,7 +13,7 @@ from ..errors import ContentError, t
 from ..i18n import pick
 from .lesson_file import _toml_line, _toml_message
 
-FORMATS = ("csv", "csv.gz", "jsonl")
+FORMATS = ("csv", "csv.gz", "jsonl", "xlsx")  # xlsx: a spreadsheet as offices send it (read with pandas + openpyxl)
 TYPES = ("int", "float", "str", "date", "datetime", "bool")
 
 

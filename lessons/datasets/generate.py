@@ -4,7 +4,7 @@
     python lessons/datasets/generate.py           (re)write every data file beside this script
     python lessons/datasets/generate.py --check   exit 1 listing the files that differ from the committed ones
 
-Standard library only. Every draw comes from random.Random seeded with a fixed integer (one seed per
+Standard library only (and openpyxl for the one spreadsheet, appeals_report.xlsx). Every draw comes from random.Random seeded with a fixed integer (one seed per
 dataset), floats are rounded and formatted explicitly, lines end in "\\n", text is UTF-8 and gzip headers
 carry no file name and mtime 0. Levels and shapes are calibrated to CITY-FACTS.md (the project's list of
 published figures, quoted with its sources beside each constant); numbers marked "assumption" are ours.
@@ -26,6 +26,7 @@ import random
 import re
 import statistics
 import sys
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -1498,6 +1499,7 @@ CATEGORY_SEASON = {
 }
 APPEALS_OUTAGE = D(2025, 6, 17)  # the portal's export has no rows that day; they arrive the next day
 SEED_APPEALS = 2025_0930
+SEED_APPEALS_REPORT = 2024_0930
 
 
 def appeals_daily() -> Table:
@@ -1523,6 +1525,122 @@ def appeals_daily() -> Table:
     for i in sorted(rng.sample(range(len(rows)), 3), reverse=True):  # Flaw: three rows exported twice
         rows.insert(i + 1, rows[i][:])
     return Table(["date", "district", "appeals", "resolved_on_spot", *CATEGORY_SHARES], rows)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# An office spreadsheet: the appeals report as a district akimat's clerk receives it (.xlsx)
+# ----------------------------------------------------------------------------------------------------------
+
+# The same appeals as appeals_daily (Jan-Sep 2025, 173,518 in all: CITY-FACTS "Services and open government"),
+# summed per district the way a monthly report does, beside the same months of 2024. The 2024 figures, the
+# 2024 share resolved on the spot and the appeals without a district are our assumptions (no published table).
+APPEALS_2024_GROWTH = {  # assumption: 2025 over 2024, per district (the newer districts grow fastest)
+    "Alatau": 1.21,
+    "Almaly": 1.04,
+    "Auezov": 1.09,
+    "Bostandyk": 1.07,
+    "Medeu": 1.05,
+    "Nauryzbay": 1.26,
+    "Turksib": 1.12,
+    "Zhetysu": 1.08,
+}
+APPEALS_2024_RESOLVED = 0.64  # assumption: the 2024 share resolved on the spot
+APPEALS_2024_NO_DISTRICT = 2_291  # assumption: 2024 appeals sent without an address (none since the app requires one)
+REPORT_TIME = dt.datetime(2025, 10, 6, 9, 30)  # the file's own timestamps, fixed so its bytes never change
+REPORT_SHEET = "Районы"
+REPORT_ROWS = 10  # the table's rows between its header and its footnotes: the total, 8 districts, "no district"
+
+
+def thousands(n: int) -> str:
+    """A whole number as a text with spaces between thousands, as reports pasted from other systems hold it."""
+    return f"{n:,}".replace(",", " ")
+
+
+def appeals_report_rows() -> list[list]:
+    """The report's table: [name, code, 2024 received, 2024 resolved, 2025 received, 2025 resolved]."""
+    seen, received, resolved = set(), dict.fromkeys(DISTRICT_NAMES, 0), dict.fromkeys(DISTRICT_NAMES, 0)
+    for row in appeals_daily().rows:
+        if (row[0], row[1]) in seen:  # the daily export's rows exported twice are counted once in a report
+            continue
+        seen.add((row[0], row[1]))
+        received[row[1]] += row[2]
+        resolved[row[1]] += row[3]
+    rng = random.Random(SEED_APPEALS_REPORT)
+    body = []
+    for i, (name, ru, *_rest) in enumerate(DISTRICTS, start=1):
+        before = round(received[name] / (APPEALS_2024_GROWTH[name] + rng.uniform(-0.015, 0.015)))
+        body.append([ru, f"{i:02d}", before, binomial(rng, before, APPEALS_2024_RESOLVED), received[name], resolved[name]])
+    body.append(["Район не указан", "09", APPEALS_2024_NO_DISTRICT, 0, 0, 0])
+    total = ["Всего по городу", "00"] + [sum(r[k] for r in body) for k in range(2, 6)]
+    return [total] + body
+
+
+def appeals_report() -> bytes:
+    """appeals_report.xlsx: title rows, a units line, a two-level merged header, the city total first, numbers
+    of 2025 stored as text with spaces, "-" for none, a hidden code column, footnotes, a notes sheet first."""
+    from openpyxl import Workbook  # only this file needs openpyxl; every other dataset is standard library only
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Пояснения"
+    for line in (
+        "Сведения об обращениях граждан, поступивших через сервис Open Almaty",
+        "Таблица по районам — на листе «Районы».",
+        "Курсовой файл Qala: форма как у настоящих отчётов, числа синтетические (2025 год — по набору appeals_daily).",
+    ):
+        notes.append([line])
+    ws = wb.create_sheet(REPORT_SHEET)
+    ws.append(["Сведения об обращениях граждан в разрезе районов города Алматы"])
+    ws.append(["за январь–сентябрь 2024 и 2025 годов"])
+    ws.append([None, None, None, None, None, "(единиц)"])
+    ws.append(["Район", "Код", 2024, None, 2025, None])
+    ws.append([None, None, "Поступило", "Решено на месте", "Поступило", "Решено на месте"])
+    for name, code, *numbers in appeals_report_rows():
+        cells = [n if k < 2 else thousands(n) for k, n in enumerate(numbers)]  # 2025 was pasted in as text
+        ws.append([name, code] + ["-" if n in (0, "0") else n for n in cells])
+    ws.append([])
+    ws.append(["Примечание: «-» — обращений не было."])
+    ws.append(["Данные за 2025 год оперативные."])
+    ws.append(["Источник: сервис Open Almaty (курсовые данные Qala)."])
+    for cells in ("A1:F1", "A2:F2", "A4:A5", "B4:B5", "C4:D4", "E4:F4"):
+        ws.merge_cells(cells)
+    for row in (1, 2):
+        ws.cell(row, 1).font = Font(bold=True)
+        ws.cell(row, 1).alignment = Alignment(horizontal="center")
+    for col in range(1, 7):
+        ws.cell(4, col).alignment = ws.cell(5, col).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.cell(4, col).font = ws.cell(5, col).font = Font(bold=True)
+    ws.cell(6, 1).font = Font(bold=True)
+    for row in range(6, 6 + REPORT_ROWS):
+        for col in (3, 4):
+            ws.cell(row, col).number_format = "# ##0"
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].hidden = True  # a code column the clerk's screen does not show, but pandas reads
+    for letter in "CDEF":
+        ws.column_dimensions[letter].width = 14
+    wb.active = 1
+    wb.properties.creator = "Qala"
+    wb.properties.created = wb.properties.modified = REPORT_TIME
+    wb.properties.lastModifiedBy = "Qala"
+    raw = io.BytesIO()
+    wb.save(raw)
+    return stable_zip(raw.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry dates and attributes, so the file's bytes depend on its content only."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr, info.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 3
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here, whatever we set
+                stamp = REPORT_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            target.writestr(info, content, compresslevel=GZIP_LEVEL)
+    return out.getvalue()
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -2230,6 +2348,7 @@ DATASETS = {  # file name -> the function that makes it
     "sergek_violations.csv.gz": sergek_violations,
     "housing_buildings.csv.gz": housing_buildings,
     "appeals_daily.csv": appeals_daily,
+    "appeals_report.xlsx": appeals_report,
     "budget_2023.csv": budget_2023,
     "waste_daily.csv": waste_daily,
     "waste_composition.csv": waste_composition,
@@ -2263,6 +2382,8 @@ def gzip_bytes(data: bytes) -> bytes:
 def render(name: str) -> bytes:
     """The exact bytes of one data file."""
     made = DATASETS[name]()
+    if name.endswith(".xlsx"):
+        return made  # a spreadsheet makes its own bytes
     if name.endswith(".jsonl"):
         text = "".join(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n" for obj in made)
     else:
@@ -2284,11 +2405,23 @@ def same_content(name: str, committed: bytes, fresh: bytes) -> bool:
             return gzip.decompress(committed) == gzip.decompress(fresh)
         except OSError:
             return False
+    if name.endswith(".xlsx"):  # a zip archive: the same entries with the same bytes
+        return zip_entries(committed) == zip_entries(fresh)
     return False
+
+
+def zip_entries(data: bytes) -> list[tuple[str, bytes]] | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [(entry.filename, archive.read(entry.filename)) for entry in archive.infolist()]
+    except (zipfile.BadZipFile, OSError):
+        return None
 
 
 def row_count(name: str, data: bytes) -> int:
     """Records in a rendered file (no embedded newlines: every line is a record, after the CSV header)."""
+    if name.endswith(".xlsx"):
+        return REPORT_ROWS
     lines = (gzip.decompress(data) if name.endswith(".gz") else data).count(b"\n")
     return lines if name.endswith(".jsonl") else lines - 1
 

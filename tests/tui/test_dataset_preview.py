@@ -75,3 +75,25 @@ def test_a_dataset_without_dates_has_no_series(tmp_path):
     dataset = load_datasets(tmp_path)[0]["plain"]
     assert dataset_preview.time_column(dataset) is None
     assert dataset_preview.series(dataset, "n") is None
+
+
+def test_a_spreadsheet_shows_its_grid_as_excel_opens_it():
+    # appeals_report.xlsx opens on «Районы» (the sheet saved as active): titles, header rows and
+    # footnotes are part of what the lesson on such files reads, so the preview shows them as they are.
+    datasets, problems = load_datasets(Path(__file__).resolve().parents[2] / "lessons" / "datasets")
+    assert problems == []
+    rows = dataset_preview.head(datasets["appeals_report"], limit=50)
+    assert rows[0][0].startswith("Сведения об обращениях")
+    assert rows[3][:3] == ["Район", "Код", "2024"]
+    assert rows[5][0] == "Всего по городу" and rows[5][4] == "173 518"
+    assert all(len(row) == len(datasets["appeals_report"].columns) for row in rows)
+    assert dataset_preview.series(datasets["appeals_report"], dataset_preview.ROWS) is None  # no time column
+
+
+def test_a_spreadsheet_that_is_not_one_is_a_value_error_the_screen_reports(tmp_path):
+    (tmp_path / "report.toml").write_text(SHEET.format(id="report", file="report.xlsx", format="xlsx"), encoding="utf-8")
+    (tmp_path / "report.xlsx").write_text("not a zip archive", encoding="utf-8")
+    datasets, problems = load_datasets(tmp_path)
+    assert problems == []
+    with pytest.raises(ValueError):
+        dataset_preview.head(datasets["report"])

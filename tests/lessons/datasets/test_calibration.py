@@ -661,6 +661,47 @@ def test_appeals_category_shares():
     assert coded <= 0.7 * sum(int(r["appeals"]) for r in table)  # the denominator trap
 
 
+# The appeals report as an Excel file (appeals_report.xlsx): its 2025 columns are appeals_daily summed per
+# district, and its total row adds up (read with openpyxl, the one file the standard library cannot read).
+
+
+def report_table() -> dict[str, list[int]]:
+    """Row name -> [received 2024, resolved 2024, received 2025, resolved 2025] from the sheet «Районы»."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(DATA / "appeals_report.xlsx", read_only=True)
+    grid = [list(row) for row in book["Районы"].iter_rows(min_row=6, values_only=True)]
+    book.close()
+    number = lambda cell: 0 if cell == "-" else int(str(cell).replace(" ", ""))
+    table = {}
+    for row in grid:
+        if row[0] is None:  # the blank row before the footnotes
+            break
+        table[row[0]] = [number(cell) for cell in row[2:6]]
+    return table
+
+
+def test_appeals_report_2025_is_appeals_daily():
+    table = report_table()
+    ru = {"Alatau": "Алатауский", "Almaly": "Алмалинский", "Auezov": "Ауэзовский", "Bostandyk": "Бостандыкский"}
+    ru |= {"Medeu": "Медеуский", "Nauryzbay": "Наурызбайский", "Turksib": "Турксибский", "Zhetysu": "Жетысуский"}
+    for district, name in ru.items():
+        daily = [r for r in appeals() if r["district"] == district]
+        assert table[f"{name} район"][2] == sum(int(r["appeals"]) for r in daily), district
+        assert table[f"{name} район"][3] == sum(int(r["resolved_on_spot"]) for r in daily), district
+    assert table["Всего по городу"][2] == 173_518
+    assert table["Район не указан"][2:] == [0, 0]
+
+
+def test_appeals_report_total_row_adds_up():
+    table = report_table()
+    total = table.pop("Всего по городу")
+    assert len(table) == 9
+    assert [sum(column) for column in zip(*table.values())] == total
+    growth = total[2] / total[0] - 1
+    assert 0.0 < growth < 0.2  # assumption: appeals grew, as the service spread
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Budget, waste, heating, tariffs, portal.
 # ----------------------------------------------------------------------------------------------------------

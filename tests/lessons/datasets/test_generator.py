@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 import importlib.util
 import io
+import itertools
 import json
 import sys
 import tomllib
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parents[3] / "lessons" / "datasets"
-DATA_SUFFIXES = (".csv", ".csv.gz", ".jsonl")
+DATA_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".xlsx")
 LANGUAGES = {"en", "ru", "kk"}
 TYPES = {"int", "float", "str", "date", "datetime", "bool"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -59,8 +60,28 @@ def text_of(path: Path) -> str:
     return (gzip.decompress(raw) if path.name.endswith(".gz") else raw).decode("utf-8")
 
 
+def spreadsheet_table(path: Path) -> tuple[list[str], list[dict]]:
+    """appeals_report.xlsx's table as the lesson reads it: the sheet «Районы», the two header rows
+    flattened ("Поступило 2024"), the rows between the header and the blank line before the footnotes,
+    the numbers' thousands spaces removed and "-" (none) as an empty cell."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    grid = [list(row) for row in book["Районы"].iter_rows(values_only=True)]
+    book.close()
+    top, below = grid[3], grid[4]
+    for i in range(1, len(top)):  # a merged cell holds its value in its first column only
+        top[i] = top[i] if top[i] is not None or below[i] is None else top[i - 1]
+    header = [str(t) if b is None else f"{b} {t}" for t, b in zip(top, below)]
+    body = list(itertools.takewhile(lambda row: row[0] is not None, grid[5:]))
+    clean = lambda cell: "" if cell in (None, "-") else cell.replace(" ", "") if isinstance(cell, str) else cell
+    return header, [dict(zip(header, map(clean, row))) for row in body]
+
+
 def header_and_rows(path: Path) -> tuple[list[str], list[dict]]:
-    """Column names in order and the records, for CSV and JSON Lines alike."""
+    """Column names in order and the records, for CSV and JSON Lines alike (and the one spreadsheet)."""
+    if path.name.endswith(".xlsx"):
+        return spreadsheet_table(path)
     text = text_of(path)
     if path.name.endswith(".jsonl"):
         records = [json.loads(line) for line in text.splitlines()]
@@ -83,7 +104,7 @@ def test_generator_reproduces_every_committed_file(generator, fresh):
 def test_plain_files_match_byte_for_byte(fresh):
     # .gz files are compared by content above too, since zlib builds may differ; everything else is exact
     for name, data in fresh.items():
-        if not name.endswith(".gz"):
+        if not name.endswith((".gz", ".xlsx")):  # .xlsx is a zip archive: deflated like .gz
             assert (DATA / name).read_bytes() == data, name
 
 
@@ -93,6 +114,8 @@ def test_check_mode_passes_on_the_committed_files(generator, capsys):
 
 def test_output_is_plain_utf8_with_newline_endings(fresh):
     for name, data in fresh.items():
+        if name.endswith(".xlsx"):
+            continue  # a spreadsheet: see test_spreadsheet_is_reproducible
         raw = gzip.decompress(data) if name.endswith(".gz") else data
         text = raw.decode("utf-8")
         assert "\r" not in text and text.endswith("\n"), name
@@ -110,7 +133,18 @@ def test_generator_uses_only_the_standard_library():
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
-    assert imported - {"__future__"} <= set(sys.stdlib_module_names), imported
+    # openpyxl writes the one spreadsheet (imported inside its function, for that file only)
+    assert imported - {"__future__", "openpyxl"} <= set(sys.stdlib_module_names), imported
+
+
+def test_spreadsheet_is_reproducible(generator):
+    # openpyxl stamps a save time and zip entry dates: the generator fixes both, so the bytes repeat
+    first = generator.render("appeals_report.xlsx")
+    assert generator.render("appeals_report.xlsx") == first
+    names = [entry[0] for entry in generator.zip_entries(first)]
+    assert "xl/workbook.xml" in names and "docProps/core.xml" in names
+    core = dict(generator.zip_entries(first))["docProps/core.xml"].decode()
+    assert "2025-10-06T09:30:00Z" in core and core.count("2025-10-06T09:30:00Z") == 2
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -139,12 +173,12 @@ def test_datasheet_schema(stem):
     required = {"id", "file", "format", "rows", "licence", "audience", "needs", "title", "grain", "description", "column", "calibration"}
     assert required <= set(sheet) <= required | {"flaw"}, set(sheet) ^ required  # a clean table has no flaw
     assert sheet["id"].isidentifier() and sheet["id"] == sheet["id"].lower()
-    assert sheet["format"] in {"csv", "csv.gz", "jsonl"}
+    assert sheet["format"] in {"csv", "csv.gz", "jsonl", "xlsx"}
     assert sheet["file"] == f"{sheet['id']}.{sheet['format']}"
     assert isinstance(sheet["rows"], int) and sheet["rows"] > 0
     assert sheet["licence"].startswith("CC0-1.0")
     assert sheet["audience"] in {"school", "staff", "both"}
-    assert isinstance(sheet["needs"], list) and set(sheet["needs"]) <= {"pandas"}
+    assert isinstance(sheet["needs"], list) and set(sheet["needs"]) <= {"pandas", "openpyxl"}
     for key in ("title", "grain", "description"):
         assert_three_languages(sheet[key], f"{stem}.{key}")
     names = [c["name"] for c in sheet["column"]]
