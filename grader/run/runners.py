@@ -64,9 +64,8 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_ch
     """The runner for this platform.
 
     In Pyodide, the in-process runner. Elsewhere, a :class:`~qala.grader.run.worker.WorkerRunner`:
-    its first two runs — one check: the learner's inputs and a hidden variant — are one-shot (a
-    single ``qala check`` from the shell is fastest that way) and the warm worker starts from the
-    third run on — the terminal app, ``qala validate`` and
+    its first two runs — one check: the learner's inputs and a hidden variant — are one-shot and
+    the warm worker starts from the third run on — the terminal app, ``qala validate`` and
     ``qala report`` all get there at once. ``warm=True`` starts the worker now; ``warm=False``
     (or ``QALA_RUNNER=oneshot``) never does. ``one_at_a_time``: runs come one at a time (a
     learner's checks), so with two cores or more the sandbox kept ready for the next one warms
@@ -85,7 +84,7 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_ch
         return ProcessRunner()
     from .worker import LOADED, WorkerRunner
 
-    if one_check is not None and set(one_check) & set(LOADED) and warm is not False:
+    if one_check is not None and set(one_check) & set(LOADED):
         return WorkerRunner(cold_runs=0, refill=False)
     # A check is two runs (the learner's inputs and a hidden variant, side by side): the first
     # check's both are one-shot, and the worker starts with the second check, as before variants.
