@@ -24,7 +24,7 @@ def _run(argv: list[str]) -> int:
     from .parser import build_parser, language_in
 
     tr = Translator(resolve_language(language_in(argv)))
-    parser = build_parser(tr)
+    parser = build_parser(tr, plugins=early.check_target(argv) is None)
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(argv + ["tui"])

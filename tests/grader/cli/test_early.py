@@ -79,3 +79,27 @@ def test_a_check_from_the_shell_uses_the_runner_started_first(tmp_path, monkeypa
     assert cli.main(["--home", str(tmp_path / "home"), "--lang", "en", "check", lesson.id, exercise.id, str(code), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["passed"] is True
     assert len(taken) == 1 and taken[0] is not None and not early._started
+
+
+def test_a_check_reads_no_package_metadata_and_imports_no_pandas_itself(tmp_path):
+    """The front ends' commands are found in every installed package's metadata: a check needs
+    none of them. Pandas is the sandbox's to import, never the grader's."""
+    import subprocess
+    import sys
+
+    from qala.grader.content.course_file import bundled_course_root, load_course
+
+    course, _ = load_course(bundled_course_root())
+    lesson = course.lesson("pandas-groupby-districts")
+    code = tmp_path / "answer.py"
+    code.write_text(lesson.exercise("district-means").solution + "\n# mine\n")
+    script = (
+        "import sys\nfrom qala.grader.cli import main\n"
+        f"code = main(['--home', {str(tmp_path / 'home')!r}, '--lang', 'en', 'check', 'pandas-groupby-districts', 'district-means', {str(code)!r}, '--json'])\n"
+        "print('RESULT', code, 'importlib.metadata' in sys.modules, 'pandas' in sys.modules)\n"
+        "code = main(['--home', " + repr(str(tmp_path / "home")) + ", 'lessons', '--json'])\n"
+        "print('RESULT', code, 'importlib.metadata' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    results = [line.split()[1:] for line in done.stdout.splitlines() if line.startswith("RESULT")]
+    assert results == [["0", "False", "False"], ["0", "True"]], done.stdout[-2000:] + done.stderr[-2000:]
