@@ -127,3 +127,28 @@ def test_both_runs_keep_every_wall(course, open_tmp, started, capsys):
     assert exit_code == 0 and verdict["passed"] is True, verdict  # so the variant's run got through nothing either
     assert not marker.exists()
     assert [args[args.index("-m") + 1] for args in started] == ["qala.grader.run.worker"], started
+
+
+def test_the_sandbox_made_for_the_inputs_waits_for_them_while_the_variant_runs_first(course, open_tmp):
+    """The two runs of a check start side by side: the variant's (other datasets) may reach the
+    runner first. It runs in a fresh fork and leaves the sandbox made for the inputs to them;
+    after both, nothing is kept ready."""
+    import shutil
+
+    from qala.grader.run.jobs import Job
+
+    datasets = course / "lessons" / "datasets"
+    variant = open_tmp / "variant" / "datasets"
+    shutil.copytree(datasets, variant)
+    runner = WorkerRunner(cold_runs=0, refill=False)
+    try:
+        runner.prepare(("pandas",), datasets)
+        made = runner.prepared
+        assert made is not None
+        on_variant = runner.run(Job(source=SOLUTION, variables=("mean_pm25",), datasets_dir=variant, needs=("pandas",)))
+        assert on_variant.ok and runner.prepared is made  # still there, for the inputs
+        on_inputs = runner.run(Job(source=SOLUTION, variables=("mean_pm25",), datasets_dir=datasets, needs=("pandas",)))
+        assert on_inputs.ok and on_inputs.values == on_variant.values
+        assert runner.prepared is None and not made.scratch.exists()  # used, and no other made
+    finally:
+        runner.close()
