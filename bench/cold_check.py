@@ -5,9 +5,15 @@ with the reference solution's result already cached in the home folder (the seco
 learner's day; the very first one, which also runs the reference solution, is in the notes).
 The baseline is `python -c "import pandas"` (spawn to exit) plus the solution's own run time,
 measured in-process with pandas imported (the floor of the check benchmark).
+
+Qala's modules are compiled to bytecode first, as installing a wheel does (pandas' are): an
+editable checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile them from source at
+every start, which no learner's install does.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .check import EXERCISES, learners_copy
 from .core import Context, Figure, at_most, bench_env, ms, probe, qala_command, summary, timed_run
@@ -22,6 +28,7 @@ def run(ctx: Context) -> list[Figure]:
     from qala.grader.content.course_file import bundled_course_root, load_course
 
     course, _ = load_course(bundled_course_root())
+    compile_qala()
     solution.write_text(learners_copy(course.lesson(lesson).exercise(exercise).solution), encoding="utf-8")
     cmd = [*qala_command(), "--home", str(home), "check", lesson, exercise, str(solution), "--json"]
     first = timed_run(cmd, env=bench_env())
@@ -73,3 +80,16 @@ def run(ctx: Context) -> list[Figure]:
             },
         ),
     ]
+
+
+def compile_qala() -> None:
+    """Qala's bytecode, written where an installed wheel has it (beside each module)."""
+    import compileall
+    import importlib
+
+    for name in ("qala.grader", "qala.tui", "qala.web"):
+        try:
+            package = importlib.import_module(name)
+        except ImportError:
+            continue
+        compileall.compile_dir(str(Path(package.__file__).parent), quiet=1)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from . import __version__
+from .content.course_cache import load_course_cached
 from .content.course_file import bundled_course_root, load_course
 from .content.datasets import Dataset, load_datasets
 from .content.glossary import Glossary, Term, load_glossary
@@ -130,14 +131,19 @@ class Engine:
         progress_file: Path | None = None,
         in_process: bool = False,
         course: Course | None = None,
+        course_cache: bool = False,
     ):
         """``progress_file``: keep progress in that JSON file (the browser's) instead of SQLite in
         ``home``; ``in_process``: run code in this interpreter (Pyodide, or a build that only
         reads the course); ``course``: the course at ``course_root`` already read (the browser's
-        kernel has it parsed at build time)."""
+        kernel has it parsed at build time); ``course_cache``: keep the parsed course in
+        ``home`` between runs and use it while the course is unchanged (the command line's
+        commands: see content/course_cache.py)."""
         self.home = Path(home) if home else default_home()
         self.course_root = Path(course_root) if course_root else bundled_course_root()
-        self.course = course if course is not None else load_course(self.course_root)[0]
+        if course is None:
+            course = load_course_cached(self.course_root, self.home / "cache" if course_cache else None)
+        self.course = course
         self.progress_file = Path(progress_file) if progress_file is not None else None
         if store is None:
             store = JsonStore(self.progress_file) if self.progress_file is not None else SQLiteStore(self.home / "progress.sqlite")

@@ -138,16 +138,21 @@ def _read_source(path: str, tr: Translator) -> str:
 def cmd_check(args) -> int:
     from ..content.course_file import lesson_needs
     from ..run.runners import default_runner
+    from .early import take
 
     # The sandbox first (its Python, the lesson's modules, its walls): it gets ready on another
     # core while the course is read here, and the check hands it the code when it is. Only the
     # lesson's front matter is read for that; if it is not there, the engine says why below.
-    runner = default_runner()
-    if (found := lesson_needs(args.course, args.lesson)) is not None:
-        runner.prepare(*found)
+    # From the shell it was started before the command line was even parsed (early.py).
+    runner = take(args.course, args.lesson)
+    if runner is None:
+        found = lesson_needs(args.course, args.lesson)
+        runner = default_runner(one_check=found[0] if found is not None else None)
+        if found is not None:
+            runner.prepare(*found)
     from ..engine import Engine
 
-    engine = Engine(course_root=args.course, home=args.home, language=args.lang, runner=runner)
+    engine = Engine(course_root=args.course, home=args.home, language=args.lang, runner=runner, course_cache=True)
     lesson = engine.lesson(args.lesson)
     engine.exercise(lesson, args.exercise)
     source = _read_source(args.file, engine.tr)

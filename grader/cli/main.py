@@ -5,18 +5,26 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from ..errors import ContentError, QalaError
-from ..i18n import Translator, resolve_language
-from .output import (
-    error_line,
-)
-from .parser import build_parser, language_in
+from . import early
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        early.start(argv)  # `qala check`: its sandbox first, the rest of Qala meanwhile (see early.py)
+        return _run(argv)
+    finally:
+        early.discard()
+
+
+def _run(argv: list[str]) -> int:
+    from ..errors import ContentError, QalaError
+    from ..i18n import Translator, resolve_language
+    from .output import error_line
+    from .parser import build_parser, language_in
+
     tr = Translator(resolve_language(language_in(argv)))
-    parser = build_parser(tr)
+    parser = build_parser(tr, plugins=early.check_target(argv) is None)
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(argv + ["tui"])

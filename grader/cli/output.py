@@ -31,7 +31,7 @@ def engine_from(args: argparse.Namespace):
     """The engine for these options (imported late: `qala --help` stays instant)."""
     from ..engine import Engine
 
-    engine = Engine(course_root=args.course, home=args.home, language=args.lang)
+    engine = Engine(course_root=args.course, home=args.home, language=args.lang, course_cache=True)
     if getattr(args, "path", None):  # --path: follow that learning path from now on
         engine.choose_path(args.path)
     return engine

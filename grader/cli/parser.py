@@ -122,8 +122,10 @@ def language_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
-    """The `qala` command line, its help in ``tr``'s language (by default: QALA_LANG, then the system's)."""
+def build_parser(tr: Translator | None = None, plugins: bool = True) -> argparse.ArgumentParser:
+    """The `qala` command line, its help in ``tr``'s language (by default: QALA_LANG, then the system's).
+    ``plugins=False``: without the front ends' commands (a `qala check` needs none of them, and
+    finding them means reading every installed package's metadata)."""
     tr = tr or Translator(resolve_language())
     parser_class = _parser_class(tr)
     parser = parser_class(prog="qala", description=tr.t("Qala: learn to read your city's data. With no command, opens the terminal app."))
@@ -234,7 +236,7 @@ def build_parser(tr: Translator | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help=machine)
     sub.set_defaults(run=cmd_badges)
 
-    for _name, register in _plugins(tr):
+    for _name, register in _plugins(tr) if plugins else ():
         register(commands, lambda sub: _global_options(sub, suppress=True, tr=tr), tr=tr)
     return parser
 

@@ -60,25 +60,32 @@ class InProcessRunner:
         pass
 
 
-def default_runner(warm: bool | None = None, one_at_a_time: bool = False) -> Runner:
+def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_check: tuple[str, ...] | None = None) -> Runner:
     """The runner for this platform.
 
     In Pyodide, the in-process runner. Elsewhere, a :class:`~qala.grader.run.worker.WorkerRunner`:
-    its first two runs — one check: the learner's inputs and a hidden variant — are one-shot (a
-    single ``qala check`` from the shell is fastest that way) and the warm worker starts from the
-    third run on — the terminal app, ``qala validate`` and
+    its first two runs — one check: the learner's inputs and a hidden variant — are one-shot and
+    the warm worker starts from the third run on — the terminal app, ``qala validate`` and
     ``qala report`` all get there at once. ``warm=True`` starts the worker now; ``warm=False``
     (or ``QALA_RUNNER=oneshot``) never does. ``one_at_a_time``: runs come one at a time (a
     learner's checks), so with two cores or more the sandbox kept ready for the next one warms
     up at once, on the core the current run leaves free.
+
+    ``one_check``: the runner makes one check and ends (``qala check`` from the shell), for a
+    lesson with these needs. If it needs what the worker imports (pandas), the worker starts at
+    once and both runs of the check are forked from it, so pandas is imported once, not once per
+    run; no sandbox is kept ready after them. A lesson that needs none of that keeps the two
+    one-shot runs (a plain interpreter starts faster than the worker).
     """
     if sys.platform == "emscripten":
         return InProcessRunner()
     choice = os.environ.get("QALA_RUNNER", "").strip().lower()
     if warm is False or choice == "oneshot":
         return ProcessRunner()
-    from .worker import WorkerRunner
+    from .worker import LOADED, WorkerRunner
 
+    if one_check is not None and set(one_check) & set(LOADED):
+        return WorkerRunner(cold_runs=0, refill=False)
     # A check is two runs (the learner's inputs and a hidden variant, side by side): the first
     # check's both are one-shot, and the worker starts with the second check, as before variants.
     runner = WorkerRunner(warm_after=0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None, cold_runs=2)

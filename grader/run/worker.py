@@ -71,6 +71,7 @@ class WorkerRunner:
     skip_walls: tuple[str, ...] = ()  # for tests only, as in ProcessRunner
     ahead: bool = True  # keep a sandbox ready for the next run
     warm_after: float | None = None  # idle seconds before the ready sandbox warms up (None: sandbox.WARM_UP_AFTER)
+    refill: bool = True  # after a run, get the next sandbox ready (False: one check from the shell, no next run)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _process: subprocess.Popen | None = field(default=None, repr=False)
     _socket: socket.socket | None = field(default=None, repr=False)
@@ -231,9 +232,15 @@ class WorkerRunner:
         return stale
 
     def _take_ready(self, job: Job) -> tuple[Sandbox | None, Sandbox | None]:
-        """With the lock held: the ready sandbox if it suits ``job``; else (None, the one to discard)."""
+        """With the lock held: the ready sandbox if it suits ``job``; else (None, the one to discard).
+
+        Without refills (one check) a ready sandbox that does not suit this job stays for the run
+        it was made for: the check's run on the hidden variant may come first."""
         ready, self._next = self._next, None
         if ready is not None and not ready.fits(job.datasets_dir, job.needs):
+            if not self.refill:
+                self._next = ready
+                return None, None
             return None, ready
         return ready, None
 
@@ -241,7 +248,7 @@ class WorkerRunner:
         """Start the sandbox for the next run, like this one, if none is ready (see
         :meth:`_prepare_locked` for when one may get ready while this job runs)."""
         with self._lock:
-            if self._next is not None or self._process is None:
+            if self._next is not None or self._process is None or not self.refill:
                 return
             stale = self._prepare_locked(job.datasets_dir, job.needs)
         if stale is not None:
@@ -456,4 +463,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Nothing here needs saving or flushing (its output goes nowhere): leave at once, without
+    # the interpreter's teardown of pandas, so that a grader waiting for it is not kept waiting.
+    os._exit(main())

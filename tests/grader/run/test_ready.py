@@ -228,16 +228,17 @@ def test_a_prepared_sandbox_leaves_nothing_behind(course, open_tmp, kind, ending
 
 
 def test_qala_check_starts_its_sandbox_before_it_reads_the_course(course, open_tmp, monkeypatch, capsys):
-    """From the shell, the one sandbox of the check is started first (its Python, pandas and
-    walls get ready while the course is read) and then runs the code."""
-    import qala.grader.engine as engine_module
+    """From the shell, the worker of the check is started first (its Python and pandas get
+    ready, and the sandbox forked from it puts its walls up, while the course is read); the
+    code then runs in that sandbox. Nothing else is started: no second interpreter."""
+    import qala.grader.content.course_cache as engine_module
 
     events: list[str] = []
     real_popen, real_load = subprocess.Popen, engine_module.load_course
 
     class Popen(real_popen):  # records what is started, then starts it
         def __init__(self, args, *rest, **kwargs):
-            events.append("start " + " ".join(str(a) for a in args[-2:]))
+            events.append("start " + " ".join(str(a) for a in args[args.index("-m") :]))
             super().__init__(args, *rest, **kwargs)
 
     def load_course(*args, **kwargs):
@@ -253,7 +254,7 @@ def test_qala_check_starts_its_sandbox_before_it_reads_the_course(course, open_t
     exit_code = cli.main(["--course", str(course), "--home", str(open_tmp / "home"), "--lang", "en", "check", "city-air", "mean", str(code), "--json"])
     verdict = json.loads(capsys.readouterr().out)
     assert exit_code == 0 and verdict["passed"] is True, verdict
-    assert events == ["start -m qala.grader.run.supervisor", "read the course"], events
+    assert [e.split()[:3] for e in events] == [["start", "-m", "qala.grader.run.worker"], ["read", "the", "course"]], events
     assert scratch_folders() == before
 
 
