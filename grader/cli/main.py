@@ -8,9 +8,13 @@ from collections.abc import Sequence
 from ..errors import ContentError, QalaError
 from ..i18n import Translator, resolve_language
 from .output import (
+    course_here,
     error_line,
 )
 from .parser import build_parser, language_in
+
+# The commands that read a course as a learner does; the teachers' find theirs themselves (cli/teachers.py).
+LEARNER_COMMANDS = frozenset({"lessons", "show", "check", "hint", "solution", "progress", "datasets", "glossary", "export", "badges", "tui"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,6 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(argv + ["tui"])
+    if args.command in LEARNER_COMMANDS and getattr(args, "course", None) is None:
+        args.course = course_here()  # inside a course folder of one's own, as git finds its repository
     try:
         return int(args.run(args) or 0)
     except QalaError as exc:

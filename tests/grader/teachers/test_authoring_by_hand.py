@@ -46,3 +46,65 @@ def test_a_missing_translated_section_is_an_error_that_names_it(tmp_path):
     errors = [str(p) for p in problems if not p.warning]
     assert any("the section 'Next' is missing" in e for e in errors) or any("the section 'Takeaway' is missing" in e for e in errors), errors
     assert any("sums.ru.md" in e for e in errors)
+
+
+RIGHT = "rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]\ntotal_rides = sum(rides)\n"
+
+
+def test_learner_commands_find_the_course_from_its_folder_as_git_does(tmp_path, home):
+    run_qala("new", "course", str(tmp_path / "my-course"), home=home)
+    course = tmp_path / "my-course"
+    assert run_qala("new", "lesson", "air", "winter-smog", home=home, cwd=course).returncode == 0
+    for where in (course, course / "lessons" / "air"):
+        shown = run_qala("show", "winter-smog", home=home, cwd=where)
+        assert shown.returncode == 0 and "A week of rides" in shown.stdout, shown.stderr
+        # the footer's command works as it is copied, from anywhere
+        assert f"qala check winter-smog EXERCISE FILE --course {course}" in " ".join(shown.stdout.split())
+    answer = tmp_path / "answer.py"
+    answer.write_text(RIGHT, encoding="utf-8")
+    checked = run_qala("check", "winter-smog", "weekly-total", str(answer), "--json", home=home, cwd=course / "lessons")
+    assert checked.returncode == 0 and '"passed": true' in checked.stdout, checked.stdout + checked.stderr
+    outside = run_qala("show", "winter-smog", home=home, cwd=tmp_path)  # outside it: the bundled course, which has no such lesson
+    assert outside.returncode == 2 and "no lesson 'winter-smog'" in outside.stderr
+
+
+def test_a_teachers_trial_checks_never_touch_their_own_progress(tmp_path):
+    """No QALA_HOME: the default home, as a teacher has it. Their own course keeps its progress apart."""
+    import hashlib
+    import json
+    import sqlite3
+
+    from qala.grader.progress.store import SQLiteStore
+
+    data = tmp_path / "data"  # where platformdirs puts the learner's data folder
+    env = {"XDG_DATA_HOME": str(data)}
+    mine = data / "qala" / "progress.sqlite"
+    mine.parent.mkdir(parents=True)
+    store = SQLiteStore(mine)  # the teacher's own learning, a hint taken on the bundled course
+    store.record_hint("almaty", "monthly-air", "coldest", "2026-12-01T10:00:00+00:00")
+    store.set_setting("language", "ru")
+    store.close()
+    before = hashlib.sha256(mine.read_bytes()).hexdigest()
+    files_before = sorted(p.name for p in mine.parent.glob("progress*"))
+
+    run_qala("new", "course", str(tmp_path / "my-course"), env=env)
+    course = tmp_path / "my-course"
+    assert run_qala("new", "lesson", "air", "winter-smog", env=env, cwd=course).returncode == 0
+    answer = tmp_path / "answer.py"
+    answer.write_text(RIGHT, encoding="utf-8")
+    inside = run_qala("check", "winter-smog", "weekly-total", str(answer), env=env, cwd=course)
+    assert inside.returncode == 0 and "XP" in inside.stdout, inside.stdout + inside.stderr
+    named = run_qala("check", "winter-smog", "weekly-total", str(answer), "--course", str(course), env=env, cwd=tmp_path)
+    assert named.returncode == 0, named.stderr
+
+    assert hashlib.sha256(mine.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in mine.parent.glob("progress*")) == files_before  # no WAL or journal either
+    [apart] = (data / "qala" / "courses").glob("my-course-*/progress.sqlite")
+    rows = sqlite3.connect(apart).execute("SELECT lesson, exercise, passed, xp FROM attempts ORDER BY id").fetchall()
+    assert rows == [("winter-smog", "weekly-total", 1, rows[0][3]), ("winter-smog", "weekly-total", 1, 0)] and rows[0][3] > 0
+    progress = run_qala("progress", "--json", env=env, cwd=course)
+    assert json.loads(progress.stdout)["xp"] == rows[0][3]
+    # an explicit home is used as it is
+    explicit = tmp_path / "explicit"
+    run_qala("check", "winter-smog", "weekly-total", str(answer), "--course", str(course), "--home", str(explicit), env=env)
+    assert (explicit / "progress.sqlite").is_file()
