@@ -108,3 +108,27 @@ def test_a_teachers_trial_checks_never_touch_their_own_progress(tmp_path):
     explicit = tmp_path / "explicit"
     run_qala("check", "winter-smog", "weekly-total", str(answer), "--course", str(course), "--home", str(explicit), env=env)
     assert (explicit / "progress.sqlite").is_file()
+
+
+def test_new_lesson_writes_translations_keyed_by_the_default_check_ids_and_they_validate(tmp_path, home):
+    run_qala("new", "course", str(tmp_path / "c"), home=home)
+    course = tmp_path / "c"
+    made = run_qala("new", "lesson", "air", "winter-smog", "--title", "Winter smog", home=home, cwd=course)
+    assert made.returncode == 0 and "winter-smog.ru.md" in made.stdout and "winter-smog.kk.md" in made.stdout, made.stdout + made.stderr
+    folder = course / "lessons" / "air"
+    for language, words in (("ru", "Неделя поездок"), ("kk", "Бір апталық сапарлар")):
+        text = (folder / f"winter-smog.{language}.md").read_text(encoding="utf-8")
+        assert f"## Exercise weekly-total: {words}" in text and 'title = "Winter smog"' in text
+        # the value check's default id, and .1 for its typical mistake; the default ids are explained
+        assert "- total_rides: " in text and "- total_rides.1: " in text and "computed-" in text
+    checked = run_qala("validate", "lessons/air/winter-smog.md", home=home, cwd=course)
+    assert checked.returncode == 0 and "0 errors, 2 warnings" in checked.stderr, checked.stdout + checked.stderr
+    assert "is not translated" not in checked.stdout and "missing" not in checked.stdout
+    # a learner reading Russian gets the stub's feedback for the template's typical mistake
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("rides = [41200, 40800, 41900, 42300, 44100, 31500, 27600]\ntotal_rides = rides[0] + rides[6]\n", encoding="utf-8")
+    graded = run_qala("check", "winter-smog", "weekly-total", str(wrong), "--lang", "ru", home=home, cwd=course)
+    assert graded.returncode == 1 and "только понедельник и воскресенье" in " ".join(graded.stdout.split()), graded.stdout
+    assert run_qala("translated", "winter-smog", home=home, cwd=course).returncode == 0
+    strict = run_qala("validate", "--strict", "lessons/air/winter-smog.md", home=home, cwd=course)
+    assert strict.returncode == 0 and "0 errors, 0 warnings" in strict.stderr, strict.stdout + strict.stderr
