@@ -3,6 +3,8 @@ the course folder and from the lesson's folder, with a template whose code survi
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import run_qala
 
 
@@ -132,3 +134,63 @@ def test_new_lesson_writes_translations_keyed_by_the_default_check_ids_and_they_
     assert run_qala("translated", "winter-smog", home=home, cwd=course).returncode == 0
     strict = run_qala("validate", "--strict", "lessons/air/winter-smog.md", home=home, cwd=course)
     assert strict.returncode == 0 and "0 errors, 0 warnings" in strict.stderr, strict.stdout + strict.stderr
+
+
+TOML_MISTAKES = {
+    # name: (the text replaced in the scaffold, what replaces it, the faulty line's text, words of the message)
+    "a quote left open": (
+        'message = "Add up all',
+        'message = "Add up all seven days\nmessage = "Add up all',
+        'message = "Add up all seven days\n',
+        "is not closed on its line",
+    ),
+    "text without quotes": (
+        'message = "Add up all seven days: sum(rides) does it in one step."',
+        "message = Add up all seven days",
+        "message = Add up",
+        "text goes between quotes",
+    ),
+    "a name twice": ('message = "Add up all', 'value = "x"\nmessage = "Add up all', 'value = "x"', "given twice"),
+    "code in a text never closed": ("code = '''", 'code = """', 'code = """', "never closed"),
+    "a backslash in double quotes": ('message = "That is only', 'message = "That \\d is only', "That \\d", "a backslash"),
+    "a typo in a key": ('message = "Add up all', 'tolerence = 0.1\nmessage = "Add up all', "tolerence", "unknown key 'tolerence'"),
+    "a wrong value for a key": ('message = "Add up all', 'tolerance = "a little"\nmessage = "Add up all', "tolerance =", "tolerance must be a number"),
+    "a key the checks block does not know": (
+        "[[check]]\nvalue",
+        "tolerance_all = 1\n\n[[check]]\nvalue",
+        "tolerance_all",
+        "unknown key 'tolerance_all' in the checks block",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOML_MISTAKES))
+def test_a_toml_mistake_is_one_translated_line_at_the_faulty_line(tmp_path, name):
+    """Parsed only (no sandbox): `qala validate` reports the course's parse problems as they are."""
+    from qala.grader.content.course_file import load_course
+    from qala.grader.i18n import Translator
+
+    course = tmp_path / "c"
+    course.mkdir()
+    (course / "course").mkdir()
+    (course / "course" / "course.toml").write_text(
+        '[course]\nid = "c"\ntitle = { en = "C" }\n\n[[track]]\nid = "air"\ntitle = { en = "Air" }\nlessons = ["first"]\n', encoding="utf-8"
+    )
+    (course / "lessons" / "air").mkdir(parents=True)
+    from qala.grader.teachers.scaffold import lesson_template
+
+    old, new, faulty, words = TOML_MISTAKES[name]
+    text = lesson_template("first", "air", "First")
+    assert old in text
+    text = text.replace(old, new, 1)
+    (course / "lessons" / "air" / "first.md").write_text(text, encoding="utf-8")
+    line = text[: text.index(faulty)].count("\n") + 1
+    _, problems = load_course(course)
+    errors = [p for p in problems if not p.warning]
+    assert len(errors) == 1, [str(p) for p in errors]
+    [error] = errors
+    assert error.line == line and words in str(error), (line, str(error))
+    assert "Illegal character" not in str(error) and "(at line" not in str(error) and "Invalid value" not in str(error)
+    for language in ("ru", "kk"):  # the whole line in the teacher's language, the reader's words included
+        shown = error.render(Translator(language))
+        assert shown != str(error) and words.split("'")[0].strip() not in shown, shown

@@ -157,7 +157,7 @@ MISTAKES = {
     ),
     "a typo in a check option": (
         lambda t: t.replace('value = "total_rides"        #', 'value = "total_rides"\ntolerence = 0.1  #'),
-        ("[[check]]\nvalue", ""),
+        ("tolerence = 0.1", ""),  # the faulty line, not its [[check]]
         "unknown key 'tolerence'",
     ),
     "a syntax error in the solution": (
