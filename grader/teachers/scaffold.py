@@ -365,7 +365,8 @@ systems = []                 # city systems it is about, e.g. ["air", "transit"]
   The loop: edit, then `qala validate @@SLUG@@.md` in this folder, or from anywhere
   `qala validate PATH/TO/@@SLUG@@.md` (it runs the solution, the starter and the
   cases in @@SLUG@@.cases.toml), then look at it as a learner: `qala tui --lesson @@SLUG@@`
-  (add `--course DIR` when your course is not the bundled one).
+  inside your course's folder (elsewhere add `--course DIR`). Your trial checks there keep
+  their XP apart from your own progress.
   Replace the example below with your own lesson; keep what helps. When you rename or remove
   the exercise weekly-total, change @@SLUG@@.cases.toml too (it tests that exercise).
 -->
