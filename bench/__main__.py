@@ -27,6 +27,7 @@ BENCHMARKS = {
     "tui-start": ("bench.tui_start", "terminal app start to an interactive course map, beside a bare Textual app"),
     "memory": ("bench.memory", "peak memory of the terminal app and of a warm worker"),
     "validate": ("bench.validate", "`qala validate` of the whole course"),
+    "import": ("bench.notebook_import", "`qala import` of a 244-cell instructor notebook (the corpus's, else one of its shape)"),
     "browser": ("bench.browser", "the built site's size; opening a lesson to the first check result in Chromium"),
     "regrade": ("bench.regrade", "a class regraded by `qala report`, otter-grader and nbgrader"),
 }

@@ -7,7 +7,9 @@ it and never reach into SQLite, the runner or the lesson files themselves.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -48,6 +50,7 @@ __all__ = [
     "Settings",
     "Setting",
     "default_home",
+    "course_home",
     "step_budget",
     "bundled_course_root",
     "load_course",
@@ -113,6 +116,24 @@ def default_home() -> Path:
         return Path.home() / ".local" / "share" / "qala"
 
 
+def course_home(course_root: Path | None = None) -> Path:
+    """Where progress is kept for the course at ``course_root`` when no ``--home`` says it.
+
+    ``QALA_HOME`` is used as it is; otherwise the course that ships with Qala keeps its progress
+    in the learner's data folder, and any other course folder (a teacher's own, tried with
+    ``--course`` or from inside it) in a folder of its own under it, ``courses/NAME-HASH``: a
+    teacher's trial checks on their lessons never earn XP in their own progress."""
+    home = default_home()
+    if course_root is None or os.environ.get("QALA_HOME"):
+        return home
+    root = Path(course_root).resolve()
+    if root == bundled_course_root().resolve():
+        return home
+    digest = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:10]
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", root.name).strip("-") or "course"
+    return home / "courses" / f"{name}-{digest}"
+
+
 def _now() -> _dt.datetime:
     return _dt.datetime.now().astimezone()
 
@@ -139,8 +160,8 @@ class Engine:
         kernel has it parsed at build time); ``course_cache``: keep the parsed course in
         ``home`` between runs and use it while the course is unchanged (the command line's
         commands: see content/course_cache.py)."""
-        self.home = Path(home) if home else default_home()
         self.course_root = Path(course_root) if course_root else bundled_course_root()
+        self.home = Path(home) if home else course_home(self.course_root)
         if course is None:
             course = load_course_cached(self.course_root, self.home / "cache" if course_cache else None)
         self.course = course

@@ -32,6 +32,13 @@ def t(message: str, /) -> str:
     return message
 
 
+class Said(str):
+    """A message key given as a field of another message (``params={"error": Said(t("…"))}``):
+    written in the reader's language with the message it is part of."""
+
+    __slots__ = ()
+
+
 class QalaError(Exception):
     """Something Qala explains to a person in one line, never as a traceback."""
 
@@ -70,7 +77,9 @@ class ContentError(QalaError):
 
     def text(self, tr: Translator) -> str:
         """The message in ``tr``'s language (a :class:`qala.grader.i18n.Translator`), without file and line."""
-        return tr.t(self.key, **self.params) if self.params else tr.t(self.key)
+        if not self.params:
+            return tr.t(self.key)
+        return tr.t(self.key, **{name: tr.t(value) if isinstance(value, Said) else value for name, value in self.params.items()})
 
     def render(self, tr: Translator) -> str:
         """FILE:LINE: message, in ``tr``'s language: one line for a person."""

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 from . import early
 
+# The commands that read a course as a learner does; the teachers' find theirs themselves (cli/teachers.py).
+LEARNER_COMMANDS = frozenset({"lessons", "show", "check", "hint", "solution", "progress", "datasets", "glossary", "export", "badges", "tui"})
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -20,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: list[str]) -> int:
     from ..errors import ContentError, QalaError
     from ..i18n import Translator, resolve_language
-    from .output import error_line
+    from .output import course_here, error_line
     from .parser import build_parser, language_in
 
     tr = Translator(resolve_language(language_in(argv)))
@@ -28,6 +31,8 @@ def _run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(argv + ["tui"])
+    if args.command in LEARNER_COMMANDS and getattr(args, "course", None) is None:
+        args.course = course_here()  # inside a course folder of one's own, as git finds its repository
     try:
         return int(args.run(args) or 0)
     except QalaError as exc:

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from ..errors import ContentError, UsageError
 from ..i18n import Translator
@@ -25,6 +26,21 @@ def one_line(text: str) -> str:
 def error_line(tr: Translator, text: str) -> str:
     """One line on stderr for a person: ``qala: error: …`` in their language."""
     return tr.t("qala: error: {message}", message=one_line(text)) + "\n"
+
+
+def course_here() -> Path | None:
+    """The course folder the current folder is in (the nearest with course/course.toml, as git
+    finds its repository), or None outside one and in the course that ships with Qala."""
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the current folder was deleted
+        return None
+    for folder in (here, *here.parents):
+        if (folder / "course" / "course.toml").is_file():
+            from ..content.course_file import bundled_course_root
+
+            return None if folder == bundled_course_root().resolve() else folder
+    return None
 
 
 def engine_from(args: argparse.Namespace):

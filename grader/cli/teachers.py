@@ -166,6 +166,8 @@ def cmd_new_lesson(args) -> int:
     made = new_lesson(root, args.track, args.slug, args.title, tr)
     console = rich_console()
     console.print(tr.t("Wrote {lesson} and {cases}.", lesson=_rel(made.lesson), cases=_rel(made.cases)))
+    if made.translations:
+        console.print(tr.t("Wrote its translations, to change with the English: {files}.", files=", ".join(_rel(p) for p in made.translations)))
     toml_path = _rel(root / "course" / "course.toml")
     if made.listing.added:
         console.print(tr.t("Listed {lesson} in the track {track} of {path}.", lesson=args.slug, track=args.track, path=toml_path))

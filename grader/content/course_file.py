@@ -60,7 +60,7 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(_toml_line(exc), t("course.toml is not valid TOML: {error}"), error=_toml_message(exc))
+        problems.error(_toml_line(exc, text), t("course.toml is not valid TOML: {error}"), error=_toml_message(exc))
         return None, problems
     lines = text.splitlines()
 

@@ -81,7 +81,7 @@ def load_datasets(datasets_dir: Path, languages: Sequence[str] = ()) -> tuple[di
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            problems.append(ContentError(t("datasheet is not valid TOML: {error}"), sheet, _toml_line(exc), params={"error": _toml_message(exc)}))
+            problems.append(ContentError(t("datasheet is not valid TOML: {error}"), sheet, _toml_line(exc, text), params={"error": _toml_message(exc)}))
             continue
         try:
             dataset = _dataset(sheet, data)

@@ -48,6 +48,7 @@ from .model import (
     Mistake,
     Section,
 )
+from .toml_words import check_lines, toml_line, toml_message
 
 EXERCISE_HEADING = re.compile(r"^##\s+Exercise\s+([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$")
 
@@ -63,7 +64,6 @@ BULLET = re.compile(r"^[-*]\s+(.*)$")
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-TOML_LINE = re.compile(r"line (\d+)")
 
 CODE_ROLES = {"starter", "solution", "setup", "hidden-setup", "checks"}
 
@@ -122,18 +122,17 @@ def read_front_matter(text: str, problems: Problems) -> tuple[dict[str, Any], li
     try:
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as exc:
-        problems.error(1 + _toml_line(exc), t("front matter is not valid TOML: {error}"), error=_toml_message(exc))
+        problems.error(1 + _toml_line(exc, "\n".join(lines[1:end])), t("front matter is not valid TOML: {error}"), error=_toml_message(exc))
         meta = {}
     return meta, lines[end + 1 :], end + 2
 
 
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
-    found = TOML_LINE.search(str(exc))
-    return int(found.group(1)) if found else 1
+def _toml_line(exc: tomllib.TOMLDecodeError, text: str | None = None) -> int:
+    return toml_line(exc, text)
 
 
 def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
-    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+    return toml_message(exc)
 
 
 def split_sections(lines: list[str], first_line: int, problems: Problems) -> list[_RawSection]:
@@ -487,14 +486,15 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(block.line + _toml_line(exc), t("the checks block is not valid TOML: {error}"), error=_toml_message(exc))
+        problems.error(block.line + _toml_line(exc, source), t("the checks block is not valid TOML: {error}"), error=_toml_message(exc))
         return {}, []
     header_lines = [block.line + 1 + i for i, line in enumerate(block.lines) if line.strip() == "[[check]]"]
+    top_lines, check_key_lines = check_lines(block.lines, block.line + 1)  # a problem names the line of its key
     settings = {k: v for k, v in data.items() if k != "check"}
     for key in settings:
         if key not in EXERCISE_SETTINGS | KIND_SETTINGS:
             problems.error(
-                block.line,
+                top_lines.get(key, block.line),
                 t("unknown key {key!r} in the checks block (known: {known})"),
                 key=key,
                 known=", ".join(["check", *sorted(EXERCISE_SETTINGS | KIND_SETTINGS)]),
@@ -513,7 +513,7 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     seen: set[str] = set()
     for index, raw in enumerate(raw_checks):
         line = header_lines[index] if index < len(header_lines) else block.line
-        check = _parse_check(raw, line, problems)
+        check = _parse_check(raw, line, problems, check_key_lines[index] if index < len(check_key_lines) else None)
         if check is None:
             continue
         if check.id in seen:
@@ -524,7 +524,10 @@ def _parse_checks(block: _Block, ex_id: str, problems: Problems) -> tuple[dict, 
     return settings, checks
 
 
-def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
+def _parse_check(raw: dict, line: int, problems: Problems, key_lines: dict[str, int] | None = None) -> Check | None:
+    def at(key: str) -> int:  # the line of a key of this check (from check_lines), else its [[check]]
+        return (key_lines or {}).get(key, line)
+
     kinds = [k for k in CHECK_KINDS if k in raw]
     if len(kinds) != 1:
         problems.error(line, t("each [[check]] needs exactly one of: {kinds}"), kinds=", ".join(CHECK_KINDS))
@@ -535,62 +538,62 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
     allowed = spec.options | {kind, "id", "message", "mistake"}
     for key in raw:
         if key not in allowed:
-            problems.error(line, t("unknown key {key!r} for a {kind} check (known: {known})"), key=key, kind=kind, known=", ".join(sorted(allowed - {kind})))
+            problems.error(at(key), t("unknown key {key!r} for a {kind} check (known: {known})"), key=key, kind=kind, known=", ".join(sorted(allowed - {kind})))
     if "reveal" in raw and not isinstance(raw["reveal"], bool):
-        problems.error(line, t("reveal must be true or false (false: a failing check does not show its expected values)"))
+        problems.error(at("reveal"), t("reveal must be true or false (false: a failing check does not show its expected values)"))
     if spec.target == "name":
         if not (isinstance(target, str) and target.isidentifier()):
-            problems.error(line, t("{kind} must name a Python variable or function, not {target!r}"), kind=kind, target=target)
+            problems.error(at(kind), t("{kind} must name a Python variable or function, not {target!r}"), kind=kind, target=target)
             return None
     elif spec.target == "names":
         if isinstance(target, str):
             target = [target]
         if not (isinstance(target, list) and target and all(isinstance(t, str) and t for t in target)):
-            problems.error(line, t('{kind} must be a list of names, e.g. {kind} = ["for", "sum"]'), kind=kind)
+            problems.error(at(kind), t('{kind} must be a list of names, e.g. {kind} = ["for", "sum"]'), kind=kind)
             return None
         target = tuple(target)
     elif spec.target == "expression":
         if not isinstance(target, str):
-            problems.error(line, t("assert must be a Python expression in a string"))
+            problems.error(at(kind), t("assert must be a Python expression in a string"))
             return None
         try:
             compile(target, "<assert>", "eval", dont_inherit=True)
         except SyntaxError as exc:
-            problems.error(line, t("assert is not a valid Python expression: {error}"), error=exc.msg)
+            problems.error(at(kind), t("assert is not a valid Python expression: {error}"), error=exc.msg)
             return None
         if not raw.get("message"):
             problems.error(line, t("an assert check needs a 'message' saying what went wrong"))
     elif spec.target == "true" and kind is CheckKind.CHART:
         if target is not True:
-            problems.error(line, t("write 'chart = true' to compare what the code draws with the solution's drawing"))
+            problems.error(at(kind), t("write 'chart = true' to compare what the code draws with the solution's drawing"))
             return None
         for key in ("labels", "title", "values"):
             if key in raw and not isinstance(raw[key], bool):
-                problems.error(line, t("{key} must be true or false"), key=key)
+                problems.error(at(key), t("{key} must be true or false"), key=key)
     elif spec.target == "true":
         match = raw.get("match", "lines")
         if target is not True:
-            problems.error(line, t("write 'output = true' to compare printed output with the solution's"))
+            problems.error(at(kind), t("write 'output = true' to compare printed output with the solution's"))
             return None
         if match not in OUTPUT_MATCHES:
-            problems.error(line, t("match must be one of {known}"), known=", ".join(sorted(OUTPUT_MATCHES)))
+            problems.error(at("match"), t("match must be one of {known}"), known=", ".join(sorted(OUTPUT_MATCHES)))
     if spec.captures == "calls":
         calls = raw.get("calls")
         if not (isinstance(calls, list) and calls and all(isinstance(c, str) for c in calls)):
-            problems.error(line, t('a function check needs calls = ["f(1, 2)", ...]: the hidden inputs'))
+            problems.error(at("calls"), t('a function check needs calls = ["f(1, 2)", ...]: the hidden inputs'))
             return None
         for call in calls:
             try:
                 compile(call, "<call>", "eval", dont_inherit=True)
             except SyntaxError as exc:
-                problems.error(line, t("call {call!r} is not a valid Python expression: {error}"), call=call, error=exc.msg)
+                problems.error(at("calls"), t("call {call!r} is not a valid Python expression: {error}"), call=call, error=exc.msg)
                 return None
     for key in ("tolerance", "rel_tolerance"):
         if key in raw and not (isinstance(raw[key], (int, float)) and raw[key] >= 0):
-            problems.error(line, t("{key} must be a number of 0 or more"), key=key)
+            problems.error(at(key), t("{key} must be a number of 0 or more"), key=key)
     check_id = raw.get("id") or _default_check_id(kind, target)
     if not isinstance(check_id, str) or not ID.match(check_id.replace("_", "-").lower()):
-        problems.error(line, t("check id {check!r} must be letters, digits, '-' or '_'"), check=check_id)
+        problems.error(at("id"), t("check id {check!r} must be letters, digits, '-' or '_'"), check=check_id)
         return None
     mistakes = []
     raw_mistakes = raw.get("mistake", [])
@@ -598,12 +601,12 @@ def _parse_check(raw: dict, line: int, problems: Problems) -> Check | None:
         problems.error(line, t("mistakes can only be given for value, function and output checks"))
     for n, m in enumerate(raw_mistakes if isinstance(raw_mistakes, list) else [], start=1):
         if not (isinstance(m, dict) and isinstance(m.get("code"), str) and isinstance(m.get("message"), str)):
-            problems.error(line, t("each [[check.mistake]] needs 'code' (a wrong program) and 'message'"))
+            problems.error(at(f"mistake.{n}"), t("each [[check.mistake]] needs 'code' (a wrong program) and 'message'"))
             continue
         try:
             compile(m["code"], "<mistake>", "exec", dont_inherit=True)
         except SyntaxError as exc:
-            problems.error(line, t("mistake {number}'s code has a syntax error: {error}"), number=n, error=exc.msg)
+            problems.error(at(f"mistake.{n}"), t("mistake {number}'s code has a syntax error: {error}"), number=n, error=exc.msg)
             continue
         mistakes.append(Mistake(str(m.get("id", n)), m["code"].strip("\n"), m["message"], line))
     options = {k: v for k, v in raw.items() if k not in (kind, "id", "message", "mistake")}

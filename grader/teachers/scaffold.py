@@ -17,6 +17,7 @@ from ..content.course_file import find_lesson_files, read_course_info
 from ..content.lesson_file import ID
 from ..errors import UsageError
 from ..i18n import Translator
+from .scaffold_translations import TEMPLATES, translation_template
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Scaffold:
     lesson: Path
     cases: Path
     listing: TrackListing
+    translations: tuple[Path, ...] = ()  # ID.ru.md, ID.kk.md
 
 
 def toml_string(text: str) -> str:
@@ -88,17 +90,21 @@ def new_lesson(course_root: Path, track: str, slug: str, title: str | None = Non
     folder = course_root / "lessons" / track
     path = folder / f"{slug}.md"
     cases = folder / f"{slug}.cases.toml"
-    for existing in (path, cases):
+    translations = tuple(folder / f"{slug}.{language}.md" for language in TEMPLATES)
+    for existing in (path, cases, *translations):
         if existing.exists():
             raise UsageError(tr.t("{path} already exists: choose another name, or edit that file", path=existing))
     for other in find_lesson_files(course_root / "lessons"):
         if other.stem == slug:
             raise UsageError(tr.t("a lesson with the id {id} already exists: {path}", id=repr(slug), path=other))
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(lesson_template(slug, track, title or title_from_slug(slug)), encoding="utf-8")
+    title = title or title_from_slug(slug)
+    path.write_text(lesson_template(slug, track, title), encoding="utf-8")
     cases.write_text(CASES_TEMPLATE, encoding="utf-8")
+    for language, translation in zip(TEMPLATES, translations, strict=True):
+        translation.write_text(translation_template(language, slug, title, toml_string(title)), encoding="utf-8")
     listing = add_lesson_to_track(course_root / "course" / "course.toml", track, slug)
-    return Scaffold(path, cases, listing)
+    return Scaffold(path, cases, listing, translations)
 
 
 def new_course(target: Path, source_root: Path, tr: Translator | None = None) -> Path:
@@ -359,7 +365,8 @@ systems = []                 # city systems it is about, e.g. ["air", "transit"]
   The loop: edit, then `qala validate @@SLUG@@.md` in this folder, or from anywhere
   `qala validate PATH/TO/@@SLUG@@.md` (it runs the solution, the starter and the
   cases in @@SLUG@@.cases.toml), then look at it as a learner: `qala tui --lesson @@SLUG@@`
-  (add `--course DIR` when your course is not the bundled one).
+  inside your course's folder (elsewhere add `--course DIR`). Your trial checks there keep
+  their XP apart from your own progress.
   Replace the example below with your own lesson; keep what helps. When you rename or remove
   the exercise weekly-total, change @@SLUG@@.cases.toml too (it tests that exercise).
 -->
@@ -417,10 +424,10 @@ no_hardcoded = "total_rides"  # the total must be computed from the list, not ty
 
 <!--
   More exercises: copy the whole "## Exercise ..." section (down to its hints) and give it a
-  new id. Translations go in @@SLUG@@.ru.md and @@SLUG@@.kk.md (prose only): see
-  docs/authoring.md. Until they exist, `qala validate` warns and learners read English; once
-  one is done, `qala translated @@SLUG@@` marks it, so validate can tell you when this English
-  changes after it.
+  new id. The translations are in @@SLUG@@.ru.md and @@SLUG@@.kk.md (words only, no code; see
+  docs/authoring.md): they translate this example, with the check ids their feedback is keyed
+  by. Change them with the English; once one is up to date, `qala translated @@SLUG@@` marks
+  it, so validate can tell you when this English changes after it.
 -->
 
 ## What you learned

@@ -68,7 +68,7 @@ def read_cases(lesson: Lesson) -> tuple[list[Case], list[ContentError]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [], [ContentError(t("cases file is not valid TOML: {error}"), path, _toml_line(exc), params={"error": _toml_message(exc)})]
+        return [], [ContentError(t("cases file is not valid TOML: {error}"), path, _toml_line(exc, text), params={"error": _toml_message(exc)})]
     lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[case]]"]
     cases, problems = [], []
     known = {e.id: e for e in lesson.exercises}

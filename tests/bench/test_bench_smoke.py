@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,4 +44,38 @@ def test_an_unknown_benchmark_is_a_usage_error():
 def test_every_benchmark_is_listed():
     result = subprocess.run([sys.executable, "-m", "bench", "--list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["check", "cold-check", "tui-start", "memory", "validate", "browser", "regrade"]
+    assert names == ["check", "cold-check", "tui-start", "memory", "validate", "import", "browser", "regrade"]
+
+
+def test_the_import_benchmarks_generated_notebook_has_the_corpus_projects_shape(tmp_path):
+    from bench.notebook_import import CELLS, generate
+
+    notebook = generate(tmp_path)
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert len(cells) == CELLS == 244 and (tmp_path / "defaults.csv").is_file()
+    sources = ["".join(c["source"]) for c in cells]
+    questions = [s for s in sources if s.startswith("# BEGIN QUESTION")]
+    assert len(questions) == 20 and sum("manual: true" in s for s in questions) == 3
+    assert sum(s.startswith("# HIDDEN\nnp.isclose(") for s in sources) == 17
+
+
+def test_the_import_benchmark_writes_its_figures(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "import", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={k: v for k, v in os.environ.items() if k != "QALA_NOTEBOOK_CORPUS"},  # the generated notebook, every time
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    assert not data["skipped"], data["skipped"]
+    whole, alone = data["figures"]
+    assert whole["id"] == "import" and whole["unit"] == "s" and whole["value"] > 0 and whole["baseline"] > 0
+    assert [t["text"] for t in whole["targets"]] == [f"< 5 s on {os.cpu_count()} cores"] and whole["met"] in (True, False)
+    details = whole["details"]
+    assert details["cells"] == 244 and "generated" in details["notebook"] and len(details["samples_s"]) == 1
+    assert details["exercises"] == 17 and details["checks"] >= 17 and details["validated"] is True and details["baseline_cells_failed"] == 0
+    assert alone["id"] == "import.without_self_test" and alone["value"] > 0
+    assert "qala import of a 244-cell notebook" in (tmp_path / "latest.md").read_text(encoding="utf-8")

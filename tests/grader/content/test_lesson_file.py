@@ -49,7 +49,7 @@ BROKEN = {
     "syntax error in the solution": (lesson_text(exercises=exercise_text(solution="total = (1 +")), 19, "syntax error"),
     "checks not TOML": (lesson_text(exercises=exercise_text(checks="[[check]\nvalue = 1")), 24, "not valid TOML"),
     "check without a kind": (lesson_text(exercises=exercise_text(checks='[[check]]\nmessage = "x"')), 24, "exactly one of"),
-    "unknown check option": (lesson_text(exercises=exercise_text(checks='[[check]]\nvalue = "total"\ntolerence = 0.1')), 24, "unknown key 'tolerence'"),
+    "unknown check option": (lesson_text(exercises=exercise_text(checks='[[check]]\nvalue = "total"\ntolerence = 0.1')), 26, "unknown key 'tolerence'"),
     "function check without calls": (lesson_text(exercises=exercise_text(checks='[[check]]\nfunction = "f"')), 24, "calls"),
     "assert without a message": (lesson_text(exercises=exercise_text(checks='[[check]]\nassert = "total > 0"')), 24, "needs a 'message'"),
     "unclosed code block": (

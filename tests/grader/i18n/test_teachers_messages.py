@@ -126,11 +126,11 @@ def test_validate_speaks_russian_with_lang(tmp_path, home):
 def test_validate_speaks_kazakh_from_the_environment_and_english_by_default(tmp_path, home):
     make_course(tmp_path, {"sums": BROKEN_LESSON})
     kazakh = run_qala("validate", "--course", str(tmp_path), home=home, env={"QALA_LANG": "kk"})
-    assert "sums.md:25: value тексеруі үшін белгісіз кілт 'tolerence' (белгілілері: id, ignore_case," in kazakh.stdout
+    assert "sums.md:27: value тексеруі үшін белгісіз кілт 'tolerence' (белгілілері: id, ignore_case," in kazakh.stdout
     assert "course.toml:18: ескерту: ru: 1-деңгейдің атауы аударылмаған" in kazakh.stdout
     assert kazakh.stderr.strip() == "Тексерілді: 1 сабақ, 0 жаттығу, 0 мысал; 3 қате, 12 ескерту"
     english = run_qala("validate", "--course", str(tmp_path), home=home)
-    assert "sums.md:25: unknown key 'tolerence' for a value check (known: id, ignore_case," in english.stdout
+    assert "sums.md:27: unknown key 'tolerence' for a value check (known: id, ignore_case," in english.stdout
     assert english.stderr.strip() == "1 lesson, 0 exercises, 0 cases checked: 3 errors, 12 warnings"
 
 
