@@ -23,7 +23,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from qala.grader.engine import ExerciseKind
-from qala.grader.errors import QalaError
 
 from .views import BOX, IN_PYODIDE, CheckResultView, Message
 
@@ -100,8 +99,8 @@ async def answer_form(session: Session, exercise_id: str | None, code: str) -> A
     try:
         await session.open()
         lesson, exercise = session.find(exercise_id)
-    except QalaError:
-        return None  # the check says what is wrong, in the pupil's words
+    except Exception:  # noqa: BLE001 - the check then says what is wrong, in the pupil's words
+        return None
     if exercise.kind not in KINDS or code.strip() != check_cell_body(exercise).strip():
         return None
     widgets = await load_ipywidgets()
@@ -149,7 +148,8 @@ class AnswerForm:
     def _choice(self) -> list:
         t = self.tr.t
         ids = list(self.exercise.options)
-        labels = [f"{option}) {self.options_text.get(option, '')}".strip() for option in ids]
+        # An option's words may hold Markdown (`code`, **bold**); a label shows plain text.
+        labels = [f"{option}) {re.sub(r'[`*]', '', self.options_text.get(option, ''))}".strip() for option in ids]
         if self.exercise.multiple:
             self.boxes = [self.w.Checkbox(value=False, description=label, indent=False, layout=self.w.Layout(width="auto")) for label in labels]
             head = t("Choose every right answer:")
