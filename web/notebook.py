@@ -511,7 +511,7 @@ async def check_cell(exercise: str | None, code: str) -> None:
     current = session()
     from .widgets import answer_form  # buttons for a kind's cell run as handed out (ipywidgets loads then)
 
-    form = await answer_form(current, exercise, code)
+    form = await answer_form(current, exercise, code, handed_out=check_cell_body, run_in_notebook=_run_in_notebook)
     if form is not None:
         _display(form)
         return

@@ -20,9 +20,10 @@ import html
 import io
 import re
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from qala.grader.engine import ExerciseKind
+from qala.grader.engine import ExerciseKind, given_lines
 
 from .views import BOX, IN_PYODIDE, CheckResultView, Message
 
@@ -89,11 +90,13 @@ def fill_program(template: str, values: list[str]) -> str:
     return "".join(out)
 
 
-async def answer_form(session: Session, exercise_id: str | None, code: str) -> AnswerForm | None:
-    """The form for a kind's `%%check` cell run as handed out; None when the cell is to be checked
-    as typed (an answer is in it, or it is a code exercise, or widgets cannot be loaded here)."""
-    from .notebook import check_cell_body
-
+async def answer_form(
+    session: Session, exercise_id: str | None, code: str, handed_out: Callable[[Any], str], run_in_notebook: Callable[[Session, Any, str], None]
+) -> AnswerForm | None:
+    """The form for a kind's `%%check` cell run as handed out (`handed_out(exercise)` is what the
+    cell held at first); None when the cell is to be checked as typed (an answer is in it, or it is
+    a code exercise, or widgets cannot be loaded here). `run_in_notebook` runs code that passed
+    its checks in the notebook, as after a typed check."""
     if not exercise_id:
         return None
     try:
@@ -101,12 +104,12 @@ async def answer_form(session: Session, exercise_id: str | None, code: str) -> A
         lesson, exercise = session.find(exercise_id)
     except Exception:  # noqa: BLE001 - the check then says what is wrong, in the pupil's words
         return None
-    if exercise.kind not in KINDS or code.strip() != check_cell_body(exercise).strip():
+    if exercise.kind not in KINDS or code.strip() != handed_out(exercise).strip():
         return None
     widgets = await load_ipywidgets()
     if widgets is None:
         return None
-    form = AnswerForm(session, lesson, exercise, widgets)
+    form = AnswerForm(session, lesson, exercise, widgets, run_in_notebook)
     shown[exercise.id] = form
     return form
 
@@ -114,8 +117,9 @@ async def answer_form(session: Session, exercise_id: str | None, code: str) -> A
 class AnswerForm:
     """One exercise's form: inputs for its kind, a Check button, the verdict under them."""
 
-    def __init__(self, session: Session, lesson, exercise, widgets):
+    def __init__(self, session: Session, lesson, exercise, widgets, run_in_notebook: Callable[[Session, Any, str], None] | None = None):
         self.session = session
+        self.run_in_notebook = run_in_notebook
         self.lesson = lesson
         self.exercise = exercise
         self.w = widgets
@@ -158,10 +162,8 @@ class AnswerForm:
         return [self.w.HTML(f"<b>{html.escape(t('Choose one answer:'))}</b>"), self.radio]
 
     def _parsons(self) -> list:
-        from .notebook import check_cell_body
-
         t = self.tr.t
-        self.rows: list[tuple[str, int, bool]] = [(line, 0, True) for line in check_cell_body(self.exercise).splitlines() if line.strip()]
+        self.rows: list[tuple[str, int, bool]] = [(line, 0, True) for line in given_lines(self.exercise)]
         self.row_widgets = []
         for index in range(len(self.rows)):
             use = self.w.Checkbox(value=True, indent=False, layout=self.w.Layout(width="auto", flex="1 1 auto"))
@@ -257,16 +259,14 @@ class AnswerForm:
 
     async def check(self) -> None:
         """Grade the form's answer as the typed one would be, and show the verdict under the form."""
-        from . import notebook
-
         try:
             answer = self.answer()
             view = await self.session.check(self.exercise.id, answer)
             printed = ""
-            if isinstance(view, CheckResultView) and view.ran:
+            if isinstance(view, CheckResultView) and view.ran and self.run_in_notebook is not None:
                 out = io.StringIO()
                 with contextlib.redirect_stdout(out):
-                    notebook._run_in_notebook(self.session, self.exercise, answer)
+                    self.run_in_notebook(self.session, self.exercise, answer)
                 if out.getvalue().strip():
                     printed = (
                         f'<div style="{BOX}background:#f5f5f5"><div style="font-weight:600">{html.escape(self.tr.t("The program printed:"))}</div>'
