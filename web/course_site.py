@@ -159,7 +159,15 @@ def lesson_notebook(lesson: Lesson, language: str, missing: list[str]) -> dict:
 
 
 def kind_words(exercise, tr: Translator) -> list[str]:
-    """What a notebook adds to an exercise that is not code: the program to read, how to answer."""
+    """What a notebook adds to an exercise that is not code: the program to read, how to answer
+    (typed under the %%check line, or with the buttons the cell shows when run as it is)."""
+    words = _typed_words(exercise, tr)
+    if words:
+        words[-1] += " " + tr.t("Or run the cell as it is: buttons to answer with appear under it.")
+    return words
+
+
+def _typed_words(exercise, tr: Translator) -> list[str]:
     if exercise.kind is ExerciseKind.PREDICT:
         return [
             f"```python\n{exercise.solution}\n```",

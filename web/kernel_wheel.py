@@ -35,7 +35,7 @@ from qala.grader import __version__
 log = logging.getLogger(__name__)
 
 #: What of qala.web runs in the kernel (the rest builds and serves the site).
-KERNEL_WEB_FILES = ("__init__.py", "notebook.py", "views.py", "own_data.py", "icons.py", "kernel_startup.py")
+KERNEL_WEB_FILES = ("__init__.py", "notebook.py", "views.py", "own_data.py", "icons.py", "kernel_startup.py", "widgets.py")
 #: The kernel's startup file inside site-packages (IPython runs it through PYTHONSTARTUP).
 STARTUP_FILE = "qala/web/kernel_startup.py"
 #: Course files a learner's kernel does not need: code (the dataset generator), teachers' fixtures.

@@ -106,6 +106,11 @@ def runtime_requirements(info: WheelInfo, python_version: str) -> list[str]:
     return needed
 
 
+#: Projects that carry only a notebook's front end (a JupyterLab or classic-notebook extension):
+#: a kernel never imports them, so a requirement on them (ipywidgets names both) is no dependency.
+FRONT_END_ONLY = frozenset({"jupyterlab-widgets", "widgetsnbextension"})
+
+
 @dataclass(frozen=True)
 class Rewritten:
     lock: dict
@@ -167,7 +172,7 @@ def rewrite_lock(
         }
         if key in dropped:
             dropped.remove(key)
-        requirements[key] = runtime_requirements(info, python_version)
+        requirements[key] = [r for r in runtime_requirements(info, python_version) if r not in FRONT_END_ONLY]
 
     unmet: list[str] = []
     for key, entry in by_name.items():

@@ -509,6 +509,12 @@ async def check(exercise: str, code: str) -> View:
 async def check_cell(exercise: str | None, code: str) -> None:
     """Run by a `%%check` cell: grade it, run it in the notebook too if it ran cleanly, show the verdict."""
     current = session()
+    from .widgets import answer_form  # buttons for a kind's cell run as handed out (ipywidgets loads then)
+
+    form = await answer_form(current, exercise, code, handed_out=check_cell_body, run_in_notebook=_run_in_notebook)
+    if form is not None:
+        _display(form)
+        return
     view = await current.check(exercise, code)
     if isinstance(view, CheckResultView) and view.ran:
         _run_in_notebook(current, view.exercise, code)
@@ -546,7 +552,7 @@ def _run_in_notebook(current: Session, exercise, code: str) -> None:
             pass
 
 
-def _display(view: View) -> None:
+def _display(view) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import display

@@ -104,6 +104,9 @@ def build_site(
             "jupyter-config-data": {"exposeAppInBrowser": True, "litePluginSettings": {KERNEL_PLUGIN: settings}},
         }
         (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        # The widgets' front end: a labextension inside a vendored PyPI wheel, unpacked by the build.
+        build_config = {"LiteBuildConfig": {"federated_extensions": [str(w) for w in vendored.labextensions]}}
+        (lite / "jupyter_lite_config.json").write_text(json.dumps(build_config, indent=2), encoding="utf-8")
         _jupyter_lite_build(lite, out)
         # Browsers ask for /favicon.ico whatever the page says: answer rather than log a 404.
         shutil.copy2(out / "static" / "favicons" / "favicon.ico", out / "favicon.ico")
@@ -114,6 +117,7 @@ def build_site(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     _check_settings(out, settings, local_pyodide=url_lock_dir is None)
+    _check_labextensions(out, vendored)
     return out
 
 
@@ -248,3 +252,19 @@ def _check_settings(out: Path, settings: dict, local_pyodide: bool) -> None:
         problems.append("exposeAppInBrowser is not set")
     if problems:
         raise SiteError("the built jupyter-lite.json lost settings: " + "; ".join(problems))
+
+
+#: The labextension each vendored front-end wheel brings (its name in the site's `extensions/`).
+LABEXTENSION_NAMES = {"jupyterlab-widgets": "@jupyter-widgets/jupyterlab-manager"}
+
+
+def _check_labextensions(out: Path, vendored: vendor.Vendored) -> None:
+    """Fail unless each vendored labextension is in the site and named in its jupyter-lite.json."""
+    config = json.loads((out / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+    listed = {entry.get("name") for entry in config.get("federated_extensions", [])}
+    for pin in vendored.pins.labextensions:
+        name = LABEXTENSION_NAMES.get(canonical_name(pin.name))
+        if name is None:
+            continue
+        if name not in listed or not (out / "extensions" / name / "package.json").is_file():
+            raise SiteError(f"the built site lacks the labextension {name} (from {pin.file})")

@@ -1,7 +1,8 @@
 """Fetch the outside pieces of the offline browser build, pinned by version and sha256.
 
-`vendor.toml` beside this file names them: the core of the npm `pyodide` package and the
-pure-Python wheels from PyPI that the kernel loads at start. They are fetched with npm and pip into
+`vendor.toml` beside this file names them: the core of the npm `pyodide` package, the
+pure-Python wheels from PyPI that the kernel loads (at start, or on demand like ipywidgets), and
+the wheels that carry a JupyterLab front-end extension (labextension) the site needs. They are fetched with npm and pip into
 a cache folder, and anything whose checksum differs from its pin is refused.
 
     python -m qala.web.vendor [--dest DIR]          fetch what is missing (a no-op when complete)
@@ -36,6 +37,10 @@ CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdl
 KERNEL_PACKAGES = ("micropip", "ipython", "jedi")
 #: Installed by the kernel at start too, but absent from Pyodide's lock.
 UNLOCKED_PACKAGES = ("comm", "ipython-pygments-lexers")
+#: In the site's lock too, but loaded only when first needed (ipywidgets: when a widget is first shown).
+ON_DEMAND_PACKAGES = ("ipywidgets",)
+#: PyPI wheels whose labextension the site's JupyterLite carries (the widgets' front end); never in the kernel.
+LABEXTENSION_WHEELS = ("jupyterlab-widgets",)
 
 
 class VendorError(Exception):
@@ -75,6 +80,7 @@ class Pins:
     tarball_sha256: str
     core: dict[str, str]  # file name -> sha256
     wheels: tuple[WheelPin, ...]
+    labextensions: tuple[WheelPin, ...] = ()  # wheels holding a labextension, for the site's front end
 
     @classmethod
     def load(cls, path: Path = PINS_FILE) -> Pins:
@@ -86,6 +92,7 @@ class Pins:
             tarball_sha256=pyodide["tarball_sha256"],
             core=dict(pyodide["files"]),
             wheels=tuple(WheelPin(**wheel) for wheel in data.get("wheels", [])),
+            labextensions=tuple(WheelPin(**wheel) for wheel in data.get("labextensions", [])),
         )
 
     def dump(self) -> str:
@@ -104,12 +111,19 @@ class Pins:
             *(f'"{name}" = "{digest}"' for name, digest in self.core.items()),
             "",
             "# Pure-Python wheels from PyPI that the kernel loads at start (the versions Pyodide's",
-            "# lock names, and what the lock lacks). Not byte-identical to Pyodide's own builds.",
+            "# lock names, and what the lock lacks) or on demand (ipywidgets). Not byte-identical to",
+            "# Pyodide's own builds.",
         ]
-        for wheel in self.wheels:
+        for table, wheel in [("wheels", w) for w in self.wheels] + [("labextensions", w) for w in self.labextensions]:
+            if table == "labextensions" and wheel == self.labextensions[0]:
+                lines += [
+                    "",
+                    "# Wheels whose labextension (a JupyterLab front-end extension) the site carries: the",
+                    "# widgets' front end. Their Python part never goes into the kernel.",
+                ]
             lines += [
                 "",
-                "[[wheels]]",
+                f"[[{table}]]",
                 f'name = "{wheel.name}"',
                 f'version = "{wheel.version}"',
                 f'file = "{wheel.file}"',
@@ -140,6 +154,14 @@ class Vendored:
     @property
     def wheels(self) -> list[Path]:
         return [self.wheel_dir / wheel.file for wheel in self.pins.wheels]
+
+    @property
+    def labextension_dir(self) -> Path:
+        return self.root / "labextensions"
+
+    @property
+    def labextensions(self) -> list[Path]:
+        return [self.labextension_dir / wheel.file for wheel in self.pins.labextensions]
 
     @property
     def lock(self) -> dict:
@@ -215,7 +237,7 @@ def _extract_core(tarball: Path, names: Iterable[str], into: Path) -> None:
                 shutil.copyfileobj(source, target)
 
 
-def _missing(vendored: Vendored) -> tuple[list[str], list[WheelPin]]:
+def _missing(vendored: Vendored) -> tuple[list[str], list[WheelPin], list[WheelPin]]:
     """What the cache lacks, after dropping (with a note) any file whose checksum is off."""
 
     def good(path: Path, expected: str) -> bool:
@@ -232,7 +254,8 @@ def _missing(vendored: Vendored) -> tuple[list[str], list[WheelPin]]:
     pins = vendored.pins
     core = [name for name, digest in pins.core.items() if not good(vendored.core_dir / name, digest)]
     wheels = [w for w in pins.wheels if not good(vendored.wheel_dir / w.file, w.sha256)]
-    return core, wheels
+    labextensions = [w for w in pins.labextensions if not good(vendored.labextension_dir / w.file, w.sha256)]
+    return core, wheels, labextensions
 
 
 def ensure(
@@ -250,7 +273,7 @@ def ensure(
     fetch_wheels = fetch_wheels or pip_download
     pins = pins or Pins.load()
     vendored = Vendored(Path(dest) if dest else default_dest(), pins)
-    core, wheels = _missing(vendored)
+    core, wheels, labextensions = _missing(vendored)
     if core:
         vendored.core_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=vendored.root, prefix=".fetch-") as tmp:
@@ -261,17 +284,19 @@ def ensure(
             for name in core:
                 verify(Path(tmp) / name, pins.core[name])
                 os.replace(Path(tmp) / name, vendored.core_dir / name)
-    if wheels:
-        vendored.wheel_dir.mkdir(parents=True, exist_ok=True)
+    for missing, folder in ((wheels, vendored.wheel_dir), (labextensions, vendored.labextension_dir)):
+        if not missing:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=vendored.root, prefix=".fetch-") as tmp:
-            _log(f"qala.web.vendor: fetching {len(wheels)} wheels with pip")
-            fetch_wheels([f"{w.name}=={w.version}" for w in wheels], pins.python_version, Path(tmp))
-            for wheel in wheels:
+            _log(f"qala.web.vendor: fetching {len(missing)} wheels with pip")
+            fetch_wheels([f"{w.name}=={w.version}" for w in missing], pins.python_version, Path(tmp))
+            for wheel in missing:
                 got = Path(tmp) / wheel.file
                 if not got.is_file():
                     raise VendorError(f"pip did not deliver {wheel.file}")
                 verify(got, wheel.sha256)
-                os.replace(got, vendored.wheel_dir / wheel.file)
+                os.replace(got, folder / wheel.file)
     return vendored
 
 
@@ -303,17 +328,26 @@ def update_pins(pyodide_version: str, path: Path = PINS_FILE) -> Pins:
         wheel_dir = tmp / "wheels"
         wheel_dir.mkdir()
         requirements = [f"{name}=={version}" for name, version in wanted.items()]
-        pip_download(requirements + list(UNLOCKED_PACKAGES), python, wheel_dir)
-        wheels = []
-        for wheel in sorted(wheel_dir.glob("*.whl")):
-            name, version = wheel.name.split("-")[:2]
-            wheels.append(WheelPin(canonical_name(name), version, wheel.name, sha256_of(wheel)))
+        pip_download(requirements + list(UNLOCKED_PACKAGES) + list(ON_DEMAND_PACKAGES), python, wheel_dir)
+        labextension_dir = tmp / "labextensions"
+        labextension_dir.mkdir()
+        pip_download(list(LABEXTENSION_WHEELS), python, labextension_dir)
+
+        def pinned(folder: Path) -> tuple[WheelPin, ...]:
+            found = []
+            for wheel in sorted(folder.glob("*.whl")):
+                name, version = wheel.name.split("-")[:2]
+                found.append(WheelPin(canonical_name(name), version, wheel.name, sha256_of(wheel)))
+            return tuple(found)
+
+        wheels = pinned(wheel_dir)
         pins = Pins(
             pyodide_version=pyodide_version,
             python_version=python,
             tarball_sha256=sha256_of(tarball),
             core={name: sha256_of(tmp / name) for name in CORE_FILES},
-            wheels=tuple(wheels),
+            wheels=wheels,
+            labextensions=pinned(labextension_dir),
         )
     Path(path).write_text(pins.dump(), encoding="utf-8")
     return pins

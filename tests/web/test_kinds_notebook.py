@@ -60,6 +60,20 @@ def test_each_kinds_cell_starts_as_its_kind_needs(opened):
     assert "print(pm25[0])" in words  # the program to read
     assert "**b)** на 10, число месяцев со значением" in words  # the options, in Russian
     assert ru.t("Replace each ___ in the cell below with what is missing, then run the cell.") in words
+    assert words.count(ru.t("Or run the cell as it is: buttons to answer with appear under it.")) == 4  # each kind: its form
+
+
+def test_without_ipywidgets_a_cell_run_as_handed_out_is_checked_as_typed(opened, capsys):
+    """No ipywidgets here (as in a browser whose site cannot load it): no form, today's check."""
+    import importlib.util
+
+    assert importlib.util.find_spec("ipywidgets") is None
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, notebook.check_cell("first-month", "")).result()
+        pool.submit(asyncio.run, notebook.check_cell("loop-total", notebook.check_cell_body(opened.engine.lesson("kinds").exercise("loop-total")))).result()
+    printed = capsys.readouterr().out
+    assert "Type what you think the program prints, then check." in printed
+    assert "This is still the starting code" in printed
 
 
 def test_a_typed_answer_of_each_kind_is_checked(opened):

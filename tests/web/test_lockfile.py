@@ -148,3 +148,13 @@ def test_wheel_metadata_is_read_from_the_wheel(tmp_path):
     info = WheelInfo.read(wheel)
     assert (info.name, info.version, info.requires, info.imports) == ("Stack_Data", "0.6.3", ("executing>=1.2.0",), ("stack_data",))
     assert canonical_name(info.name) == "stack-data"
+
+
+def test_a_requirement_on_a_front_end_only_project_is_no_dependency_in_the_kernel(folder):
+    """ipywidgets names widgetsnbextension and jupyterlab_widgets, which hold only the notebook's
+    front end: its lock entry leaves them out without reporting anything unmet."""
+    make_wheel(folder, "comm", "0.2.3")
+    widgets = make_wheel(folder, "ipywidgets", "8.1.9", requires=["comm>=0.1.3", "ipython>=6.1.0", "widgetsnbextension~=4.0.16", "jupyterlab_widgets~=3.0.17"])
+    rewritten = rewrite_lock(LOCK, folder, [folder / "comm-0.2.3-py3-none-any.whl", widgets])
+    assert rewritten.lock["packages"]["ipywidgets"]["depends"] == ["comm", "ipython"]
+    assert rewritten.unmet == ()

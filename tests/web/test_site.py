@@ -60,6 +60,16 @@ def test_the_offline_lock_lists_exactly_the_files_present_with_their_real_checks
         assert (folder / name).is_file()
 
 
+def test_the_site_carries_the_widgets_front_end_and_ipywidgets_only_on_demand(offline_site):
+    config = json.loads((offline_site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+    extension = next(e for e in config["federated_extensions"] if e["name"] == "@jupyter-widgets/jupyterlab-manager")
+    assert (offline_site / "extensions" / extension["name"] / extension["load"]).is_file()
+    packages = lock_of(offline_site / "static" / "pyodide")
+    assert packages["ipywidgets"]["depends"] == ["comm", "ipython", "traitlets"]  # no front-end projects
+    assert not {"jupyterlab-widgets", "widgetsnbextension"} & set(packages)
+    assert "ipywidgets" not in settings_of(offline_site)["loadPyodideOptions"]["packages"]  # not at start
+
+
 def test_notebooks_and_files_are_the_sites_contents(offline_site):
     saved = json.loads((offline_site / "files" / "lessons" / "hello.ipynb").read_text(encoding="utf-8"))
     assert saved == NOTEBOOK

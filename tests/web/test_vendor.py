@@ -24,6 +24,7 @@ CORE = {
     "pyodide-lock.json": json.dumps({"info": {"python": "3.14.2"}, "packages": {}}).encode(),
 }
 WHEELS = {"six-1.17.0-py2.py3-none-any.whl": b"six wheel bytes", "comm-0.2.3-py3-none-any.whl": b"comm"}
+LABEXTENSIONS = {"jupyterlab_widgets-3.0.17-py3-none-any.whl": b"the widgets' front end"}
 
 
 def npm_tarball() -> bytes:
@@ -46,6 +47,7 @@ def fake_pins(**changes) -> vendor.Pins:
         tarball_sha256=sha(TARBALL),
         core={name: sha(data) for name, data in CORE.items()},
         wheels=tuple(vendor.WheelPin(name.split("-")[0], name.split("-")[1], name, sha(data)) for name, data in WHEELS.items()),
+        labextensions=tuple(vendor.WheelPin(name.split("-")[0], name.split("-")[1], name, sha(data)) for name, data in LABEXTENSIONS.items()),
     )
     return vendor.Pins(**{**pins, **changes})
 
@@ -54,7 +56,7 @@ class FakeRegistries:
     """Stand-ins for npm and pip that count their calls and can serve tampered bytes."""
 
     def __init__(self, tarball: bytes = TARBALL, wheels: dict[str, bytes] | None = None):
-        self.tarball, self.wheels = tarball, wheels if wheels is not None else WHEELS
+        self.tarball, self.wheels = tarball, wheels if wheels is not None else {**WHEELS, **LABEXTENSIONS}
         self.npm_calls: list[str] = []
         self.pip_calls: list[list[str]] = []
 
@@ -116,13 +118,15 @@ def test_a_first_run_fetches_everything_and_a_second_run_nothing(tmp_path):
     vendored = registries.ensure(tmp_path)
     assert [p.read_bytes() for p in vendored.core_files] == list(CORE.values())
     assert [p.read_bytes() for p in vendored.wheels] == list(WHEELS.values())
-    assert len(registries.npm_calls) == 1 and len(registries.pip_calls) == 1
+    assert [p.read_bytes() for p in vendored.labextensions] == list(LABEXTENSIONS.values())
+    assert vendored.labextensions[0].parent != vendored.wheel_dir  # never among the kernel's wheels
+    assert len(registries.npm_calls) == 1 and len(registries.pip_calls) == 2
     assert not (tmp_path / "pyodide-314.0.7" / "README.md").exists()  # only the core is kept
 
     started = time.perf_counter()
     registries.ensure(tmp_path)
     assert time.perf_counter() - started < 0.5
-    assert len(registries.npm_calls) == 1 and len(registries.pip_calls) == 1
+    assert len(registries.npm_calls) == 1 and len(registries.pip_calls) == 2
 
 
 def test_only_the_missing_wheel_is_fetched(tmp_path):
@@ -189,3 +193,20 @@ def test_the_kernel_closure_follows_depends_across_name_spellings():
     assert sorted(names) == ["Pygments", "ipython", "prompt_toolkit", "wcwidth"]
     with pytest.raises(vendor.VendorError, match="jedi"):
         vendor.kernel_closure(lock, ["jedi"])
+
+
+def test_the_widgets_front_end_is_pinned_apart_from_the_kernels_wheels_and_fits_ipywidgets(vendored):
+    """ipywidgets goes into the kernel (loaded on demand); jupyterlab_widgets only gives the site its
+    labextension, at the version the pinned ipywidgets asks for."""
+    from packaging.requirements import Requirement
+
+    from qala.web.lockfile import WheelInfo, canonical_name
+
+    pins = vendor.Pins.load()
+    assert {*vendor.ON_DEMAND_PACKAGES} <= {w.name for w in pins.wheels}
+    assert [w.name for w in pins.labextensions] == list(vendor.LABEXTENSION_WHEELS)
+    assert not {w.name for w in pins.labextensions} & {w.name for w in pins.wheels}
+    widgets = next(p for p in vendored.wheels if p.name.startswith("ipywidgets-"))
+    wanted = {canonical_name(r.name): r for r in map(Requirement, WheelInfo.read(widgets).requires)}
+    for pin in pins.labextensions:
+        assert pin.version in wanted[pin.name].specifier
