@@ -113,7 +113,7 @@ def test_validate_speaks_russian_with_lang(tmp_path, home):
     lines = result.stdout.splitlines()
     assert any(
         line.endswith(
-            "sums.md:5: неизвестный ключ front matter 'colour' (известные: audience, datasets, id, minutes, needs, requires, summary, systems, title, track, xp)"
+            "sums.md:5: неизвестный ключ front matter 'colour' (известные: audience, datasets, id, minutes, needs, requires, reviews, summary, systems, title, track, xp)"
         )
         for line in lines
     ), lines
