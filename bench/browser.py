@@ -17,7 +17,8 @@ empty JupyterLite site with the same Pyodide, one notebook with `print(6 * 7)`, 
 it to that cell's output (page, Pyodide, the kernel's packages, IPython; no Qala). From the course
 map, the bare kernel is opened a second time in its own profile (everything it loads cached).
 The site is also built as before issue 18.6 (`build_course_site(precompile=False)`: the kernel
-compiles Qala's modules itself) and measured in the same run, so the table shows before and after.
+compiles Qala's modules and IPython itself, and installs its own packages one after another) and
+measured in the same run, so the table shows before and after.
 """
 
 from __future__ import annotations

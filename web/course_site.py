@@ -25,9 +25,9 @@ from qala.grader.errors import ContentError, UsageError
 from qala.grader.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, pick
 
 from . import icons, vendor
-from .kernel_wheel import STARTUP_FILE, build_kernel_wheel
+from .kernel_wheel import STARTUP_FILE, build_kernel_wheel, precompiled_wheels
 from .notebook import CHANNEL, PROGRESS_MOUNT, SUMMARY_FILE, check_cell_body, summary
-from .site import SiteError, build_site, code_cell, markdown_cell, notebook
+from .site import SiteError, build_site, code_cell, kernel_shim_wheels, markdown_cell, notebook
 
 LANDING = Path(str(files("qala.web"))) / "landing"
 NOTEBOOK_APP = "notebooks/index.html?path="
@@ -226,13 +226,13 @@ def ui_strings(tr: Translator) -> dict[str, str]:
     }
 
 
-def kernel_downloads(pyodide: str | None, vendored: vendor.Vendored, wheel_name: str) -> list[str]:
-    """What a lesson's kernel fetches first from the site itself: Pyodide's core, the kernel's wheels
-    and the course's. The landing page prefetches them; none for a Pyodide on another server."""
+def kernel_downloads(pyodide: str | None, wheels: list[Path]) -> list[str]:
+    """What a lesson's kernel fetches first from the site itself: Pyodide's core and the wheels it
+    loads (the kernel's and the course's). The landing page prefetches them; none for a Pyodide on
+    another server."""
     if pyodide is not None and pyodide.startswith(("http://", "https://")):
         return []
-    wheels = [path.name for path in vendored.wheels] if pyodide is None else []
-    return [f"static/pyodide/{name}" for name in [*vendor.CORE_FILES, *wheels, wheel_name]]
+    return [f"static/pyodide/{name}" for name in [*vendor.CORE_FILES, *(path.name for path in wheels)]]
 
 
 def landing_data(
@@ -340,8 +340,9 @@ def build_course_site(
     """Build the course's site into `out_dir` (see site.build_site for `pyodide` and `vendor_dir`).
 
     `default_language` is the landing page's language until a pupil picks one (else the browser's).
-    `precompile` ships the kernel's modules as bytecode for the offline Pyodide (see kernel_wheel.py;
-    False builds the site as before, for the benchmark's comparison).
+    `precompile` ships the kernel's modules as bytecode for the offline Pyodide (see kernel_wheel.py)
+    and has Pyodide load the kernel's own packages with the course's in one go (site.KERNEL_PACKAGES);
+    False builds the site as before issue 18.6, for the benchmark's comparison.
     """
     started = time.perf_counter()
     course_root = Path(course_root) if course_root else bundled_course_root()
@@ -369,7 +370,12 @@ def build_course_site(
         # Compiled by the site's own Pyodide where it is here (none for a distribution at a URL).
         compiler = vendored.core_dir if pyodide is None else None if pyodide.startswith(("http://", "https://")) else Path(pyodide)
         wheel = build_kernel_wheel(course_root, Path(tmp), precompile=precompile and compiler is not None, pyodide_dir=compiler)
-        prefetch = kernel_downloads(pyodide, vendored, wheel.path.name)
+        # The kernel's own packages, loaded with the course's wheel in one go (as before 18.6, without
+        # `precompile`, the kernel installs them one after another); offline, with their bytecode.
+        shims = kernel_shim_wheels() if precompile else []
+        carried = [*vendored.wheels, *shims] if pyodide is None else shims
+        kernel_wheels = precompiled_wheels(carried, vendored.root / "compiled" / vendored.core_dir.name, compiler) if precompile and pyodide is None else []
+        prefetch = kernel_downloads(pyodide, [*(kernel_wheels or carried), wheel.path])
         pages = landing_pages(landing_data(course, languages, initial_summary(course_root), unavailable, default_language, prefetch))
         path = build_site(
             out_dir,
@@ -380,6 +386,8 @@ def build_course_site(
             vendor_dir=vendor_dir,
             pages=pages,
             kernel_env={"PYTHONSTARTUP": f"{site_packages}/{STARTUP_FILE}"},
+            preload_kernel=precompile,
+            kernel_wheels=kernel_wheels,
         )
     return CourseSite(
         path=path,

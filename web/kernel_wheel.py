@@ -136,6 +136,95 @@ def precompiled(contents: dict[str, bytes], pyodide_dir: Path | None = None) -> 
         return {path.relative_to(root).as_posix(): path.read_bytes() for path in made}
 
 
+#: Run in Pyodide with wheels unpacked under /src/N (one folder each): install them, import what a
+#: kernel imports when it starts, and compile those modules (only: most of Pygments' lexers, say,
+#: are never imported) for the Python that will import them, as installed in site-packages, checked
+#: by hash (see COMPILE_SCRIPT).
+COMPILE_WHEELS_SCRIPT = """
+import importlib, importlib.util, pathlib, py_compile, shutil, sys, sysconfig
+site = pathlib.Path("/" + sysconfig.get_paths()["purelib"].lstrip("/"))  # "//lib/..." in Pyodide
+folders = sorted(pathlib.Path("/src").iterdir())
+for folder in folders:
+    shutil.copytree(folder, site, dirs_exist_ok=True)
+importlib.invalidate_caches()
+for name in ("micropip", "piplite.piplite", "ipykernel", "IPython", "jedi", "pyodide_kernel"):
+    try:
+        importlib.import_module(name)
+    except BaseException:
+        pass  # under Node, not in a kernel: what it did import is compiled all the same
+used = {"/" + m.__file__.lstrip("/") for m in list(sys.modules.values()) if isinstance(getattr(m, "__file__", None), str)}
+for folder in folders:
+    for path in sorted(folder.rglob("*.py")):
+        installed = site / path.relative_to(folder)
+        if str(installed) in used:
+            py_compile.compile(str(path), cfile=importlib.util.cache_from_source(str(path)), dfile=str(installed),
+                               doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+"""
+
+
+def precompiled_wheels(wheels: Iterable[Path], cache_dir: Path, pyodide_dir: Path | None = None) -> list[Path]:
+    """The kernel's other wheels (IPython and the rest, as PyPI ships them: sources only) with the
+    bytecode of each module a kernel imports when it starts added, compiled by the Pyodide in
+    `pyodide_dir` under Node, so that no kernel compiles IPython again at every start (about half of
+    its import time); else, where Node cannot run, the wheels themselves.
+
+    Each is named with a build tag from a hash of its contents (a browser never mixes it up with
+    PyPI's or another build's file), and kept in `cache_dir` by the original's checksum: one compile
+    per machine. Only files are added; what the original holds is kept as it is."""
+    from . import pyodide_node
+
+    wheels = [Path(w) for w in wheels]
+    cache_dir = Path(cache_dir)
+    made: dict[Path, Path | None] = {}
+    for wheel in wheels:
+        folder = cache_dir / hashlib.sha256(wheel.read_bytes()).hexdigest()[:24]
+        made[wheel] = next(iter(sorted(folder.glob("*.whl"))), None)
+    todo = [w for w in wheels if made[w] is None]
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="qala-pyc-") as tmp:
+            root = Path(tmp)
+            for n, wheel in enumerate(todo):
+                with zipfile.ZipFile(wheel) as archive:
+                    archive.extractall(root / str(n))
+            try:
+                done = pyodide_node.run(COMPILE_WHEELS_SCRIPT, mounts={root: "/src"}, pyodide_dir=pyodide_dir, timeout=600)
+            except (pyodide_node.NodeMissing, OSError, RuntimeError) as error:
+                log.warning("the kernel's other wheels are not precompiled (Pyodide under Node cannot run here): %s", error)
+                return wheels
+            if done.returncode != 0:
+                log.warning("the kernel's other wheels are not precompiled: %s", (done.stderr or done.stdout).strip()[-300:])
+                return wheels
+            for n, wheel in enumerate(todo):
+                folder = cache_dir / hashlib.sha256(wheel.read_bytes()).hexdigest()[:24]
+                made[wheel] = _with_bytecode(wheel, root / str(n), folder)
+    return [made[w] or w for w in wheels]
+
+
+def _with_bytecode(wheel: Path, unpacked: Path, out_dir: Path) -> Path:
+    """A copy of `wheel` with the .pyc files found in `unpacked` added (and listed in its RECORD)."""
+    with zipfile.ZipFile(wheel) as archive:
+        entries = [(name, archive.read(name)) for name in archive.namelist() if not name.endswith("/")]
+    pycs = sorted((p.relative_to(unpacked).as_posix(), p.read_bytes()) for p in unpacked.rglob("*.pyc"))
+    digest = hashlib.sha256()
+    for name, data in sorted([*entries, *pycs]):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    record = next((i for i, (name, _) in enumerate(entries) if name.endswith(".dist-info/RECORD")), None)
+    if record is not None:
+        name, data = entries[record]
+        lines = data.decode().rstrip("\n").split("\n")
+        last = [line for line in lines if line.startswith(name + ",")]
+        body = [line for line in lines if not line.startswith(name + ",")]
+        entries[record] = (name, ("\n".join([*body, *(_record_line(n, d) for n, d in pycs), *last]) + "\n").encode())
+    parts = wheel.name[: -len(".whl")].split("-")
+    # name-version[-build]-python-abi-platform: the build tag (it must start with a digit) names these contents.
+    tagged = "-".join([parts[0], parts[1], "1" + digest.hexdigest()[:12], *parts[-3:]]) + ".whl"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir / (tagged + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        _zip_entries(archive, [*entries, *pycs])
+    return tmp.replace(out_dir / tagged)
+
+
 def _record_line(name: str, data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"{name},sha256={digest},{len(data)}"

@@ -29,6 +29,16 @@ KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 #: Where a Pyodide lock for a `--pyodide URL` build lives in the site, beside the wheels it adds.
 URL_LOCK_DIR = "static/qala-pyodide"
+#: What the pyodide-kernel installs when it starts unless `loadPyodideOptions.packages` names it:
+#: micropip, then piplite with micropip, then each of the rest with piplite, one after another.
+#: Named there, they are loaded by Pyodide in one go instead, downloaded in parallel (issue 18.6).
+KERNEL_PACKAGES = ("micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython")
+#: The kernel's own wheels among them, shipped inside the pyodide-kernel extension (not on PyPI).
+KERNEL_SHIMS = ("piplite", "ipykernel", "pyodide_kernel")
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+#: JupyterLab's LaTeX typesetter: about 1 MB of script loaded with the first Markdown cell.
+MATHJAX_PLUGIN = "@jupyterlab/mathjax-extension:plugin"
+MATH = re.compile(r"\$|\\\(|\\\[|\\begin\{")
 
 
 class SiteError(Exception):
@@ -62,6 +72,8 @@ def build_site(
     vendor_dir: Path | None = None,
     pages: Mapping[str, bytes] | None = None,
     kernel_env: Mapping[str, str] | None = None,
+    preload_kernel: bool = False,
+    kernel_wheels: Iterable[Path] = (),
 ) -> Path:
     """Build the site into `out_dir` (replaced if it holds an earlier site) and return its path.
 
@@ -71,6 +83,9 @@ def build_site(
     `vendor_dir` is the vendor cache (see vendor.py), filled from the registries if incomplete.
     `pages` are written at the site's root after the build (`index.html` replaces JupyterLite's
     redirect to the lab: a landing page). `kernel_env` becomes the kernel's `os.environ`.
+    `preload_kernel` has Pyodide load the kernel's own packages with the extra wheels, in one go,
+    rather than the kernel installing them one after another (see KERNEL_PACKAGES).
+    `kernel_wheels` replace the site's own wheels of the same projects (kernel_wheel.precompiled_wheels).
     """
     out = Path(out_dir).resolve()
     contents = _contents(notebooks, files or {})
@@ -80,11 +95,17 @@ def build_site(
         if not wheel.is_file() or wheel.suffix != ".whl":
             raise SiteError(f"{wheel} is not a wheel file")
     vendored = vendor.ensure(vendor_dir)
+    kernel_wheels = [Path(w).resolve() for w in kernel_wheels]
+    replaced = {canonical_name(WheelInfo.read(w).name) for w in kernel_wheels}
+    shims = [w for w in kernel_shim_wheels() if canonical_name(WheelInfo.read(w).name) not in replaced] if preload_kernel else []
     _clear_output(out)
     with tempfile.TemporaryDirectory(prefix="qala-lite-") as tmp:
         lite = Path(tmp)
         _write_contents(lite / "files", contents)
         preload = [canonical_name(WheelInfo.read(w).name) for w in extra_wheels]
+        if preload_kernel:
+            preload += [name for name in KERNEL_PACKAGES if name not in preload]
+        extra_wheels = [*shims, *kernel_wheels, *extra_wheels]  # all the site carries beside Pyodide's own
         settings: dict = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": preload}}
         if kernel_env:
             settings["loadPyodideOptions"]["env"] = dict(kernel_env)
@@ -99,10 +120,12 @@ def build_site(
             settings["loadPyodideOptions"]["lockFileURL"] = f"./{URL_LOCK_DIR}/pyodide-lock.json"
         else:
             _folder_pyodide(lite / "static" / "pyodide", Path(pyodide), vendored, extra_wheels)
-        config = {
+        config: dict = {
             "jupyter-lite-schema-version": 0,
             "jupyter-config-data": {"exposeAppInBrowser": True, "litePluginSettings": {KERNEL_PLUGIN: settings}},
         }
+        if not any(has_math(nb) for nb in notebooks.values()):
+            config["jupyter-config-data"]["disabledExtensions"] = [MATHJAX_PLUGIN]
         (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
         # The widgets' front end: a labextension inside a vendored PyPI wheel, unpacked by the build.
         build_config = {"LiteBuildConfig": {"federated_extensions": [str(w) for w in vendored.labextensions]}}
@@ -119,6 +142,28 @@ def build_site(
     _check_settings(out, settings, local_pyodide=url_lock_dir is None)
     _check_labextensions(out, vendored)
     return out
+
+
+def kernel_shim_wheels() -> list[Path]:
+    """The pyodide-kernel extension's own wheels (piplite, the ipykernel shim, pyodide-kernel), from
+    the installed extension whose copy `jupyter lite build` puts in the site."""
+    from jupyter_core.paths import jupyter_path
+
+    for base in jupyter_path("labextensions"):
+        folder = Path(base) / KERNEL_EXTENSION / "static" / "pypi"
+        found = [sorted(folder.glob(f"{name}-*.whl"))[-1:] for name in KERNEL_SHIMS]
+        if all(found):
+            return [wheels[0] for wheels in found]
+    raise SiteError(f"the {KERNEL_EXTENSION} extension's wheels ({', '.join(KERNEL_SHIMS)}) are not installed")
+
+
+def has_math(nb: Mapping) -> bool:
+    """Whether a notebook's Markdown may hold LaTeX for MathJax ($…$, \\(…\\), \\[…\\], environments)."""
+    for cell in nb.get("cells", []):
+        source = cell.get("source", "")
+        if cell.get("cell_type") == "markdown" and MATH.search(source if isinstance(source, str) else "".join(source)):
+            return True
+    return False
 
 
 def _clear_output(out: Path) -> None:
@@ -186,7 +231,9 @@ def _offline_pyodide(folder: Path, vendored: vendor.Vendored, extra_wheels: list
         if path.name != "pyodide-lock.json":
             _place(path, folder / path.name)
     wheels = []
-    for path in [*vendored.wheels, *extra_wheels]:
+    replaced = {canonical_name(WheelInfo.read(w).name) for w in extra_wheels}
+    own = [w for pin, w in zip(vendored.pins.wheels, vendored.wheels) if canonical_name(pin.name) not in replaced]
+    for path in [*own, *extra_wheels]:
         _place(path, folder / path.name)
         wheels.append(folder / path.name)
     _write_lock(folder, vendored.lock, wheels)

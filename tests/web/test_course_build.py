@@ -17,9 +17,9 @@ import pytest
 
 from qala.web import notebook as in_notebook
 from qala.web.course_site import build_course_site
-from qala.web.kernel_wheel import build_kernel_wheel
-from qala.web.lockfile import WheelInfo
-from qala.web.site import KERNEL_PLUGIN
+from qala.web.kernel_wheel import build_kernel_wheel, precompiled_wheels
+from qala.web.lockfile import WheelInfo, canonical_name
+from qala.web.site import KERNEL_PACKAGES, KERNEL_PLUGIN, MATHJAX_PLUGIN
 from tests.conftest import exercise_text, lesson_text, make_course, run_qala
 
 AIR = "station,pm25\nМедеу,12\nТұрксіб,30\n"
@@ -123,6 +123,54 @@ def test_the_sites_kernel_neither_compiles_qala_nor_parses_the_course(built, ven
     assert found["lessons"] == ["frames", "sums"] and found["passed"] is True
 
 
+IPYTHON_FROM_BYTECODE = """
+import importlib._bootstrap_external as external, json, sys
+compiled = []
+original = external.SourceLoader.source_to_code
+def counting(self, data, path, *args, **kwargs):
+    compiled.append(path)
+    return original(self, data, path, *args, **kwargs)
+external.SourceLoader.source_to_code = counting
+before = set(sys.modules)
+import IPython, jedi
+print(json.dumps({"modules": len(set(sys.modules) - before), "from_source": [p for p in compiled if "site-packages" in p], "file": IPython.__file__}))
+"""
+
+
+def test_the_kernels_other_wheels_carry_the_bytecode_of_what_a_kernel_imports(built, vendored, tmp_path, monkeypatch):
+    """IPython and the rest come with bytecode (compiled once, by the site's Pyodide): in that
+    Pyodide, importing IPython from the site's very wheels compiles none of its modules, and the
+    wheels keep every file PyPI's hold, byte for byte, under a name that tells them apart."""
+    from qala.web import pyodide_node
+
+    folder = built.path / "static" / "pyodide"
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    for pin, original in zip(vendored.pins.wheels, vendored.wheels):
+        carried = folder / lock[canonical_name(pin.name)]["file_name"]
+        assert carried.name != original.name and re.fullmatch(rf"{re.escape(original.name.split('-')[0])}-[^-]+-1[0-9a-f]{{12}}-.+\.whl", carried.name)
+        with zipfile.ZipFile(original) as theirs, zipfile.ZipFile(carried) as ours:
+            for name in theirs.namelist():
+                if not name.endswith(("/", "RECORD")):
+                    assert ours.read(name) == theirs.read(name), name
+    wheels = [folder / entry["file_name"] for entry in lock.values() if entry["file_name"].endswith(".whl") and entry["name"] != "qala"]
+    done = pyodide_node.run(IPYTHON_FROM_BYTECODE, wheels=wheels)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["modules"] > 100 and found["from_source"] == [], found["from_source"][:10]
+    assert found["file"].endswith("/site-packages/IPython/__init__.py")
+    # Compiled once per machine: a second build finds them in the vendor cache, even with no Node at all.
+    cache = vendored.root / "compiled" / vendored.core_dir.name
+
+    def no_node() -> str:
+        raise pyodide_node.NodeMissing("no node here")
+
+    monkeypatch.setattr(pyodide_node, "node_executable", no_node)
+    again = precompiled_wheels(vendored.wheels, cache, vendored.core_dir)
+    assert [w.name for w in again] == [lock[canonical_name(pin.name)]["file_name"] for pin in vendored.pins.wheels]
+    # ... and where none is cached and Node cannot run, the wheels as PyPI ships them.
+    assert precompiled_wheels(vendored.wheels[:2], tmp_path / "empty-cache", vendored.core_dir) == vendored.wheels[:2]
+
+
 def test_a_parsed_course_is_used_only_for_exactly_what_it_was_parsed_from(course, tmp_path):
     import pickle
 
@@ -208,10 +256,18 @@ def test_the_kernel_preloads_the_wheel_without_dependencies_and_runs_its_startup
     config = json.loads((built.path / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
     options = config["litePluginSettings"][KERNEL_PLUGIN]["loadPyodideOptions"]
     python = ".".join(vendored.lock["info"]["python"].split(".")[:2])
-    assert options == {"packages": ["qala"], "env": {"PYTHONSTARTUP": f"/lib/python{python}/site-packages/qala/web/kernel_startup.py"}}
+    # The kernel's own packages are preloaded with the course's wheel (one parallel load, not one
+    # install after another), so every one of them, and what they depend on, is in the lock and the site.
+    assert options == {"packages": ["qala", *KERNEL_PACKAGES], "env": {"PYTHONSTARTUP": f"/lib/python{python}/site-packages/qala/web/kernel_startup.py"}}
     lock = json.loads((built.path / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
     assert lock["qala"]["depends"] == [] and lock["qala"]["file_name"] == built.wheel
+    assert lock["ipykernel"]["depends"] == ["pyodide-kernel"] and set(lock["pyodide-kernel"]["depends"]) == {"comm", "ipython"}
+    for name in [*KERNEL_PACKAGES, *(d for entry in lock.values() for d in entry["depends"])]:
+        assert (built.path / "static" / "pyodide" / lock[canonical_name(name)]["file_name"]).is_file(), name
+    # No lesson writes LaTeX: MathJax (about 1 MB of script) is not loaded with the first Markdown cell.
+    assert config["disabledExtensions"] == [MATHJAX_PLUGIN]
     assert (built.path / "static" / "pyodide" / built.wheel).is_file()
+    assert (built.path / "files" / "datasets" / "air.csv").read_text(encoding="utf-8") == AIR
     assert (built.path / "files" / "datasets" / "air.csv").read_text(encoding="utf-8") == AIR
 
 

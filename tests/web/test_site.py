@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qala.web.serve import serving
-from qala.web.site import KERNEL_PLUGIN, SiteError, build_site, code_cell, markdown_cell, notebook
+from qala.web.site import KERNEL_PLUGIN, SiteError, build_site, code_cell, has_math, markdown_cell, notebook
 
 NOTEBOOK = notebook([markdown_cell("# Сәлем"), code_cell("import hello_qala")])
 
@@ -141,3 +141,11 @@ def test_a_pyodide_url_is_used_for_the_core_and_its_packages(tmp_path, full_dist
     assert (folder / packages["comm"]["file_name"]).is_file()
     assert (folder / tiny_wheel.name).is_file()
     assert not [r for r in caplog.records if "hello-qala" in r.getMessage()]
+
+
+def test_mathjax_is_left_out_only_where_no_notebook_writes_latex():
+    prose = notebook([markdown_cell("# Air\nPM2.5 in µg/m³, 100 ₸ a ride: [a link](https://example.org)"), code_cell("print('$5')")])
+    assert not has_math(prose)  # a dollar sign in code is not Markdown
+    for latex in ("the mean $\\bar x$", "$$\\sum_i x_i$$", "\\(x^2\\)", "\\[x\\]", "\\begin{align}x\\end{align}"):
+        assert has_math(notebook([markdown_cell("Text"), markdown_cell(latex)])), latex
+    assert has_math({"cells": [{"cell_type": "markdown", "source": ["a ", "$x$"]}]})  # nbformat's list of lines
