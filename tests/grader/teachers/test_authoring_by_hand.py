@@ -61,7 +61,8 @@ def test_learner_commands_find_the_course_from_its_folder_as_git_does(tmp_path, 
         shown = run_qala("show", "winter-smog", home=home, cwd=where)
         assert shown.returncode == 0 and "A week of rides" in shown.stdout, shown.stderr
         # the footer's command works as it is copied, from anywhere
-        assert f"qala check winter-smog EXERCISE FILE --course {course}" in " ".join(shown.stdout.split())
+        # the terminal may wrap the long path anywhere, so the words are compared without spaces
+        assert f"qala check winter-smog EXERCISE FILE --course {course}".replace(" ", "") in "".join(shown.stdout.split())
     answer = tmp_path / "answer.py"
     answer.write_text(RIGHT, encoding="utf-8")
     checked = run_qala("check", "winter-smog", "weekly-total", str(answer), "--json", home=home, cwd=course / "lessons")
