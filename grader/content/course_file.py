@@ -160,6 +160,19 @@ def read_course_info(root: Path) -> tuple[CourseInfo | None, Problems]:
     return info, problems
 
 
+def _new_id(raw: dict, line: int, taken: set[str], problems: Problems, field: str, bad: str, duplicate: str) -> str | None:
+    """A ``[[path]]`` or ``[[trap]]`` table's id; None (and the problem reported, its value as
+    ``field``) when it is not a lower-case id or an earlier table has it already."""
+    value = raw.get("id", "")
+    if not isinstance(value, str) or not ID.match(value):
+        problems.error(line, bad, **{field: value})
+        return None
+    if value in taken:
+        problems.error(line, duplicate, **{field: value})
+        return None
+    return value
+
+
 def _read_paths(raw_paths: Any, lines: list[str], path_lines: list[int], problems: Problems) -> list[LearningPath]:
     """The ``[[path]]`` tables: learning paths, each an ordered list of lesson ids."""
     paths: list[LearningPath] = []
@@ -168,12 +181,16 @@ def _read_paths(raw_paths: Any, lines: list[str], path_lines: list[int], problem
         return paths
     for index, raw in enumerate(raw_paths):
         line = path_lines[index] if index < len(path_lines) else 1
-        path_id = raw.get("id", "")
-        if not isinstance(path_id, str) or not ID.match(path_id):
-            problems.error(line, t("path id {path!r} must be lower-case letters, digits and '-'"), path=path_id)
-            continue
-        if any(other.id == path_id for other in paths):
-            problems.error(line, t("duplicate path id {path!r}"), path=path_id)
+        path_id = _new_id(
+            raw,
+            line,
+            {other.id for other in paths},
+            problems,
+            "path",
+            t("path id {path!r} must be lower-case letters, digits and '-'"),
+            t("duplicate path id {path!r}"),
+        )
+        if path_id is None:
             continue
         _need_english(raw.get("title"), "title", line, problems)
         front_end = raw.get("front_end", "terminal")
@@ -200,12 +217,16 @@ def _read_traps(raw_traps: Any, trap_lines: list[int], problems: Problems) -> li
         return traps
     for index, raw in enumerate(raw_traps):
         line = trap_lines[index] if index < len(trap_lines) else 1
-        trap_id = raw.get("id", "")
-        if not isinstance(trap_id, str) or not ID.match(trap_id):
-            problems.error(line, t("trap id {trap!r} must be lower-case letters, digits and '-'"), trap=trap_id)
-            continue
-        if any(other.id == trap_id for other in traps):
-            problems.error(line, t("duplicate trap id {trap!r}"), trap=trap_id)
+        trap_id = _new_id(
+            raw,
+            line,
+            {other.id for other in traps},
+            problems,
+            "trap",
+            t("trap id {trap!r} must be lower-case letters, digits and '-'"),
+            t("duplicate trap id {trap!r}"),
+        )
+        if trap_id is None:
             continue
         _need_english(raw.get("title"), "title", line, problems)
         taught_in = raw.get("taught_in", "")

@@ -11,14 +11,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_quick_benchmark_writes_the_table_as_json_and_markdown(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--only", "cold-check", "--out", str(tmp_path)],
+def quick_bench(only: str, out: Path, timeout: int, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m bench --quick --only ONLY --out OUT`, run from the repository's root."""
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", only, "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
+        env=env,
     )
+
+
+def test_a_quick_benchmark_writes_the_table_as_json_and_markdown(tmp_path):
+    result = quick_bench("cold-check", tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert data["format"] == "qala-bench" and data["quick"] is True and data["benchmarks"] == ["cold-check"]
@@ -60,14 +66,8 @@ def test_the_import_benchmarks_generated_notebook_has_the_corpus_projects_shape(
 
 
 def test_the_import_benchmark_writes_its_figures(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--only", "import", "--out", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={k: v for k, v in os.environ.items() if k != "QALA_NOTEBOOK_CORPUS"},  # the generated notebook, every time
-    )
+    # the generated notebook, every time
+    result = quick_bench("import", tmp_path, timeout=900, env={k: v for k, v in os.environ.items() if k != "QALA_NOTEBOOK_CORPUS"})
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert not data["skipped"], data["skipped"]

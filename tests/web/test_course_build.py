@@ -75,7 +75,8 @@ def test_the_kernel_wheel_is_reproducible_and_carries_only_what_runs_in_pyodide(
     assert build_kernel_wheel(edited, tmp_path / "c").path.name != first.name  # so no browser serves a stale one
 
 
-COMPILED_IN_PYODIDE = """
+# Run first in Pyodide: every module compiled from source from then on is noted in `compiled`.
+COUNT_COMPILES = """
 import importlib._bootstrap_external as external, json, sys
 compiled = []
 original = external.SourceLoader.source_to_code
@@ -83,6 +84,11 @@ def counting(self, data, path, *args, **kwargs):
     compiled.append(path)
     return original(self, data, path, *args, **kwargs)
 external.SourceLoader.source_to_code = counting
+"""
+
+COMPILED_IN_PYODIDE = (
+    COUNT_COMPILES
+    + """
 from qala.web.notebook import start, hint, progress, export
 import qala.grader.engine as engine
 from qala.web.notebook import FolderStorage, Session
@@ -101,6 +107,7 @@ print(json.dumps({
     "passed": view.outcome.passed,
 }))
 """
+)
 
 
 def test_the_sites_kernel_neither_compiles_qala_nor_parses_the_course(built, vendored):
@@ -123,18 +130,14 @@ def test_the_sites_kernel_neither_compiles_qala_nor_parses_the_course(built, ven
     assert found["lessons"] == ["frames", "sums"] and found["passed"] is True
 
 
-IPYTHON_FROM_BYTECODE = """
-import importlib._bootstrap_external as external, json, sys
-compiled = []
-original = external.SourceLoader.source_to_code
-def counting(self, data, path, *args, **kwargs):
-    compiled.append(path)
-    return original(self, data, path, *args, **kwargs)
-external.SourceLoader.source_to_code = counting
+IPYTHON_FROM_BYTECODE = (
+    COUNT_COMPILES
+    + """
 before = set(sys.modules)
 import IPython, jedi
 print(json.dumps({"modules": len(set(sys.modules) - before), "from_source": [p for p in compiled if "site-packages" in p], "file": IPython.__file__}))
 """
+)
 
 
 def test_the_kernels_other_wheels_carry_the_bytecode_of_what_a_kernel_imports(built, vendored, tmp_path, monkeypatch):
