@@ -32,6 +32,7 @@ BROWSER_MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason="Debian's chromium is not installed (apt-get install chromium)"),
 ]
+OUTPUT_GRACE_MS = 3000  # how long an empty output may take to appear after its run
 TIMEOUT_MS = 120_000
 
 KERNEL_READY = """() => {
@@ -113,7 +114,15 @@ class Lab:
         if re.search(r"\[\d+\]", before):  # run before: wait for this run's number, not the last one
             expect(prompt).not_to_have_text(before, timeout=TIMEOUT_MS)
         expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=TIMEOUT_MS)
-        return cell.locator(".jp-OutputArea").inner_text()
+        # The run's number can be drawn a moment before its output (HTML is rendered after the
+        # kernel's reply): give an empty output area a few seconds to fill before reading it.
+        area = cell.locator(".jp-OutputArea")
+        text, waited = area.inner_text(), 0
+        while not text.strip() and waited < OUTPUT_GRACE_MS:
+            self.page.wait_for_timeout(100)
+            waited += 100
+            text = area.inner_text()
+        return text
 
     def add_cell(self, code: str) -> int:
         """A new code cell at the end of the notebook holding `code`; its index."""
