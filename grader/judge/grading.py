@@ -50,8 +50,12 @@ class Grader:
         self.runner = runner
         self.cache_dir = cache_dir
         self._memory: dict[str, RunResult] = {}
-        # A regrade sees one program with many seeds: its run on the original inputs is kept and shared.
+        # Runs of the very same job are made once and shared: a regrade sees one program with many
+        # seeds (its run on the original inputs), `qala validate` the same case in every language.
         self.share_runs = False
+        # A check's run on the hidden variant starts beside the learner's, before it is known to
+        # be needed: quicker for one learner; many checks at once (validate) keep the cores busy anyway.
+        self.variants_beside = True
         self._shared: dict[str, RunResult] = {}
         # Hidden variants (judge/variants.py) are on unless switched off (QALA_VARIANTS=0: bench's "before").
         self.variants = variants if variants is not None else os.environ.get("QALA_VARIANTS", "1").strip() != "0"
@@ -168,7 +172,7 @@ class Grader:
         else:
             job = self._job(lesson, exercise, source)
             variant = self.variant(lesson, exercise, seed) if needs_reference(exercise) else None
-            if variant is not None and not isinstance(self.runner, InProcessRunner) and sys.platform != "emscripten":
+            if variant is not None and self.variants_beside and not isinstance(self.runner, InProcessRunner) and sys.platform != "emscripten":
                 # The variant's runs start beside this one (two cores, two sandboxes): a check
                 # then takes about as long as one run, not two. In the browser there are no threads.
                 pool = ThreadPoolExecutor(max_workers=1)
@@ -234,7 +238,8 @@ class Grader:
         reference_v = self._cached_run(lesson, exercise, exercise.solution, "solution", variant)
         if source == exercise.solution or not reference_v.ok:
             return reference_v, reference_v
-        return reference_v, self.runner.run(self._job(lesson, exercise, source, variant))
+        job = self._job(lesson, exercise, source, variant)
+        return reference_v, self._run_shared(job) if self.share_runs else self.runner.run(job)
 
     def variant_trouble(self, lesson: Lesson, exercise: Exercise, seed: str | None = None) -> str | None:
         """Why the reference solution does not run on the exercise's variant (None: it does), for

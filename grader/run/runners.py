@@ -14,8 +14,9 @@ always reached in the trusted process, never inside the sandbox.
 ``prepare(needs, datasets_dir)`` starts a sandbox before its job exists — its interpreter, the
 modules the lesson needs, every wall — so that the next ``run`` only runs the code. A prepared
 sandbox takes one job at most: it is used by the next run whose datasets and modules it has, and
-thrown away otherwise; one that is never used is taken down by ``close()`` or when the grader
-exits, and takes itself down (scratch folder included) if the grader is killed.
+thrown away otherwise (the warm worker's runner lets up to two wait, see worker.py); one that is
+never used is taken down by ``close()`` or when the grader exits, and takes itself down (scratch
+folder included) if the grader is killed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from .jobs import Job, Runner, RunResult, decode_evidence
 from .launch import ProcessRunner
+from .supervisor import WARM_UP_NEVER
 
 
 @dataclass
@@ -60,7 +62,7 @@ class InProcessRunner:
         pass
 
 
-def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_check: tuple[str, ...] | None = None) -> Runner:
+def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_check: tuple[str, ...] | None = None, many_at_once: bool = False) -> Runner:
     """The runner for this platform.
 
     In Pyodide, the in-process runner. Elsewhere, a :class:`~qala.grader.run.worker.WorkerRunner`:
@@ -76,6 +78,10 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_ch
     once and both runs of the check are forked from it, so pandas is imported once, not once per
     run; no sandbox is kept ready after them. A lesson that needs none of that keeps the two
     one-shot runs (a plain interpreter starts faster than the worker).
+
+    ``many_at_once``: runs come side by side without a pause (``qala validate``, a regrade, an
+    import's self-test): the sandboxes kept ready never warm up while they wait, since that
+    would take CPU time from the runs beside them (see supervisor._warm_while_waiting).
     """
     if sys.platform == "emscripten":
         return InProcessRunner()
@@ -88,7 +94,11 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_ch
         return WorkerRunner(cold_runs=0, refill=False)
     # A check is two runs (the learner's inputs and a hidden variant, side by side): the first
     # check's both are one-shot, and the worker starts with the second check, as before variants.
-    runner = WorkerRunner(warm_after=0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None, cold_runs=2)
+    if many_at_once:
+        warm_after: float | None = WARM_UP_NEVER
+    else:
+        warm_after = 0.0 if one_at_a_time and (os.cpu_count() or 1) >= 2 else None
+    runner = WorkerRunner(warm_after=warm_after, cold_runs=2)
     if warm or choice == "warm":
         runner.warm_up()
     return runner

@@ -39,7 +39,7 @@ from .sandbox import execute
 MAX_EVIDENCE_BYTES = 32 * 1024 * 1024
 REPORT_FD_ENV = "QALA_REPORT_FD"
 STARTUP_SECONDS = 60.0  # the interpreter, preloaded modules and the walls, before the learner's clock starts
-WARM_UP_AFTER = 0.05  # seconds a ready sandbox waits for its job before it warms up (see _warm_while_waiting)
+WARM_UP_AFTER, WARM_UP_NEVER = 0.05, -1.0  # seconds a ready sandbox waits for its job before it warms up (see _warm_while_waiting)
 
 # Qala's own modules that lesson code may import (standard library only, nothing of the grader's
 # state): loaded before the walls go up, since Qala's files are not in the learner's view.
@@ -184,16 +184,15 @@ def _warm_while_waiting(fd: int, after: float = WARM_UP_AFTER) -> None:
 
     The warm worker ran the same steps before it forked, but a fresh fork pays again for the
     memory its first run touches; paying now, while nothing waits, takes that off the next
-    check. By default only when nothing waits: a job that comes within ``after`` (checks one
-    after another, as in a regrade) finds this process idle and runs at once, and the warm-up's
-    CPU time is not taken from the runs beside it. A learner's checks come one at a time, so with
-    a core to spare the grader asks for ``after=0`` (see runner.default_runner). It stops
-    between steps as soon as the job (or end-of-file) is there.
+    check. Only after ``after`` seconds idle; a learner's checks come one at a time, so with a core
+    to spare the grader asks for 0; for many at once (validate, a regrade) for never (< 0): ~50 ms
+    of CPU taken from busy runs to save each a millisecond or two (runner.default_runner). It
+    stops between steps as soon as the job (or end-of-file) is there.
     """
     import select
     import warnings
 
-    if select.select([fd], [], [], after)[0]:
+    if after < 0 or select.select([fd], [], [], after)[0]:
         return
 
     pandas, numpy = sys.modules.get("pandas"), sys.modules.get("numpy")

@@ -12,10 +12,12 @@ hit by a limit simply dies with its fork.
 
 :class:`WorkerRunner` is the grader's side: it starts the worker when it pays (from the second
 run, or at once after :meth:`WorkerRunner.warm_up`), restarts it transparently if it dies, and
-falls back to one-shot runs if it cannot start at all. It keeps one sandbox *ready*: forked,
-walled and waiting for its job (supervisor.py), started at warm-up (or on :meth:`prepare`) and then
+falls back to one-shot runs if it cannot start at all. It keeps sandboxes *ready*: forked,
+walled and waiting for their job (supervisor.py), started at warm-up (or on :meth:`prepare`) and then
 as soon as each job is handed over, so a check pays only for running the code. A ready sandbox
-takes one job and is gone; the next one is a fresh fork.
+takes one job and is gone; the next one is a fresh fork. A sandbox shows one datasets folder, and
+a check alternates two (the course's and its hidden variant's, judge/variants.py): up to
+``keep_ready`` sandboxes wait, one per folder, the oldest going when another is needed.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class WorkerRunner:
     ahead: bool = True  # keep a sandbox ready for the next run
     warm_after: float | None = None  # idle seconds before the ready sandbox warms up (None: sandbox.WARM_UP_AFTER)
     refill: bool = True  # after a run, get the next sandbox ready (False: one check from the shell, no next run)
+    keep_ready: int = 2  # ready sandboxes kept at most (each for other datasets or needs)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _process: subprocess.Popen | None = field(default=None, repr=False)
     _socket: socket.socket | None = field(default=None, repr=False)
@@ -80,7 +83,7 @@ class WorkerRunner:
     _broken: str = field(default="", repr=False)
     _seen_datasets: Path | None = field(default=None, repr=False)
     _seen_needs: tuple[str, ...] = field(default=(), repr=False)
-    _next: Sandbox | None = field(default=None, repr=False)  # the ready sandbox
+    _waiting: list[Sandbox] = field(default_factory=list, repr=False)  # the ready sandboxes, oldest first
     _walls_seen: bool = field(default=False, repr=False)  # a run here had its own namespaces and view
     _no_ahead: str = field(default="", repr=False)  # why sandboxes are no longer started ahead
     _active: int = field(default=0, repr=False)  # runs going on in the worker now
@@ -125,8 +128,17 @@ class WorkerRunner:
 
     @property
     def prepared(self) -> Sandbox | None:
-        """The sandbox waiting for the next run, if any (for tests and benchmarks)."""
-        return self._next
+        """The sandbox made ready last, if any (for tests and benchmarks)."""
+        return self._waiting[-1] if self._waiting else None
+
+    def _fitting(self, datasets_dir: Path | None, needs: tuple[str, ...]) -> Sandbox | None:
+        return next((box for box in self._waiting if box.fits(datasets_dir, needs)), None)
+
+    def _discard_all(self) -> None:
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        for sandbox in waiting:
+            discard_sandbox(sandbox)
 
     def _spawn(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -182,10 +194,7 @@ class WorkerRunner:
         self._process, self._socket, self._ready = None, None, False
 
     def close(self) -> None:
-        with self._lock:
-            ready, self._next = self._next, None
-        if ready is not None:
-            discard_sandbox(ready)
+        self._discard_all()
         with self._lock:
             self._stop_current()
         self._oneshot.close()
@@ -194,17 +203,16 @@ class WorkerRunner:
 
     def _prepare_locked(self, datasets_dir: Path | None, needs: tuple[str, ...]) -> Sandbox | None:
         """With the lock held: make sure a sandbox for ``datasets_dir`` is ready in the worker.
-        Returns a ready sandbox for other datasets, for the caller to discard outside the lock.
+        Returns the oldest ready sandbox if one had to make room (``keep_ready``), for the caller
+        to discard outside the lock.
 
         A sandbox is started beside a run only once a run here has shown that sandboxes get
         their own namespaces and filesystem view (then the two share no files, processes or
         network); with no run going on, it can always be started.
         """
         stale = None
-        if self._next is not None:
-            if self._next.fits(datasets_dir, needs):
-                return None
-            stale, self._next = self._next, None
+        if self._fitting(datasets_dir, needs) is not None:
+            return None
         if not self.ahead or self._no_ahead or self._broken or (self._active and not self._walls_seen):
             return stale
         if self._process is not None and self._process.poll() is not None:  # it died: start another
@@ -215,7 +223,7 @@ class WorkerRunner:
             if self._process is None:
                 return stale
         try:
-            self._next = start_sandbox(
+            ready = start_sandbox(
                 self._send,
                 datasets_dir,
                 needs,
@@ -228,27 +236,27 @@ class WorkerRunner:
             )
         except (OSError, WorkerGone):
             return stale
-        discard_at_exit(self, self._next)
+        discard_at_exit(self, ready)
+        self._waiting.append(ready)
+        if len(self._waiting) > max(1, self.keep_ready):
+            stale = self._waiting.pop(0)
         return stale
 
-    def _take_ready(self, job: Job) -> tuple[Sandbox | None, Sandbox | None]:
-        """With the lock held: the ready sandbox if it suits ``job``; else (None, the one to discard).
+    def _take_ready(self, job: Job) -> Sandbox | None:
+        """With the lock held: a ready sandbox that suits ``job`` (taken), or None.
 
-        Without refills (one check) a ready sandbox that does not suit this job stays for the run
-        it was made for: the check's run on the hidden variant may come first."""
-        ready, self._next = self._next, None
-        if ready is not None and not ready.fits(job.datasets_dir, job.needs):
-            if not self.refill:
-                self._next = ready
-                return None, None
-            return None, ready
-        return ready, None
+        One that does not suit it stays for the run it was made for: the check's other run (the
+        hidden variant's, or the original's) may come next."""
+        ready = self._fitting(job.datasets_dir, job.needs)
+        if ready is not None:
+            self._waiting.remove(ready)
+        return ready
 
     def _prepare_next(self, job: Job) -> None:
-        """Start the sandbox for the next run, like this one, if none is ready (see
+        """Start the sandbox for the next run like this one, if none is ready for it (see
         :meth:`_prepare_locked` for when one may get ready while this job runs)."""
         with self._lock:
-            if self._next is not None or self._process is None or not self.refill:
+            if self._process is None or not self.refill:
                 return
             stale = self._prepare_locked(job.datasets_dir, job.needs)
         if stale is not None:
@@ -261,10 +269,7 @@ class WorkerRunner:
             missing = AHEAD_NEEDS - set(result.walls.get("held", ()))
             if missing:
                 self._no_ahead = f"the sandbox had no {', '.join(sorted(missing))} here"
-                with self._lock:
-                    stale, self._next = self._next, None
-                if stale is not None:
-                    discard_sandbox(stale)
+                self._discard_all()
             else:
                 self._walls_seen = True
         self._prepare_next(job)
@@ -278,10 +283,8 @@ class WorkerRunner:
                 self._seen_datasets = Path(job.datasets_dir)
             self._seen_needs = job.needs
             use_worker = not (self._broken or (self._process is None and self._runs <= self.cold_runs))
-            ready, stale = self._take_ready(job) if use_worker else (None, None)
+            ready = self._take_ready(job) if use_worker else None
             self._active += use_worker
-        if stale is not None:
-            discard_sandbox(stale)
         if not use_worker:
             return self._oneshot.run(job)
         result = None

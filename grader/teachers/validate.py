@@ -256,8 +256,10 @@ def validate(
     if only is None:
         report.problems.extend(dataset_problems)
         report.problems.extend(glossary_problems(Path(course_root), course.info.languages))
-    runner = runner or default_runner()
+    runner = runner or default_runner(many_at_once=True)
     grader = Grader(course, runner, cache_dir)
+    grader.share_runs = True  # a case whose code no language changes runs once, not once per language
+    grader.variants_beside = False  # every core is busy with other exercises: no run before it is needed
     tr, shown = Translator("en"), Translator(language)
     work = []
     for lesson in selected:

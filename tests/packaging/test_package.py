@@ -2,8 +2,8 @@
 clean virtual environment (its own dependencies from the index or pip's cache, no source tree), and
 the set-up `make run` does, in which `qala web build` works.
 
-Slow by nature (two virtual environments, the whole course validated once): about two minutes on
-two cores with a warm pip cache. Nothing here is timed.
+Slow by nature (two virtual environments, a lesson of each kind of needs validated): about two
+minutes on two cores with a warm pip cache. Nothing here is timed.
 """
 
 from __future__ import annotations
@@ -97,9 +97,41 @@ def test_the_sdist_carries_the_course_licence_and_readme(dist):
         assert wanted in names, wanted
 
 
-def test_the_installed_wheel_validates_its_own_course(installed):
-    done = qala_in(installed, "validate")
+def installed_course(installed) -> Path:
+    done = run(
+        [installed["bin"] / "python", "-c", "import qala.course, pathlib; print(pathlib.Path(qala.course.__file__).parent.parent)"], cwd=installed["root"]
+    )
+    assert done.returncode == 0, done.stderr
+    return Path(done.stdout.strip())
+
+
+def test_the_installed_wheel_carries_every_file_of_the_course_unchanged(installed):
+    """Every file of course/ and lessons/ in the repository, byte for byte (the whole course is
+    self-tested in the checkout by tests/grader/cli/test_cli.py; what the wheel adds is the copy)."""
+    tracked = subprocess.run(["git", "ls-files", "course", "lessons"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    assert len(tracked) > 100
+    root = installed_course(installed)
+    missing = [name for name in tracked if not (root / name).is_file()]
+    changed = [name for name in tracked if name not in missing and (root / name).read_bytes() != (REPO / name).read_bytes()]
+    assert not missing and not changed, (missing, changed)
+
+
+def test_the_installed_wheel_validates_a_lesson_of_each_kind_of_needs(installed):
+    """The self-test runs from the wheel, with the dependencies it declares: one lesson for each
+    set of modules the course's lessons need (none; pandas; pandas and openpyxl ...)."""
+    from qala.grader.content.course_file import load_course
+
+    course, _ = load_course(REPO)
+    smallest: dict[tuple[str, ...], tuple[int, str, Path]] = {}
+    for lesson in course.lessons.values():
+        key = tuple(sorted(lesson.needs))
+        smallest[key] = min(smallest.get(key, (10**6, "", Path())), (len(lesson.exercises), lesson.id, lesson.path))
+    assert len(smallest) >= 3, smallest
+    root = installed_course(installed)
+    chosen = [str(root / path.relative_to(REPO)) for _, _, path in smallest.values()]
+    done = qala_in(installed, "validate", "--strict", *chosen)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"{len(chosen)} lessons" in done.stderr and " 0 errors, 0 warnings" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -53,7 +53,7 @@ def import_notebook(
     from ...run.runners import default_runner
 
     own = runner is None
-    runner = runner or default_runner()
+    runner = runner or default_runner(many_at_once=True)
     try:
         return _import_notebook(Path(notebook), Path(course_root), track, out, runner, write, tr or Translator("en"))
     finally:

@@ -140,26 +140,38 @@ def test_a_ready_sandbox_runs_one_job_then_a_new_one_is_ready(course, runner):
 
 
 def test_a_ready_sandbox_is_not_used_for_a_job_it_does_not_fit(course, runner, tmp_path):
+    """A job for other datasets (a hidden variant's) or other modules gets a sandbox of its own;
+    the one that did not fit waits for a job it fits, until ``keep_ready`` newer ones push it out."""
     other = tmp_path / "lessons" / "datasets"
     other.mkdir(parents=True)
     (other / "air.csv").write_text("pm25\n1.0\n3.0\n")
-    supervisor = settle(runner, course)
-    for job in (
-        Job(
-            source="import pandas as pd\nmean_pm25 = float(pd.read_csv('datasets/air.csv')['pm25'].mean())",
-            variables=("mean_pm25",),
-            datasets_dir=other,
-            needs=("pandas",),
-        ),
-        Job(source="import decimal\nmean_pm25 = float(decimal.Decimal('2.5'))", variables=("mean_pm25",), needs=("decimal",)),  # a module it did not load
-    ):
-        result = runner.run(job)
-        assert result.ok and result.values["mean_pm25"] == 2.0 if job.datasets_dir else result.values["mean_pm25"] == 2.5
-        deadline = time.monotonic() + 2
-        while alive(supervisor) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert not alive(supervisor), "a ready sandbox that did not fit is still there"
-        supervisor = ready_sandbox(runner)
+    for_course = settle(runner, course)
+    on_other = Job(
+        source="import pandas as pd\nmean_pm25 = float(pd.read_csv('datasets/air.csv')['pm25'].mean())",
+        variables=("mean_pm25",),
+        datasets_dir=other,
+        needs=("pandas",),
+    )
+    result = runner.run(on_other)
+    assert result.ok and result.values["mean_pm25"] == 2.0  # not the course's air.csv: a sandbox that fits
+    assert alive(for_course), "the course's ready sandbox was thrown away"
+    for_other = ready_sandbox(runner)
+    assert for_other not in (None, for_course)
+    result = runner.run(air_job(course))  # the course's sandbox takes it, the other one keeps waiting
+    assert result.ok and result.values["mean_pm25"] != 2.0
+    deadline = time.monotonic() + 2
+    while alive(for_course) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive(for_course), "a used sandbox is still there"
+    assert alive(for_other)
+    # A module neither loaded: a third kind of sandbox, and the oldest waiting one goes (keep_ready = 2).
+    result = runner.run(Job(source="import decimal\nmean_pm25 = float(decimal.Decimal('2.5'))", variables=("mean_pm25",), needs=("decimal",)))
+    assert result.ok and result.values["mean_pm25"] == 2.5
+    deadline = time.monotonic() + 2
+    while alive(for_other) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive(for_other), "more sandboxes wait than keep_ready allows"
+    assert len(runner._waiting) == runner.keep_ready
 
 
 def test_no_sandbox_is_started_ahead_where_the_private_view_is_missing(course):
@@ -346,3 +358,32 @@ def test_a_ready_sandbox_that_died_before_its_job_is_replaced_by_a_fresh_one(cou
         assert result.ok and result.values["mean_pm25"] > 0, (result.status, result.detail)
     finally:
         runner.close()
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def test_a_ready_sandbox_warms_up_for_a_learner_but_not_when_many_checks_come_at_once(course):
+    """A learner's next check finds its sandbox warmed up (pandas' first steps taken while nobody
+    waits); for `qala validate` and a regrade (``many_at_once``) every core is busy with runs, so a
+    waiting sandbox takes no CPU time from them."""
+    from qala.grader.run.runners import default_runner
+
+    spent = {}
+    for name, made in (("learner", lambda: default_runner(one_at_a_time=True)), ("many", lambda: default_runner(many_at_once=True))):
+        runner = made()
+        try:
+            runner.warm_up()
+            for _ in range(3):  # past the one-shot runs: the worker keeps a sandbox ready
+                assert runner.run(air_job(course)).ok
+            learner = waiting_learner(ready_sandbox(runner))
+            before = _cpu_ticks(learner)
+            time.sleep(1.5)
+            spent[name] = _cpu_ticks(learner) - before
+        finally:
+            runner.close()
+    ticks = os.sysconf("SC_CLK_TCK")
+    assert spent["learner"] >= ticks * 0.02, spent  # the warm-up's pandas steps ran (~50 ms idle here)
+    assert spent["many"] <= ticks * 0.01, spent  # it only waited
