@@ -304,7 +304,7 @@ def cmd_report(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(tr.t("--jobs must be 1 or more"))
     course, _ = load_course(root)
-    runner = default_runner(many_at_once=True)
+    runner = default_runner()
     try:
         grader = Grader(course, runner, Path(args.home or default_home()) / "cache" / "reference")
         with progress_bar(tr, tr.t("Regrading the class's work"), quiet=args.json) as on_progress:

@@ -79,7 +79,7 @@ def default_runner(warm: bool | None = None, one_at_a_time: bool = False, one_ch
     run; no sandbox is kept ready after them. A lesson that needs none of that keeps the two
     one-shot runs (a plain interpreter starts faster than the worker).
 
-    ``many_at_once``: runs come side by side without a pause (``qala validate``, a regrade, an
+    ``many_at_once``: runs come side by side without a pause (``qala validate``, an
     import's self-test): the sandboxes kept ready never warm up while they wait, since that
     would take CPU time from the runs beside them (see supervisor._warm_while_waiting).
     """

@@ -185,7 +185,7 @@ def _warm_while_waiting(fd: int, after: float = WARM_UP_AFTER) -> None:
     The warm worker ran the same steps before it forked, but a fresh fork pays again for the
     memory its first run touches; paying now, while nothing waits, takes that off the next
     check. Only after ``after`` seconds idle; a learner's checks come one at a time, so with a core
-    to spare the grader asks for 0; for many at once (validate, a regrade) for never (< 0): ~50 ms
+    to spare the grader asks for 0; for many at once (validate) for never (< 0): ~50 ms
     of CPU taken from busy runs to save each a millisecond or two (runner.default_runner). It
     stops between steps as soon as the job (or end-of-file) is there.
     """

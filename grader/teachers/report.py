@@ -382,7 +382,6 @@ def build_report(
     if owners:
         require_walls(grader, tr)
         grader.share_runs = True  # a program sent with many seeds runs once on the original inputs
-        grader.variants_beside = False  # many programs at once keep the cores busy: a variant's run only when needed
     spent: dict[int, float] = {}  # seconds of runs per file (by its index)
     regrades = _regrade_all(course, grader, owners, tr, jobs, spent, file_budget, on_progress)
     stopped = [
