@@ -178,7 +178,7 @@ class Grader:
                 pool = ThreadPoolExecutor(max_workers=1)
                 pending = pool.submit(self._variant_runs, lesson, exercise, source, variant)
                 pool.shutdown(wait=False)
-            learner = self._run_shared(job) if self.share_runs else self.runner.run(job)
+            learner = self._run_learner(job)
         if learner.status == "setup_error":
             raise GradingError(f"the setup code of {lesson.id}/{exercise.id} fails: {learner.error}")
         evidence = Evidence(source, exercise.starter, exercise.setup, learner, reference, {})
@@ -203,7 +203,10 @@ class Grader:
         passed = all(r.passed for r in results)
         return Grade(lesson.id, exercise.id, passed, tuple(results), _ms(started), learner.stdout)
 
-    def _run_shared(self, job: Job) -> RunResult:
+    def _run_learner(self, job: Job) -> RunResult:
+        """Run a learner's program, once per distinct job when runs are shared."""
+        if not self.share_runs:
+            return self.runner.run(job)
         key = hashlib.sha256(json.dumps([job.as_message(), str(job.datasets_dir), job.timeout]).encode()).hexdigest()
         found = self._shared.get(key)
         if found is None:
@@ -238,8 +241,7 @@ class Grader:
         reference_v = self._cached_run(lesson, exercise, exercise.solution, "solution", variant)
         if source == exercise.solution or not reference_v.ok:
             return reference_v, reference_v
-        job = self._job(lesson, exercise, source, variant)
-        return reference_v, self._run_shared(job) if self.share_runs else self.runner.run(job)
+        return reference_v, self._run_learner(self._job(lesson, exercise, source, variant))
 
     def variant_trouble(self, lesson: Lesson, exercise: Exercise, seed: str | None = None) -> str | None:
         """Why the reference solution does not run on the exercise's variant (None: it does), for

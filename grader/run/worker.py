@@ -210,18 +210,17 @@ class WorkerRunner:
         their own namespaces and filesystem view (then the two share no files, processes or
         network); with no run going on, it can always be started.
         """
-        stale = None
         if self._fitting(datasets_dir, needs) is not None:
             return None
         if not self.ahead or self._no_ahead or self._broken or (self._active and not self._walls_seen):
-            return stale
+            return None
         if self._process is not None and self._process.poll() is not None:  # it died: start another
             self._stop_current()
             self.restarts += 1
         if self._process is None:
             self._spawn()
             if self._process is None:
-                return stale
+                return None
         try:
             ready = start_sandbox(
                 self._send,
@@ -235,12 +234,10 @@ class WorkerRunner:
                 warm_after=self.warm_after,
             )
         except (OSError, WorkerGone):
-            return stale
+            return None
         discard_at_exit(self, ready)
         self._waiting.append(ready)
-        if len(self._waiting) > max(1, self.keep_ready):
-            stale = self._waiting.pop(0)
-        return stale
+        return self._waiting.pop(0) if len(self._waiting) > max(1, self.keep_ready) else None
 
     def _take_ready(self, job: Job) -> Sandbox | None:
         """With the lock held: a ready sandbox that suits ``job`` (taken), or None.
