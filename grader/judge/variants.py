@@ -32,6 +32,7 @@ import io
 import os
 import re
 import shutil
+import threading
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
@@ -458,7 +459,7 @@ def dataset_folder(variant: Variant, datasets_dir: Path, root: Path) -> Path:
     folder = root / f"{VARIANTS_FORMAT}-{variant.seed}-{keep_key}" / "datasets"
     if (folder / ".complete").is_file():
         return folder
-    tmp = root / f".{VARIANTS_FORMAT}-{variant.seed}-{keep_key}.{os.getpid()}" / "datasets"
+    tmp = root / f".{VARIANTS_FORMAT}-{variant.seed}-{keep_key}.{os.getpid()}-{threading.get_ident()}" / "datasets"  # two threads may make it at once
     shutil.rmtree(tmp.parent, ignore_errors=True)
     tmp.mkdir(parents=True)
     tables = [p for p in sorted(datasets_dir.iterdir()) if p.is_file() and p.name.split(".")[0] in variant.datasets and p.name.endswith((".csv", ".csv.gz"))]
